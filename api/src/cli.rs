@@ -1,0 +1,53 @@
+//! The `impact` command line: serve (default), migrate, export-schema.
+
+use crate::app::{App, shutdown_signal};
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::{db, graphql, telemetry};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(name = "impact", version, about = "IMPACT programme GraphQL API")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (the default). Applies pending migrations first.
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL) to stdout.
+    ExportSchema,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::ExportSchema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+        Command::Migrate => {
+            telemetry::init(cli.config.environment);
+            let connection = db::connect(&cli.config).await.context("cannot connect to the database")?;
+            db::migrate(&connection).await.context("database migrations failed")?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Serve => {
+            telemetry::init(cli.config.environment);
+            let app = App::build(cli.config, Arc::new(SystemClock)).await?;
+            tracing::info!(address = %app.local_addr()?, environment = app.state().config.environment.as_str(), "impact-api listening");
+            app.run_until(shutdown_signal()).await?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Reference data: the eligible countries and the NUTS 2024 regions (read-only, loaded by migrations).
+
+use crate::domain::pagination::{Page, PageRequest, paginate};
+use crate::error::{AppError, AppResult};
+use entity::country::{self, CountryStatus};
+use entity::nuts_region;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+/// An ISO 3166-1 alpha-2 country code (XK for Kosovo), upper-case. NUTS's `EL` is accepted for Greece.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CountryCode(String);
+
+impl CountryCode {
+    pub fn parse(input: &str) -> AppResult<Self> {
+        let code = input.trim().to_ascii_uppercase();
+        if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(Self(code))
+        } else {
+            Err(AppError::BadUserInput(format!("`{input}` is not a country code (two letters, ISO 3166-1 alpha-2)")))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CountryFilter {
+    pub statuses: Option<Vec<CountryStatus>>,
+    pub eligible: Option<bool>,
+}
+
+pub async fn list_countries(db: &impl ConnectionTrait, filter: &CountryFilter) -> AppResult<Vec<country::Model>> {
+    let mut select = country::Entity::find().order_by_asc(country::Column::Name);
+    if let Some(statuses) = &filter.statuses {
+        select = select.filter(country::Column::Status.is_in(statuses.iter().copied()));
+    }
+    if let Some(eligible) = filter.eligible {
+        select = select.filter(country::Column::Eligible.eq(eligible));
+    }
+    Ok(select.all(db).await?)
+}
+
+/// The country with this ISO code, or with this NUTS code (so `EL` finds Greece).
+pub async fn find_country(db: &impl ConnectionTrait, code: &CountryCode) -> AppResult<Option<country::Model>> {
+    Ok(country::Entity::find()
+        .filter(
+            Condition::any()
+                .add(country::Column::Code.eq(code.as_str()))
+                .add(country::Column::NutsCode.eq(code.as_str())),
+        )
+        .one(db)
+        .await?)
+}
+
+pub async fn countries_by_code(db: &impl ConnectionTrait, codes: &[String]) -> AppResult<Vec<country::Model>> {
+    Ok(country::Entity::find().filter(country::Column::Code.is_in(codes.iter().cloned())).all(db).await?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NutsFilter {
+    pub country: Option<CountryCode>,
+    pub level: Option<i16>,
+    pub parent: Option<String>,
+    pub search: Option<String>,
+}
+
+/// NUTS regions ordered by code. `country` takes the ISO code and is translated to the NUTS code (GR → EL);
+/// `search` matches a code prefix or any part of the name, ignoring case in every script.
+pub async fn nuts_regions(
+    db: &impl ConnectionTrait,
+    filter: &NutsFilter,
+    page: &PageRequest,
+) -> AppResult<Page<nuts_region::Model>> {
+    let mut select = nuts_region::Entity::find();
+    if let Some(code) = &filter.country {
+        let nuts_country = match find_country(db, code).await? {
+            Some(country) => country.nuts_code,
+            // Not an eligible country, but NUTS may still know it (e.g. IS).
+            None => code.as_str().to_owned(),
+        };
+        select = select.filter(nuts_region::Column::NutsCountry.eq(nuts_country));
+    }
+    if let Some(level) = filter.level {
+        if !(1..=3).contains(&level) {
+            return Err(AppError::BadUserInput(format!("`level` is {level}; NUTS levels are 1, 2 and 3")));
+        }
+        select = select.filter(nuts_region::Column::Level.eq(level));
+    }
+    if let Some(parent) = &filter.parent {
+        select = select.filter(nuts_region::Column::ParentCode.eq(parent.trim().to_ascii_uppercase()));
+    }
+    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        select = select.filter(
+            Condition::any()
+                .add(nuts_region::Column::Code.starts_with(search.to_ascii_uppercase()))
+                .add(nuts_region::Column::NameSearch.contains(search.to_lowercase())),
+        );
+    }
+    paginate(db, select, nuts_region::Column::Code, |r| r.code.clone(), page).await
+}
+
+pub async fn nuts_regions_by_code(db: &impl ConnectionTrait, codes: &[String]) -> AppResult<Vec<nuts_region::Model>> {
+    Ok(nuts_region::Entity::find().filter(nuts_region::Column::Code.is_in(codes.iter().cloned())).all(db).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CountryCode;
+
+    #[test]
+    fn country_codes_are_two_letters() {
+        assert_eq!(CountryCode::parse(" at ").map(|c| c.as_str().to_owned()).ok(), Some("AT".to_owned()));
+        assert!(CountryCode::parse("AUT").is_err());
+        assert!(CountryCode::parse("A1").is_err());
+        assert!(CountryCode::parse("").is_err());
+    }
+}

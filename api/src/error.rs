@@ -1,0 +1,151 @@
+//! The one error type of the service, its fixed set of codes, and how it shows in GraphQL and plain HTTP.
+//!
+//! Resolvers return `AppError` through async-graphql's `?` (which keeps it as the error's source);
+//! `graphql::errors` then gives every GraphQL error its code in one place. Internal errors are logged (the
+//! span carries the request id) and shown to users only as `INTERNAL` with the request id.
+
+use async_graphql::SimpleObject;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// The codes of `extensions.code` (CONVENTIONS.md); no others are ever sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    BadUserInput,
+    Conflict,
+    RateLimited,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
+            ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// A broken business rule, reported to the user in a mutation payload's `userErrors`.
+#[derive(Debug, Clone, PartialEq, Eq, SimpleObject)]
+pub struct UserError {
+    /// Path to the input field at fault, e.g. `["input", "email"]`; empty when the whole input is at fault.
+    pub field: Vec<String>,
+    pub message: String,
+    pub code: UserErrorCode,
+}
+
+impl UserError {
+    pub fn new(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
+        Self { field: field.iter().map(|f| (*f).to_owned()).collect(), message: message.into(), code }
+    }
+}
+
+/// Why a mutation's input was refused. Each area adds the codes its rules need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+pub enum UserErrorCode {
+    /// The value does not have the required form (an e-mail, a code, a length).
+    Invalid,
+    /// A required value is missing or blank.
+    Required,
+    /// The value is already taken by another record.
+    Taken,
+    /// A referenced record does not exist or is not visible to the caller.
+    NotFound,
+    /// The value is too short or too weak.
+    TooWeak,
+    /// A token is unknown, already used or expired.
+    InvalidToken,
+    /// The credentials do not match.
+    InvalidCredentials,
+    /// The operation is not allowed in the record's current state.
+    InvalidState,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    BadUserInput(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// Business rules the input breaks; a mutation reports them as `userErrors`.
+    #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Rejected(Vec<UserError>),
+    #[error("database error: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("internal error: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn rejected(field: &[&str], code: UserErrorCode, message: impl Into<String>) -> Self {
+        AppError::Rejected(vec![UserError::new(field, code, message)])
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::Unauthenticated => ErrorCode::Unauthenticated,
+            AppError::Forbidden => ErrorCode::Forbidden,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::BadUserInput(_) | AppError::Rejected(_) => ErrorCode::BadUserInput,
+            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::RateLimited { .. } => ErrorCode::RateLimited,
+            AppError::Database(_) | AppError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The message a user may see: internal details are replaced (log them with `log_if_internal`).
+    pub fn public_message(&self) -> String {
+        match self.code() {
+            ErrorCode::Internal => "internal error".to_owned(),
+            _ => self.to_string(),
+        }
+    }
+
+    /// Logs an internal error with its cause; the current span carries the request id.
+    pub fn log_if_internal(&self) {
+        if self.code() == ErrorCode::Internal {
+            tracing::error!(error = %self, "internal error");
+        }
+    }
+}
+
+/// Plain HTTP routes (health, files, one-click links) answer errors as `{"error": {"code", "message"}}`.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let code = self.code();
+        self.log_if_internal();
+        let body = serde_json::json!({ "error": { "code": code.as_str(), "message": self.public_message() } });
+        (code.status(), axum::Json(body)).into_response()
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

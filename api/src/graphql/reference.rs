@@ -1,0 +1,146 @@
+//! GraphQL types and queries of the reference data: countries and NUTS regions (public).
+
+use crate::domain::reference::{self, CountryCode, CountryFilter as DomainCountryFilter, NutsFilter};
+use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::loaders::Loaders;
+use crate::graphql::node::{GlobalId, NodeType};
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use entity::{country, nuts_region};
+use sea_orm::DatabaseConnection;
+
+/// Why a country takes part in the programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "entity::country::CountryStatus")]
+pub enum CountryStatus {
+    /// One of the 27 EU member states.
+    Eu,
+    /// An EFTA member (Liechtenstein, Norway, Switzerland).
+    Efta,
+    /// Associated without EFTA membership (Andorra).
+    Associated,
+    /// An IPA (pre-accession) country.
+    Ipa,
+    /// A NEXT (neighbourhood) country.
+    Next,
+}
+
+/// A country eligible for IMPACT.
+#[derive(Clone)]
+pub struct Country(pub country::Model);
+
+#[Object]
+impl Country {
+    pub async fn id(&self) -> ID {
+        GlobalId::encode(NodeType::Country, &self.0.code)
+    }
+    /// ISO 3166-1 alpha-2 code (XK for Kosovo).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Eurostat/NUTS country code; differs from `code` only for Greece (EL).
+    async fn nuts_code(&self) -> &str {
+        &self.0.nuts_code
+    }
+    /// English short name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn status(&self) -> CountryStatus {
+        self.0.status.into()
+    }
+    /// Whether organisations from this country may take part.
+    async fn eligible(&self) -> bool {
+        self.0.eligible
+    }
+}
+
+/// A NUTS 2024 region (or, outside the EU, a statistical region of the same data set).
+#[derive(Clone)]
+pub struct NutsRegion(pub nuts_region::Model);
+
+#[Object]
+impl NutsRegion {
+    pub async fn id(&self) -> ID {
+        GlobalId::encode(NodeType::NutsRegion, &self.0.code)
+    }
+    /// NUTS code, e.g. `AT11`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// 1, 2 or 3.
+    async fn level(&self) -> i16 {
+        self.0.level
+    }
+    /// Name in the national language, as Eurostat publishes it.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The NUTS country code (EL for Greece).
+    async fn nuts_country_code(&self) -> &str {
+        &self.0.nuts_country
+    }
+    /// The eligible country the region lies in; null for regions of non-eligible countries (e.g. Iceland).
+    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+        let code = if self.0.nuts_country == "EL" { "GR" } else { self.0.nuts_country.as_str() };
+        Ok(ctx.data_unchecked::<Loaders>().countries.load_one(code.to_owned()).await?.map(Country))
+    }
+    /// The region one level up; null at level 1.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NutsRegion>> {
+        let Some(parent) = &self.0.parent_code else { return Ok(None) };
+        Ok(ctx.data_unchecked::<Loaders>().nuts_regions.load_one(parent.clone()).await?.map(NutsRegion))
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct CountryFilter {
+    /// Only countries with one of these statuses.
+    pub status: Option<Vec<CountryStatus>>,
+    pub eligible: Option<bool>,
+}
+
+#[derive(Default)]
+pub struct ReferenceQuery;
+
+#[Object]
+impl ReferenceQuery {
+    /// The countries of the programme, by name. A short, fixed list: not paginated.
+    async fn countries(&self, ctx: &Context<'_>, filter: Option<CountryFilter>) -> async_graphql::Result<Vec<Country>> {
+        let filter = filter.unwrap_or_default();
+        let filter = DomainCountryFilter {
+            statuses: filter.status.map(|s| s.into_iter().map(Into::into).collect()),
+            eligible: filter.eligible,
+        };
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        Ok(reference::list_countries(db, &filter).await?.into_iter().map(Country).collect())
+    }
+
+    /// A country by ISO code (`GR`); the NUTS code (`EL`) is accepted too.
+    async fn country(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Country>> {
+        let code = CountryCode::parse(&code)?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        Ok(reference::find_country(db, &code).await?.map(Country))
+    }
+
+    /// NUTS regions by code. `country` takes the ISO code (GR finds the EL regions); `search` matches a code
+    /// prefix or part of the name.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    #[allow(clippy::too_many_arguments)]
+    async fn nuts_regions(
+        &self,
+        ctx: &Context<'_>,
+        country: Option<String>,
+        level: Option<i16>,
+        parent: Option<String>,
+        search: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<ConnectionOf<NutsRegion>> {
+        let page = page_request(ctx, first, after, last, before)?;
+        let filter =
+            NutsFilter { country: country.as_deref().map(CountryCode::parse).transpose()?, level, parent, search };
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        Ok(connection(reference::nuts_regions(db, &filter, &page).await?, NutsRegion))
+    }
+}

@@ -1,0 +1,291 @@
+//! GraphQL over HTTP (graphql.github.io/graphql-over-http) in front of async-graphql, which alone does not
+//! follow the spec's media types and status codes:
+//!
+//! - the response type by `Accept`: `application/graphql-response+json` when asked for, otherwise
+//!   `application/json` (also for `*/*` and no `Accept` at all); 406 when neither is acceptable;
+//! - POST takes `application/json` bodies only (UTF-8), else 415; GET takes the URL parameters and refuses
+//!   mutations with 405 and `Allow: POST`;
+//! - a body or URL that is not a GraphQL request is 400; a request error (unparsable or invalid document)
+//!   is 400 with `application/graphql-response+json` and 200 with `application/json`, without `data`;
+//! - GraphiQL for browsers (`Accept: text/html`) on GET, in development only.
+
+use crate::app::AppState;
+use crate::error::ErrorCode;
+use crate::graphql::execution::ExecutionStarted;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::{RequestContext, errors};
+use crate::http::REQUEST_ID_HEADER;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{Variables, http::GraphiQLSource};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const APPLICATION_JSON: &str = "application/json";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+impl MediaType {
+    fn header_value(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// The parameters of a GraphQL-over-HTTP request, from a JSON body or URL query parameters.
+#[derive(Debug, Default)]
+struct Params {
+    query: String,
+    operation_name: Option<String>,
+    variables: Option<Map<String, Value>>,
+    extensions: Option<Map<String, Value>>,
+}
+
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(media) = negotiate(&headers) else { return not_acceptable() };
+    if let Err(message) = check_content_type(&headers) {
+        return request_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, message);
+    }
+    match params_from_body(&body) {
+        Ok(params) => execute(&state, &headers, media, params).await,
+        Err(message) => request_error(StatusCode::BAD_REQUEST, media, message),
+    }
+}
+
+pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+    if !state.config.is_production() && raw.is_none() && accepts_html(&headers) {
+        return Html(GraphiQLSource::build().endpoint("/graphql").title("IMPACT API").finish()).into_response();
+    }
+    let Some(media) = negotiate(&headers) else { return not_acceptable() };
+    let params = match params_from_url(raw.as_deref()) {
+        Ok(params) => params,
+        Err(message) => return request_error(StatusCode::BAD_REQUEST, media, message),
+    };
+    if !selects_query(&params) {
+        let mut response = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "only queries may be sent with GET; send mutations with POST".to_owned(),
+        );
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, &headers, media, params).await
+}
+
+async fn execute(state: &AppState, headers: &HeaderMap, media: MediaType, params: Params) -> Response {
+    let request_id = headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let started = ExecutionStarted::default();
+    let mut request = async_graphql::Request::new(params.query)
+        .data(RequestContext { request_id: request_id.clone() })
+        .data(Loaders::new(&state.db))
+        .data(started.clone());
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(variables) = params.variables {
+        request = request.variables(Variables::from_json(Value::Object(variables)));
+    }
+    if let Some(extensions) = params.extensions {
+        request.extensions = async_graphql::Extensions(
+            extensions
+                .into_iter()
+                .filter_map(|(k, v)| async_graphql::Value::from_json(v).ok().map(|v| (k, v)))
+                .collect::<HashMap<_, _>>(),
+        );
+    }
+
+    let mut response = state.schema.execute(request).await;
+    errors::present(&mut response.errors, &request_id);
+    let executed = started.get();
+    let http_headers = response.http_headers.clone();
+    let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
+    if !executed && let Some(object) = body.as_object_mut() {
+        // A request error: execution never began, so the response has no `data` entry.
+        object.remove("data");
+    }
+    let status = if executed || media == MediaType::Json { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().extend(http_headers);
+    response.headers_mut().insert(header::CONTENT_TYPE, media.header_value());
+    response
+}
+
+/// The response type for this `Accept` (RFC 9110): the acceptable one with the higher weight, the GraphQL
+/// media type on a tie; wildcards and a missing header mean `application/json`. None: nothing acceptable.
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let mut ranges = accepted_ranges(headers).peekable();
+    if ranges.peek().is_none() {
+        return Some(MediaType::Json);
+    }
+    let (mut graphql, mut json) = (0.0f32, 0.0f32);
+    for (essence, q) in ranges {
+        match essence.as_str() {
+            GRAPHQL_RESPONSE_JSON => graphql = graphql.max(q),
+            APPLICATION_JSON | "application/*" | "*/*" => json = json.max(q),
+            _ => {}
+        }
+    }
+    if graphql > 0.0 && graphql >= json {
+        Some(MediaType::GraphqlResponse)
+    } else if json > 0.0 {
+        Some(MediaType::Json)
+    } else {
+        None
+    }
+}
+
+fn accepts_html(headers: &HeaderMap) -> bool {
+    accepted_ranges(headers).any(|(essence, q)| essence == "text/html" && q > 0.0)
+}
+
+/// The media ranges of every `Accept` header with their weights (q), skipping unparsable ones.
+fn accepted_ranges(headers: &HeaderMap) -> impl Iterator<Item = (String, f32)> + '_ {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|range| range.trim().parse::<mime::Mime>().ok())
+        .map(|mime| {
+            let q = mime.get_param("q").and_then(|q| q.as_str().parse::<f32>().ok()).unwrap_or(1.0);
+            (mime.essence_str().to_ascii_lowercase(), q)
+        })
+}
+
+fn check_content_type(headers: &HeaderMap) -> Result<(), String> {
+    let expected = || "send the request body as application/json".to_owned();
+    let content_type = headers.get(header::CONTENT_TYPE).ok_or_else(expected)?;
+    let mime: mime::Mime = content_type.to_str().ok().and_then(|v| v.parse().ok()).ok_or_else(expected)?;
+    if mime.essence_str() != APPLICATION_JSON {
+        return Err(expected());
+    }
+    match mime.get_param(mime::CHARSET) {
+        Some(charset) if !charset.as_str().eq_ignore_ascii_case("utf-8") => {
+            Err(format!("charset {charset} is not supported; send UTF-8"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn params_from_body(body: &[u8]) -> Result<Params, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
+    match value {
+        Value::Object(map) => params_from_map(map, false),
+        Value::Array(_) => Err("batched requests are not supported; send one operation per request".to_owned()),
+        _ => Err("the body must be a JSON object with a `query`".to_owned()),
+    }
+}
+
+fn params_from_url(raw: Option<&str>) -> Result<Params, String> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.unwrap_or_default()).map_err(|e| format!("unreadable URL parameters: {e}"))?;
+    let map = pairs.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    params_from_map(map, true)
+}
+
+/// Reads the four parameters; in a URL, `variables` and `extensions` are JSON-encoded strings.
+fn params_from_map(mut map: Map<String, Value>, from_url: bool) -> Result<Params, String> {
+    let query = match map.remove("query") {
+        Some(Value::String(query)) => query,
+        None | Some(Value::Null) => return Err("the request has no `query`".to_owned()),
+        Some(_) => return Err("`query` must be a string".to_owned()),
+    };
+    let operation_name = match map.remove("operationName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name),
+        Some(_) => return Err("`operationName` must be a string".to_owned()),
+    };
+    let mut object = |name: &str| -> Result<Option<Map<String, Value>>, String> {
+        let value = match map.remove(name) {
+            Some(Value::String(text)) if from_url => {
+                serde_json::from_str(&text).map_err(|e| format!("`{name}` is not valid JSON: {e}"))?
+            }
+            Some(value) => value,
+            None => Value::Null,
+        };
+        match value {
+            Value::Null => Ok(None),
+            Value::Object(object) => Ok(Some(object)),
+            _ => Err(format!("`{name}` must be a JSON object")),
+        }
+    };
+    let variables = object("variables")?;
+    let extensions = object("extensions")?;
+    Ok(Params { query, operation_name, variables, extensions })
+}
+
+/// Whether the operation the request selects is a query (GET may run nothing else). A document that does
+/// not parse, or names no operation that exists, is left for execution to report.
+fn selects_query(params: &Params) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&params.query) else { return true };
+    let operation = match (&document.operations, params.operation_name.as_deref()) {
+        (DocumentOperations::Single(operation), _) => Some(operation),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations.values().next(),
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    operation.is_none_or(|operation| operation.node.ty == OperationType::Query)
+}
+
+fn request_error(status: StatusCode, media: MediaType, message: String) -> Response {
+    let body =
+        json!({ "errors": [{ "message": message, "extensions": { "code": ErrorCode::BadUserInput.as_str() } }] });
+    (status, [(header::CONTENT_TYPE, media.header_value())], body.to_string()).into_response()
+}
+
+fn not_acceptable() -> Response {
+    let message = format!("the response can be {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}; `Accept` allows neither");
+    request_error(StatusCode::NOT_ACCEPTABLE, MediaType::Json, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn negotiation_follows_weights() {
+        assert_eq!(negotiate(&HeaderMap::new()), Some(MediaType::Json));
+        assert_eq!(negotiate(&accept("*/*")), Some(MediaType::Json));
+        assert_eq!(negotiate(&accept(GRAPHQL_RESPONSE_JSON)), Some(MediaType::GraphqlResponse));
+        assert_eq!(
+            negotiate(&accept("application/graphql-response+json, application/json;q=0.9")),
+            Some(MediaType::GraphqlResponse)
+        );
+        assert_eq!(
+            negotiate(&accept("application/graphql-response+json;q=0.5, application/json")),
+            Some(MediaType::Json)
+        );
+        assert_eq!(negotiate(&accept("text/html")), None);
+        assert_eq!(negotiate(&accept("application/json;q=0")), None);
+    }
+
+    #[test]
+    fn get_allows_only_queries() {
+        let params = |query: &str, name: Option<&str>| Params {
+            query: query.to_owned(),
+            operation_name: name.map(str::to_owned),
+            ..Params::default()
+        };
+        assert!(selects_query(&params("{ apiInfo { version } }", None)));
+        assert!(!selects_query(&params("mutation { x }", None)));
+        assert!(!selects_query(&params("query A { a } mutation B { b }", Some("B"))));
+        assert!(selects_query(&params("query A { a } mutation B { b }", Some("A"))));
+    }
+}

@@ -1,0 +1,12 @@
+//! impact-api: the GraphQL backend of the IMPACT programme, as a library the `impact` binary and the tests drive.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod telemetry;

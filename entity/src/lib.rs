@@ -1,0 +1,4 @@
+//! sea-orm entities of impact-api: one module per table, no business logic.
+
+pub mod country;
+pub mod nuts_region;

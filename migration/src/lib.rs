@@ -1,0 +1,26 @@
+//! Schema and reference-data migrations, applied in order on SQLite and PostgreSQL alike.
+//!
+//! Every migration is one file named `mYYYYMMDD_NNNNNN_name.rs`. Reference data ships inside this crate
+//! (`data/`, copied from the programme's shared data set) so a build never reads files outside the repository.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_create_country;
+mod m20261121_000002_load_countries;
+mod m20261121_000003_create_nuts_region;
+mod m20261121_000004_load_nuts_regions;
+mod reference_data;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_create_country::Migration),
+            Box::new(m20261121_000002_load_countries::Migration),
+            Box::new(m20261121_000003_create_nuts_region::Migration),
+            Box::new(m20261121_000004_load_nuts_regions::Migration),
+        ]
+    }
+}

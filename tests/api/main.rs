@@ -1,0 +1,12 @@
+//! Black-box tests: the real server on port 0 with a fresh database per test, driven over HTTP like a frontend.
+//! Every test runs on SQLite; with `IMPACT_TEST_POSTGRES` set, on PostgreSQL as well.
+
+mod helpers;
+
+mod graphql_over_http;
+mod limits;
+mod migrations;
+mod node;
+mod pagination;
+mod reference;
+mod schema;
