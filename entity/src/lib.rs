@@ -2,3 +2,4 @@
 
 pub mod country;
 pub mod nuts_region;
+pub mod outbound_email;
