@@ -4,6 +4,7 @@
 
 use clap::{Args, ValueEnum};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://impact.db?mode=rwc";
@@ -14,6 +15,10 @@ const DEFAULT_MAX_QUERY_COMPLEXITY: usize = 5000;
 const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 const DEFAULT_DB_MAX_CONNECTIONS: u32 = 10;
+const DEFAULT_MAIL_DIR: &str = "mail";
+const DEFAULT_MAIL_FROM: &str = "IMPACT <no-reply@impact.localhost>";
+const DEFAULT_MAIL_POLL_SECS: u64 = 5;
+const DEFAULT_MAIL_MAX_ATTEMPTS: u32 = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Environment {
@@ -53,6 +58,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub limits: Limits,
+
+    #[command(flatten)]
+    pub mail: Mail,
 }
 
 /// Every limit the server enforces; `apiInfo.limits` publishes them to frontends.
@@ -103,6 +111,49 @@ impl Default for Limits {
     }
 }
 
+/// How outgoing mail leaves: by SMTP when `IMPACT_SMTP_URL` is set, otherwise as `.eml` files in a directory.
+#[derive(Debug, Clone, Args)]
+pub struct Mail {
+    /// SMTP server, e.g. `smtp://host:25`, `smtp://user:pass@host:587?tls=required` or `smtps://user:pass@host`.
+    /// Unset: every mail is written as an `.eml` file into IMPACT_MAIL_DIR instead.
+    #[arg(long, env = "IMPACT_SMTP_URL", value_name = "IMPACT_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Directory that receives the `.eml` files when no SMTP server is configured (created if missing).
+    #[arg(long, env = "IMPACT_MAIL_DIR", value_name = "IMPACT_MAIL_DIR", default_value = DEFAULT_MAIL_DIR, global = true)]
+    pub mail_dir: PathBuf,
+
+    /// Sender of every mail, e.g. `IMPACT <no-reply@example.org>`.
+    #[arg(long, env = "IMPACT_MAIL_FROM", value_name = "IMPACT_MAIL_FROM", default_value = DEFAULT_MAIL_FROM, global = true)]
+    pub mail_from: String,
+
+    /// Seconds between two looks at the outbox (a commit that enqueues mail wakes the sender at once).
+    #[arg(long = "mail-poll-secs", env = "IMPACT_MAIL_POLL_SECS", value_name = "IMPACT_MAIL_POLL_SECS", default_value_t = DEFAULT_MAIL_POLL_SECS, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub poll_secs: u64,
+
+    /// Delivery attempts per mail before it is marked FAILED.
+    #[arg(long = "mail-max-attempts", env = "IMPACT_MAIL_MAX_ATTEMPTS", value_name = "IMPACT_MAIL_MAX_ATTEMPTS", default_value_t = DEFAULT_MAIL_MAX_ATTEMPTS, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub max_attempts: u32,
+}
+
+impl Mail {
+    pub fn poll_interval(&self) -> Duration {
+        Duration::from_secs(self.poll_secs)
+    }
+}
+
+impl Default for Mail {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            mail_dir: PathBuf::from(DEFAULT_MAIL_DIR),
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            poll_secs: DEFAULT_MAIL_POLL_SECS,
+            max_attempts: DEFAULT_MAIL_MAX_ATTEMPTS,
+        }
+    }
+}
+
 impl Config {
     /// A development configuration for `database_url`, listening on an ephemeral port (tests, tools).
     pub fn for_database(database_url: impl Into<String>) -> Self {
@@ -111,6 +162,7 @@ impl Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             environment: Environment::Development,
             limits: Limits::default(),
+            mail: Mail::default(),
         }
     }
 
