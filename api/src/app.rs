@@ -3,6 +3,7 @@
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::graphql::{self, AppSchema};
+use crate::mail::{self, Mailer, RetryPolicy};
 use crate::{db, http};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: SharedClock,
     pub schema: AppSchema,
+    /// Wakes the mail sender; call `notify()` after committing a transaction that enqueued mail.
+    pub mailer: Mailer,
 }
 
 /// A started (migrated, bound) but not yet serving application.
@@ -27,8 +30,10 @@ pub struct App {
 }
 
 impl App {
-    /// Connects to the database, applies pending migrations and binds the listener (port 0 picks a free port).
+    /// Connects to the database, applies pending migrations, binds the listener (port 0 picks a free port) and
+    /// starts the mail sender.
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Self> {
+        let transport = mail::Transport::from_config(&config.mail)?;
         let db = db::connect(&config).await.with_context(|| {
             format!("cannot connect to the database (DATABASE_URL={})", redact(&config.database_url))
         })?;
@@ -37,8 +42,15 @@ impl App {
             .await
             .with_context(|| format!("cannot listen on IMPACT_LISTEN={}", config.listen))?;
         let config = Arc::new(config);
-        let schema = graphql::build_schema(&config, db.clone(), clock.clone());
-        Ok(Self { state: AppState { db, config, clock, schema }, listener })
+        let mailer = mail::spawn(
+            db.clone(),
+            transport,
+            clock.clone(),
+            RetryPolicy::from_config(&config.mail),
+            config.mail.poll_interval(),
+        );
+        let schema = graphql::build_schema(&config, db.clone(), clock.clone(), mailer.clone());
+        Ok(Self { state: AppState { db, config, clock, schema, mailer }, listener })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {

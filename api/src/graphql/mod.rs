@@ -10,6 +10,7 @@ pub mod reference;
 
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::mail::Mailer;
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -36,8 +37,10 @@ fn builder(config: &Config) -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubs
     builder
 }
 
-pub fn build_schema(config: &Arc<Config>, db: DatabaseConnection, clock: SharedClock) -> AppSchema {
-    builder(config).data(db).data(clock).data(config.clone()).finish()
+/// The schema with what resolvers reach through `ctx.data`: the database, the clock, the configuration, and the
+/// mailer (a mutation that enqueued mail calls `Mailer::notify` after its commit).
+pub fn build_schema(config: &Arc<Config>, db: DatabaseConnection, clock: SharedClock, mailer: Mailer) -> AppSchema {
+    builder(config).data(db).data(clock).data(config.clone()).data(mailer).finish()
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.
