@@ -3,12 +3,15 @@
 use api::app::App;
 use api::clock::ManualClock;
 use api::config::Config;
-use chrono::{TimeZone, Utc};
+use api::mail::Mailer;
+use chrono::{DateTime, TimeZone, Utc};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 pub const POSTGRES_ENV: &str = "IMPACT_TEST_POSTGRES";
@@ -19,11 +22,20 @@ pub enum Backend {
     Postgres,
 }
 
+/// Where the server's clock stands (it moves only when a test moves it).
+pub fn server_start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 2, 1, 9, 0, 0).unwrap()
+}
+
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub database_url: String,
+    /// The directory the server writes its mail into, as `.eml` files (no SMTP server in tests).
+    pub mail_dir: PathBuf,
+    /// Wakes the server's mail sender.
+    pub mailer: Mailer,
 }
 
 /// What is torn down after the test, whether it passed or not.
@@ -32,6 +44,7 @@ struct Teardown {
     server: tokio::task::JoinHandle<()>,
     postgres_database: Option<(String, String)>,
     _sqlite_dir: Option<tempfile::TempDir>,
+    _mail_dir: tempfile::TempDir,
 }
 
 /// Runs `test` on SQLite, then on PostgreSQL when `IMPACT_TEST_POSTGRES` is set.
@@ -84,11 +97,14 @@ async fn spawn(backend: Backend, configure: &impl Fn(&mut Config)) -> (TestApp, 
             (url, Some((admin_url, name)), None)
         }
     };
+    let mail_dir = tempfile::tempdir().expect("temporary directory");
     let mut config = Config::for_database(database_url.clone());
+    config.mail.mail_dir = mail_dir.path().to_path_buf();
     configure(&mut config);
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 2, 1, 9, 0, 0).unwrap());
+    let clock = ManualClock::new(server_start());
     let app = App::build(config, Arc::new(clock)).await.expect("the server starts");
     let address = format!("http://{}", app.local_addr().expect("bound address"));
+    let mailer = app.state().mailer.clone();
     let (shutdown, stop) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         app.run_until(async {
@@ -98,8 +114,8 @@ async fn spawn(backend: Backend, configure: &impl Fn(&mut Config)) -> (TestApp, 
         .expect("the server runs");
     });
     let client = reqwest::Client::builder().build().expect("HTTP client");
-    let app = TestApp { address, client, database_url };
-    (app, Teardown { shutdown, server, postgres_database, _sqlite_dir: sqlite_dir })
+    let app = TestApp { address, client, database_url, mail_dir: mail_dir.path().to_path_buf(), mailer };
+    (app, Teardown { shutdown, server, postgres_database, _sqlite_dir: sqlite_dir, _mail_dir: mail_dir })
 }
 
 /// A fresh database on the PostgreSQL server of `IMPACT_TEST_POSTGRES`; fails loudly when it is unreachable.
@@ -172,6 +188,19 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// The raw messages (.eml) delivered to `address`, waiting up to 5 s for the first to arrive (the sender
+    /// works in the background); empty if none came.
+    pub async fn mails_to(&self, address: &str) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let mails = mails_to(&self.mail_dir, address);
+            if !mails.is_empty() || Instant::now() >= deadline {
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// The `extensions.code` of the first error of a request that must fail.
     pub async fn error_code(&self, query: &str, variables: Value) -> String {
         let body = self.graphql(query, variables).await;
@@ -184,4 +213,32 @@ pub fn first_error_code(body: &Value) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("expected an error with a code, got {body}"))
         .to_owned()
+}
+
+/// The `.eml` files in `dir` whose recipient (`To:`) is `address`, as they are now.
+pub fn mails_to(dir: &Path, address: &str) -> Vec<String> {
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read mail directory {}: {e}", dir.display()));
+    entries
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
+        // A file being written may still be empty; it has no `To:` yet and is read on the next look.
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .filter(|mail| {
+            mail.lines().map(|line| line.trim_end_matches('\r')).take_while(|line| !line.is_empty()).any(|line| {
+                line.split_once(':').is_some_and(|(name, value)| {
+                    name.eq_ignore_ascii_case("to") && recipient(value).eq_ignore_ascii_case(address)
+                })
+            })
+        })
+        .collect()
+}
+
+/// The address of a header value such as `maria@example.org` or `Maria <maria@example.org>`.
+fn recipient(value: &str) -> &str {
+    let value = value.trim();
+    match (value.rfind('<'), value.rfind('>')) {
+        (Some(open), Some(close)) if open < close => &value[open + 1..close],
+        _ => value,
+    }
 }

@@ -5,6 +5,7 @@ mod helpers;
 
 mod graphql_over_http;
 mod limits;
+mod mail;
 mod migrations;
 mod node;
 mod pagination;
