@@ -8,5 +8,6 @@ mod limits;
 mod migrations;
 mod node;
 mod pagination;
+mod programmes;
 mod reference;
 mod schema;
