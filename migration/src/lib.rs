@@ -9,6 +9,8 @@ mod m20261121_000001_create_country;
 mod m20261121_000002_load_countries;
 mod m20261121_000003_create_nuts_region;
 mod m20261121_000004_load_nuts_regions;
+mod m20261121_000005_create_interreg_programme;
+mod m20261121_000006_load_interreg_programmes;
 mod m20261121_000020_create_outbound_email;
 mod reference_data;
 
@@ -22,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_load_countries::Migration),
             Box::new(m20261121_000003_create_nuts_region::Migration),
             Box::new(m20261121_000004_load_nuts_regions::Migration),
+            Box::new(m20261121_000005_create_interreg_programme::Migration),
+            Box::new(m20261121_000006_load_interreg_programmes::Migration),
             Box::new(m20261121_000020_create_outbound_email::Migration),
         ]
     }

@@ -9,5 +9,6 @@ mod mail;
 mod migrations;
 mod node;
 mod pagination;
+mod programmes;
 mod reference;
 mod schema;

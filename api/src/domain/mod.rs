@@ -2,4 +2,5 @@
 //! Nothing here knows about GraphQL; resolvers, subscriptions and webhooks all call into it.
 
 pub mod pagination;
+pub mod programmes;
 pub mod reference;

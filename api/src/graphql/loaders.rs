@@ -1,16 +1,20 @@
 //! DataLoaders, created fresh for each request: relations and `nodes` resolve in one query per type.
 
-use crate::domain::reference;
-use crate::error::AppError;
-use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{country, nuts_region};
+use crate::domain::{programmes, reference};
+use crate::error::{AppError, AppResult};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use entity::{country, interreg_programme, nuts_region};
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::sync::Arc;
+use uuid::Uuid;
 
 pub struct Loaders {
     pub countries: DataLoader<CountryLoader>,
     pub nuts_regions: DataLoader<NutsRegionLoader>,
+    pub programmes: DataLoader<ProgrammeLoader>,
+    /// The countries each programme covers; cached, so that a list can fill it for its whole page at once.
+    pub programme_countries: DataLoader<ProgrammeCountriesLoader, HashMapCache>,
 }
 
 impl Loaders {
@@ -18,7 +22,23 @@ impl Loaders {
         Self {
             countries: DataLoader::new(CountryLoader(db.clone()), tokio::spawn),
             nuts_regions: DataLoader::new(NutsRegionLoader(db.clone()), tokio::spawn),
+            programmes: DataLoader::new(ProgrammeLoader(db.clone()), tokio::spawn),
+            programme_countries: DataLoader::with_cache(
+                ProgrammeCountriesLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
         }
+    }
+
+    /// Loads the countries of a page of programmes in one go, so that its items' `countries` fields find them
+    /// cached: a batch that waits for its items would be cut by the DataLoader's time window, and the number
+    /// of statements would then depend on timing.
+    pub async fn prime_programme_countries(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
+        if !ids.is_empty() {
+            self.programme_countries.feed_many(programme_countries(db, ids).await?).await;
+        }
+        Ok(())
     }
 }
 
@@ -52,5 +72,51 @@ impl Loader<String> for NutsRegionLoader {
     async fn load(&self, codes: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
         let rows = reference::nuts_regions_by_code(&self.0, codes).await.map_err(Arc::new)?;
         Ok(rows.into_iter().map(|r| (r.code.clone(), r)).collect())
+    }
+}
+
+pub struct ProgrammeLoader(DatabaseConnection);
+
+impl Loader<Uuid> for ProgrammeLoader {
+    type Value = interreg_programme::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = programmes::programmes_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+    }
+}
+
+/// The countries a programme covers, by code: each ISO code with its IMPACT country, if it is one.
+pub type ProgrammeCountries = Vec<(String, Option<country::Model>)>;
+
+/// Two statements for any number of programmes: their country codes, then the IMPACT countries among them.
+async fn programme_countries(db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<HashMap<Uuid, ProgrammeCountries>> {
+    let codes = programmes::countries_of_programmes(db, ids).await?;
+    let mut all: Vec<String> = codes.values().flatten().cloned().collect();
+    all.sort();
+    all.dedup();
+    let countries: HashMap<String, country::Model> = if all.is_empty() {
+        HashMap::new()
+    } else {
+        reference::countries_by_code(db, &all).await?.into_iter().map(|c| (c.code.clone(), c)).collect()
+    };
+    Ok(codes
+        .into_iter()
+        .map(|(id, codes)| {
+            let with_countries = codes.into_iter().map(|code| (code.clone(), countries.get(&code).cloned()));
+            (id, with_countries.collect())
+        })
+        .collect())
+}
+
+pub struct ProgrammeCountriesLoader(DatabaseConnection);
+
+impl Loader<Uuid> for ProgrammeCountriesLoader {
+    type Value = ProgrammeCountries;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        programme_countries(&self.0, ids).await.map_err(Arc::new)
     }
 }

@@ -6,6 +6,7 @@ pub mod errors;
 pub mod execution;
 pub mod loaders;
 pub mod node;
+pub mod programmes;
 pub mod reference;
 
 use crate::clock::SharedClock;
@@ -16,7 +17,7 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(node::NodeQuery, reference::ReferenceQuery, api_info::ApiInfoQuery);
+pub struct QueryRoot(node::NodeQuery, reference::ReferenceQuery, programmes::ProgrammeQuery, api_info::ApiInfoQuery);
 
 pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 

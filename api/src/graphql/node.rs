@@ -6,16 +6,19 @@
 use crate::config::MAX_PAGE_SIZE;
 use crate::error::{AppError, AppResult};
 use crate::graphql::loaders::Loaders;
+use crate::graphql::programmes::InterregProgramme;
 use crate::graphql::reference::{Country, NutsRegion};
 use async_graphql::{Context, ID, Interface, Object};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use uuid::Uuid;
 
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Globally unique, opaque identifier."))]
 pub enum Node {
     Country(Country),
     NutsRegion(NutsRegion),
+    InterregProgramme(InterregProgramme),
 }
 
 /// The types that implement `Node`, as named inside global IDs.
@@ -23,15 +26,25 @@ pub enum Node {
 pub enum NodeType {
     Country,
     NutsRegion,
+    InterregProgramme,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 2] = [NodeType::Country, NodeType::NutsRegion];
+    const ALL: [NodeType; 3] = [NodeType::Country, NodeType::NutsRegion, NodeType::InterregProgramme];
 
     fn name(self) -> &'static str {
         match self {
             NodeType::Country => "Country",
             NodeType::NutsRegion => "NutsRegion",
+            NodeType::InterregProgramme => "InterregProgramme",
+        }
+    }
+
+    /// Whether `key` has the form of this type's keys (so a malformed ID is refused, not merely not found).
+    fn accepts(self, key: &str) -> bool {
+        match self {
+            NodeType::Country | NodeType::NutsRegion => !key.is_empty(),
+            NodeType::InterregProgramme => Uuid::parse_str(key).is_ok(),
         }
     }
 }
@@ -53,7 +66,7 @@ impl GlobalId {
         let text = String::from_utf8(raw).map_err(|_| invalid())?;
         let (type_name, key) = text.split_once(':').ok_or_else(invalid)?;
         let node_type = NodeType::ALL.into_iter().find(|t| t.name() == type_name).ok_or_else(invalid)?;
-        if key.is_empty() {
+        if !node_type.accepts(key) {
             return Err(invalid());
         }
         Ok(Self { node_type, key: key.to_owned() })
@@ -92,11 +105,19 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
     let keys_of = |t: NodeType| ids.iter().filter(|id| id.node_type == t).map(|id| id.key.clone()).collect::<Vec<_>>();
     let countries = loaders.countries.load_many(keys_of(NodeType::Country)).await?;
     let regions = loaders.nuts_regions.load_many(keys_of(NodeType::NutsRegion)).await?;
+    // Keys were checked to be UUIDs when the IDs were decoded.
+    let programme_ids =
+        keys_of(NodeType::InterregProgramme).iter().filter_map(|k| Uuid::parse_str(k).ok()).collect::<Vec<_>>();
+    let programmes = loaders.programmes.load_many(programme_ids).await?;
     Ok(ids
         .iter()
         .map(|id| match id.node_type {
             NodeType::Country => countries.get(&id.key).cloned().map(|m| Node::Country(Country(m))),
             NodeType::NutsRegion => regions.get(&id.key).cloned().map(|m| Node::NutsRegion(NutsRegion(m))),
+            NodeType::InterregProgramme => Uuid::parse_str(&id.key)
+                .ok()
+                .and_then(|key| programmes.get(&key).cloned())
+                .map(|m| Node::InterregProgramme(InterregProgramme(m))),
         })
         .collect())
 }
@@ -112,7 +133,14 @@ mod tests {
             GlobalId::decode(&id).ok(),
             Some(GlobalId { node_type: NodeType::NutsRegion, key: "AT11".to_owned() })
         );
-        for bad in ["", "%%%", "Q291bnRyeQ", "VW5rbm93bjpY"] {
+        let programme = Uuid::new_v4().to_string();
+        let id = GlobalId::encode(NodeType::InterregProgramme, &programme);
+        assert_eq!(
+            GlobalId::decode(&id).ok(),
+            Some(GlobalId { node_type: NodeType::InterregProgramme, key: programme })
+        );
+        let not_a_uuid = GlobalId::encode(NodeType::InterregProgramme, "AT11");
+        for bad in ["", "%%%", "Q291bnRyeQ", "VW5rbm93bjpY", not_a_uuid.as_str()] {
             assert!(GlobalId::decode(&ID(bad.to_owned())).is_err(), "{bad} should not decode");
         }
     }

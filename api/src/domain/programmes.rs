@@ -1,0 +1,425 @@
+//! Interreg programmes 2021–2027: the reference list (loaded by a migration, completed by staff), its filters,
+//! and the rules a staff edit must keep.
+
+use crate::domain::pagination::{Page, PageRequest, paginate};
+use crate::domain::reference::CountryCode;
+use crate::error::{AppError, AppResult, UserError, UserErrorCode};
+use chrono::{DateTime, Utc};
+use entity::interreg_programme::{self, InterregStrand};
+use entity::interreg_programme_country;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The EU's own country codes that differ from ISO 3166-1; programmes store the ISO code.
+const EU_CODES: [(&str, &str); 2] = [("EL", "GR"), ("UK", "GB")];
+
+/// Longest programme name accepted (the column's length).
+const MAX_NAME_CHARS: usize = 255;
+
+/// What every CCI code of an Interreg programme 2021–2027 starts with.
+const CCI_PREFIX: &str = "2021TC16";
+
+/// How many letters and digits follow the prefix (`2021TC16` `RFIR001`: fund, type, number).
+const CCI_SUFFIX_LEN: usize = 7;
+
+/// The ISO code under which a programme's country is stored and searched: `EL` finds Greece (GR), `UK` GB.
+fn iso_code(code: &CountryCode) -> String {
+    let code = code.as_str();
+    EU_CODES.iter().find(|(eu, _)| *eu == code).map_or(code, |(_, iso)| iso).to_owned()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProgrammeFilter {
+    pub strand: Option<InterregStrand>,
+    /// Only programmes covering this country.
+    pub country: Option<CountryCode>,
+}
+
+/// Programmes ordered by name (then id), one keyset page at a time.
+pub async fn list_programmes(
+    db: &impl ConnectionTrait,
+    filter: &ProgrammeFilter,
+    page: &PageRequest,
+) -> AppResult<Page<interreg_programme::Model>> {
+    let mut select = interreg_programme::Entity::find();
+    if let Some(strand) = filter.strand {
+        select = select.filter(interreg_programme::Column::Strand.eq(strand));
+    }
+    if let Some(code) = &filter.country {
+        // A subquery, not a join: each programme comes once, and the keyset stays on the programme's columns.
+        select = select.filter(
+            interreg_programme::Column::Id.in_subquery(
+                Query::select()
+                    .column(interreg_programme_country::Column::ProgrammeId)
+                    .from(interreg_programme_country::Entity)
+                    .and_where(interreg_programme_country::Column::CountryCode.eq(iso_code(code)))
+                    .to_owned(),
+            ),
+        );
+    }
+    paginate(
+        db,
+        select,
+        (interreg_programme::Column::Name, interreg_programme::Column::Id),
+        |p| (p.name.clone(), p.id),
+        page,
+    )
+    .await
+}
+
+pub async fn programmes_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<interreg_programme::Model>> {
+    Ok(interreg_programme::Entity::find()
+        .filter(interreg_programme::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// The ISO codes of the countries each programme covers, in code order, in one query however many programmes.
+/// Every id asked for is in the map (with no codes when no such programme exists).
+pub async fn countries_of_programmes(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<String>>> {
+    let rows = interreg_programme_country::Entity::find()
+        .filter(interreg_programme_country::Column::ProgrammeId.is_in(ids.iter().copied()))
+        .order_by_asc(interreg_programme_country::Column::CountryCode)
+        .all(db)
+        .await?;
+    let mut countries: HashMap<Uuid, Vec<String>> = ids.iter().map(|id| (*id, Vec::new())).collect();
+    for row in rows {
+        countries.entry(row.programme_id).or_default().push(row.country_code);
+    }
+    Ok(countries)
+}
+
+/// What staff enter to add or correct a programme; `update_programme` replaces every field with these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgrammeInput {
+    /// `2021TC16` followed by seven letters and digits (e.g. `2021TC16RFIR001`); blank or absent until confirmed.
+    pub cci: Option<String>,
+    pub name: String,
+    pub strand: InterregStrand,
+    /// ISO 3166-1 alpha-2 codes; the EU's `EL` and `UK` are taken for GR and GB.
+    pub countries: Vec<String>,
+}
+
+/// An input that keeps every rule except, perhaps, uniqueness.
+struct CheckedInput {
+    cci: Option<String>,
+    name: String,
+    strand: InterregStrand,
+    countries: Vec<String>,
+}
+
+/// Adds a programme. Broken rules come back together as `AppError::Rejected`.
+pub async fn create_programme(
+    db: &DatabaseConnection,
+    input: &ProgrammeInput,
+    now: DateTime<Utc>,
+) -> AppResult<interreg_programme::Model> {
+    let input = check(db, input, None).await?;
+    let txn = db.begin().await?;
+    let programme = interreg_programme::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        cci: Set(input.cci),
+        name: Set(input.name),
+        strand: Set(input.strand),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(taken)?;
+    replace_countries(&txn, programme.id, &input.countries).await?;
+    txn.commit().await?;
+    Ok(programme)
+}
+
+/// Corrects a programme: every field is replaced by the input's. `NotFound` when there is no such programme.
+pub async fn update_programme(
+    db: &DatabaseConnection,
+    id: Uuid,
+    input: &ProgrammeInput,
+    now: DateTime<Utc>,
+) -> AppResult<interreg_programme::Model> {
+    let existing = interreg_programme::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Interreg programme".to_owned()))?;
+    let input = check(db, input, Some(id)).await?;
+    let txn = db.begin().await?;
+    let mut programme: interreg_programme::ActiveModel = existing.into();
+    programme.cci = Set(input.cci);
+    programme.name = Set(input.name);
+    programme.strand = Set(input.strand);
+    programme.updated_at = Set(now);
+    let programme = programme.update(&txn).await.map_err(taken)?;
+    replace_countries(&txn, id, &input.countries).await?;
+    txn.commit().await?;
+    Ok(programme)
+}
+
+async fn replace_countries(db: &impl ConnectionTrait, id: Uuid, countries: &[String]) -> AppResult<()> {
+    interreg_programme_country::Entity::delete_many()
+        .filter(interreg_programme_country::Column::ProgrammeId.eq(id))
+        .exec(db)
+        .await?;
+    interreg_programme_country::Entity::insert_many(countries.iter().map(|code| {
+        interreg_programme_country::ActiveModel { programme_id: Set(id), country_code: Set(code.clone()) }
+    }))
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Checks every rule and reports all the broken ones at once; `except` is the programme being corrected, which
+/// may keep its own name and CCI.
+async fn check(db: &impl ConnectionTrait, input: &ProgrammeInput, except: Option<Uuid>) -> AppResult<CheckedInput> {
+    let mut errors = Vec::new();
+
+    let name = input.name.trim().to_owned();
+    if name.is_empty() {
+        errors.push(UserError::new(&["input", "name"], UserErrorCode::Required, "Enter the programme's name."));
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        errors.push(UserError::new(
+            &["input", "name"],
+            UserErrorCode::Invalid,
+            format!("The name may have at most {MAX_NAME_CHARS} characters."),
+        ));
+    } else if taken_by_another(db, interreg_programme::Column::Name, &name, except).await? {
+        errors.push(UserError::new(
+            &["input", "name"],
+            UserErrorCode::Taken,
+            format!("A programme named “{name}” already exists."),
+        ));
+    }
+
+    let cci = input.cci.as_deref().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
+    if let Some(cci) = &cci {
+        if !is_cci(cci) {
+            errors.push(UserError::new(
+                &["input", "cci"],
+                UserErrorCode::Invalid,
+                format!("`{cci}` is not a CCI code of 2021–2027: {CCI_PREFIX} and {CCI_SUFFIX_LEN} letters or digits."),
+            ));
+        } else if taken_by_another(db, interreg_programme::Column::Cci, cci, except).await? {
+            errors.push(UserError::new(
+                &["input", "cci"],
+                UserErrorCode::Taken,
+                format!("Another programme has the CCI code {cci}."),
+            ));
+        }
+    }
+
+    let mut countries: Vec<String> = Vec::new();
+    for (index, raw) in input.countries.iter().enumerate() {
+        match CountryCode::parse(raw) {
+            Ok(code) => {
+                let code = iso_code(&code);
+                if !countries.contains(&code) {
+                    countries.push(code);
+                }
+            }
+            Err(_) => errors.push(UserError {
+                field: vec!["input".to_owned(), "countries".to_owned(), index.to_string()],
+                message: format!("`{raw}` is not a country code (two letters, ISO 3166-1 alpha-2)."),
+                code: UserErrorCode::Invalid,
+            }),
+        }
+    }
+    if input.countries.is_empty() {
+        errors.push(UserError::new(
+            &["input", "countries"],
+            UserErrorCode::Required,
+            "Name at least one country the programme covers.",
+        ));
+    }
+
+    if !errors.is_empty() {
+        return Err(AppError::Rejected(errors));
+    }
+    Ok(CheckedInput { cci, name, strand: input.strand, countries })
+}
+
+fn is_cci(cci: &str) -> bool {
+    cci.strip_prefix(CCI_PREFIX)
+        .is_some_and(|rest| rest.len() == CCI_SUFFIX_LEN && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+async fn taken_by_another(
+    db: &impl ConnectionTrait,
+    column: interreg_programme::Column,
+    value: &str,
+    except: Option<Uuid>,
+) -> AppResult<bool> {
+    let mut select = interreg_programme::Entity::find().filter(column.eq(value));
+    if let Some(id) = except {
+        select = select.filter(interreg_programme::Column::Id.ne(id));
+    }
+    Ok(select.count(db).await? > 0)
+}
+
+/// A concurrent edit can still take the name or CCI between the check and the write: the unique index then
+/// refuses it, and the user sees the same error as from the check.
+fn taken(error: DbErr) -> AppError {
+    match error.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(message)) => {
+            let field = if message.contains("cci") { "cci" } else { "name" };
+            AppError::rejected(&["input", field], UserErrorCode::Taken, format!("Another programme has this {field}."))
+        }
+        _ => AppError::Database(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use chrono::TimeZone;
+
+    async fn database() -> DatabaseConnection {
+        let mut config = Config::for_database("sqlite::memory:");
+        // One connection: every connection to `:memory:` would otherwise be a database of its own.
+        config.limits.db_max_connections = 1;
+        let db = crate::db::connect(&config).await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        db
+    }
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, hour, 0, 0).unwrap()
+    }
+
+    fn input(name: &str, countries: &[&str]) -> ProgrammeInput {
+        ProgrammeInput {
+            cci: None,
+            name: name.to_owned(),
+            strand: InterregStrand::Ipa,
+            countries: countries.iter().map(|c| (*c).to_owned()).collect(),
+        }
+    }
+
+    /// The (field, code) of each user error, or a panic when the call did not reject the input.
+    fn rejections<T: std::fmt::Debug>(result: AppResult<T>) -> Vec<(String, UserErrorCode)> {
+        match result {
+            Err(AppError::Rejected(errors)) => errors.into_iter().map(|e| (e.field.join("."), e.code)).collect(),
+            other => panic!("expected user errors, got {other:?}"),
+        }
+    }
+
+    async fn countries_of(db: &DatabaseConnection, id: Uuid) -> Vec<String> {
+        countries_of_programmes(db, &[id]).await.unwrap().remove(&id).unwrap()
+    }
+
+    #[test]
+    fn cci_codes_of_2021_2027() {
+        assert!(is_cci("2021TC16RFIR001"));
+        assert!(is_cci("2021TC16IPCB007"));
+        assert!(!is_cci("2021TC16RFIR01"));
+        assert!(!is_cci("2014TC16RFCB001"));
+        assert!(!is_cci("2021TC16RF-R001"));
+    }
+
+    #[tokio::test]
+    async fn a_new_programme_is_stored_normalised() {
+        let db = database().await;
+        let mut new = input("  Interreg VI-A IPA Greece-Albania ", &["el", "AL", "GR"]);
+        new.cci = Some(" 2021tc16ipcb099 ".to_owned());
+        let created = create_programme(&db, &new, at(9)).await.unwrap();
+        assert_eq!(created.name, "Interreg VI-A IPA Greece-Albania");
+        assert_eq!(created.cci.as_deref(), Some("2021TC16IPCB099"));
+        assert_eq!(created.strand, InterregStrand::Ipa);
+        assert_eq!((created.created_at, created.updated_at), (at(9), at(9)));
+        assert_eq!(countries_of(&db, created.id).await, ["AL", "GR"]);
+
+        let albanian = ProgrammeFilter { strand: Some(InterregStrand::Ipa), country: CountryCode::parse("AL").ok() };
+        let page = list_programmes(&db, &albanian, &PageRequest::new(Some(100), None, None, None).unwrap()).await;
+        assert!(page.unwrap().items.iter().any(|(_, p)| p.id == created.id));
+    }
+
+    #[tokio::test]
+    async fn broken_rules_are_reported_together() {
+        let db = database().await;
+        let mut new = input("  ", &["FR", "France", "D1"]);
+        new.cci = Some("2021TC16RFIR01".to_owned());
+        assert_eq!(
+            rejections(create_programme(&db, &new, at(9)).await),
+            [
+                ("input.name".to_owned(), UserErrorCode::Required),
+                ("input.cci".to_owned(), UserErrorCode::Invalid),
+                ("input.countries.1".to_owned(), UserErrorCode::Invalid),
+                ("input.countries.2".to_owned(), UserErrorCode::Invalid),
+            ]
+        );
+        let no_country = input("Interreg VI-A IPA Hungary-Serbia", &[]);
+        assert_eq!(
+            rejections(create_programme(&db, &no_country, at(9)).await),
+            [("input.countries".to_owned(), UserErrorCode::Required)]
+        );
+        let long = input(&"x".repeat(MAX_NAME_CHARS + 1), &["FR"]);
+        assert_eq!(
+            rejections(create_programme(&db, &long, at(9)).await),
+            [("input.name".to_owned(), UserErrorCode::Invalid)]
+        );
+    }
+
+    #[tokio::test]
+    async fn names_and_cci_codes_are_unique() {
+        let db = database().await;
+        // Both belong to Interreg Europe, loaded from the reference file.
+        let mut copy = input("Interreg Europe", &["FR"]);
+        copy.cci = Some("2021TC16RFIR001".to_owned());
+        assert_eq!(
+            rejections(create_programme(&db, &copy, at(9)).await),
+            [("input.name".to_owned(), UserErrorCode::Taken), ("input.cci".to_owned(), UserErrorCode::Taken)]
+        );
+        // Absent CCIs never clash with each other.
+        create_programme(&db, &input("Interreg VI-A IPA Romania-Serbia", &["RO", "RS"]), at(9)).await.unwrap();
+        create_programme(&db, &input("Interreg VI-A IPA Hungary-Serbia", &["HU", "RS"]), at(9)).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_clash_the_check_missed_is_still_a_user_error() {
+        let db = database().await;
+        // As if another request had taken the name (then the CCI) after this one's check.
+        let write = |name: &str, cci: Option<&str>| interreg_programme::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            cci: Set(cci.map(str::to_owned)),
+            name: Set(name.to_owned()),
+            strand: Set(InterregStrand::C),
+            created_at: Set(at(9)),
+            updated_at: Set(at(9)),
+        };
+        let by_name = write("Interreg Europe", None).insert(&db).await.map_err(taken);
+        assert_eq!(rejections(by_name), [("input.name".to_owned(), UserErrorCode::Taken)]);
+        let by_cci = write("Interreg Europe 2", Some("2021TC16RFIR001")).insert(&db).await.map_err(taken);
+        assert_eq!(rejections(by_cci), [("input.cci".to_owned(), UserErrorCode::Taken)]);
+    }
+
+    #[tokio::test]
+    async fn a_correction_replaces_every_field() {
+        let db = database().await;
+        let created = create_programme(&db, &input("Interreg VI-A IPA Greece-N. Macedonia", &["GR"]), at(9)).await;
+        let created = created.unwrap();
+
+        let mut fixed = input("Interreg VI-A IPA Greece-North Macedonia", &["MK", "EL"]);
+        fixed.cci = Some("2021TC16IPCB001".to_owned());
+        let updated = update_programme(&db, created.id, &fixed, at(11)).await.unwrap();
+        assert_eq!(updated.id, created.id);
+        assert_eq!(updated.name, "Interreg VI-A IPA Greece-North Macedonia");
+        assert_eq!(updated.cci.as_deref(), Some("2021TC16IPCB001"));
+        assert_eq!((updated.created_at, updated.updated_at), (at(9), at(11)));
+        assert_eq!(countries_of(&db, created.id).await, ["GR", "MK"]);
+
+        // Keeping its own name and CCI is no clash; taking another programme's name is.
+        update_programme(&db, created.id, &fixed, at(12)).await.unwrap();
+        let clash = input("Interreg Europe", &["GR"]);
+        assert_eq!(
+            rejections(update_programme(&db, created.id, &clash, at(12)).await),
+            [("input.name".to_owned(), UserErrorCode::Taken)]
+        );
+        assert!(matches!(update_programme(&db, Uuid::new_v4(), &fixed, at(12)).await, Err(AppError::NotFound(_))));
+    }
+}

@@ -1,0 +1,111 @@
+//! GraphQL types and queries of the Interreg programmes 2021–2027 (public reads; staff edits come with
+//! authentication).
+
+use crate::domain::programmes::{self, ProgrammeFilter};
+use crate::domain::reference::CountryCode;
+use crate::error::AppResult;
+use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::loaders::{Loaders, ProgrammeCountries};
+use crate::graphql::node::{GlobalId, NodeType};
+use crate::graphql::reference::Country;
+use async_graphql::{Context, Enum, ID, Object};
+use entity::interreg_programme;
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+/// The strand of Interreg a programme belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "entity::interreg_programme::InterregStrand")]
+pub enum InterregStrand {
+    /// Interreg A: internal cross-border cooperation between EU member states (and EFTA neighbours).
+    A,
+    /// Interreg B: transnational cooperation over larger areas, including the NEXT sea-basin programmes.
+    B,
+    /// Interreg C: interregional cooperation across the whole EU (Interreg Europe, URBACT, Interact, ESPON).
+    C,
+    /// Interreg D: cooperation of the outermost regions with their neighbours.
+    D,
+    /// IPA cross-border: cooperation with pre-accession countries.
+    Ipa,
+    /// NEXT cross-border: cooperation with neighbourhood countries.
+    Next,
+}
+
+/// An Interreg programme of 2021–2027, run by its managing authority.
+#[derive(Clone)]
+pub struct InterregProgramme(pub interreg_programme::Model);
+
+#[Object]
+impl InterregProgramme {
+    pub async fn id(&self) -> ID {
+        GlobalId::encode(NodeType::InterregProgramme, &self.0.id.to_string())
+    }
+    /// The Commission's CCI code (e.g. `2021TC16RFIR001`); null until it is confirmed.
+    async fn cci(&self) -> Option<&str> {
+        self.0.cci.as_deref()
+    }
+    /// English name, e.g. `Interreg VI-A Romania-Bulgaria`.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn strand(&self) -> InterregStrand {
+        self.0.strand.into()
+    }
+    /// ISO 3166-1 codes of every country the programme covers, by code: those taking part in IMPACT and the
+    /// others (e.g. GB, IS, TN). Greece is GR.
+    async fn country_codes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        Ok(self.countries_covered(ctx).await?.into_iter().map(|(code, _)| code).collect())
+    }
+    /// The countries of IMPACT the programme covers, by code; `countryCodes` also lists the others.
+    async fn countries(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Country>> {
+        Ok(self.countries_covered(ctx).await?.into_iter().filter_map(|(_, country)| country.map(Country)).collect())
+    }
+}
+
+impl InterregProgramme {
+    async fn countries_covered(&self, ctx: &Context<'_>) -> AppResult<ProgrammeCountries> {
+        Ok(ctx.data_unchecked::<Loaders>().programme_countries.load_one(self.0.id).await?.unwrap_or_default())
+    }
+}
+
+#[derive(Default)]
+pub struct ProgrammeQuery;
+
+#[Object]
+impl ProgrammeQuery {
+    /// The Interreg programmes 2021–2027, by name. `country` takes the ISO code (`EL` is accepted for Greece)
+    /// and finds the programmes covering it. The list is still partial: staff add the missing programmes.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    #[allow(clippy::too_many_arguments)]
+    async fn interreg_programmes(
+        &self,
+        ctx: &Context<'_>,
+        strand: Option<InterregStrand>,
+        country: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<ConnectionOf<InterregProgramme>> {
+        let page = page_request(ctx, first, after, last, before)?;
+        let filter = ProgrammeFilter {
+            strand: strand.map(Into::into),
+            country: country.as_deref().map(CountryCode::parse).transpose()?,
+        };
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let page = programmes::list_programmes(db, &filter, &page).await?;
+        if selects_countries(ctx) {
+            let ids: Vec<Uuid> = page.items.iter().map(|(_, p)| p.id).collect();
+            ctx.data_unchecked::<Loaders>().prime_programme_countries(db, &ids).await?;
+        }
+        Ok(connection(page, InterregProgramme))
+    }
+}
+
+/// Whether the connection's items ask for their countries.
+fn selects_countries(ctx: &Context<'_>) -> bool {
+    let look_ahead = ctx.look_ahead();
+    [look_ahead.field("nodes"), look_ahead.field("edges").field("node")]
+        .iter()
+        .any(|item| item.field("countryCodes").exists() || item.field("countries").exists())
+}
