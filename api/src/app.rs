@@ -1,12 +1,13 @@
 //! The application: shared state, start-up (connect, migrate, bind) and serving until shutdown.
 
+use crate::auth::authenticate::Authenticator;
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::domain::Services;
 use crate::graphql::{self, AppSchema};
-use crate::mail::{self, Mailer, RetryPolicy};
+use crate::mail::{self, RetryPolicy};
 use crate::{db, http};
 use anyhow::Context;
-use sea_orm::DatabaseConnection;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,12 +16,8 @@ use tokio::net::TcpListener;
 /// What every request handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
-    pub config: Arc<Config>,
-    pub clock: SharedClock,
+    pub services: Services,
     pub schema: AppSchema,
-    /// Wakes the mail sender; call `notify()` after committing a transaction that enqueued mail.
-    pub mailer: Mailer,
 }
 
 /// A started (migrated, bound) but not yet serving application.
@@ -30,9 +27,10 @@ pub struct App {
 }
 
 impl App {
-    /// Connects to the database, applies pending migrations, binds the listener (port 0 picks a free port) and
-    /// starts the mail sender.
+    /// Loads the signing keys, connects to the database, applies pending migrations, binds the listener
+    /// (port 0 picks a free port) and starts the mail sender.
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Self> {
+        let authenticator = Arc::new(Authenticator::from_config(&config)?);
         let transport = mail::Transport::from_config(&config.mail)?;
         let db = db::connect(&config).await.with_context(|| {
             format!("cannot connect to the database (DATABASE_URL={})", redact(&config.database_url))
@@ -49,8 +47,9 @@ impl App {
             RetryPolicy::from_config(&config.mail),
             config.mail.poll_interval(),
         );
-        let schema = graphql::build_schema(&config, db.clone(), clock.clone(), mailer.clone());
-        Ok(Self { state: AppState { db, config, clock, schema, mailer }, listener })
+        let services = Services { db, clock, config, mailer, authenticator };
+        let schema = graphql::build_schema(&services);
+        Ok(Self { state: AppState { services, schema }, listener })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -64,7 +63,9 @@ impl App {
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let router = http::router(self.state);
-        axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await
+        axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }
 

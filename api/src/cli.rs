@@ -1,8 +1,9 @@
 //! The `impact` command line: serve (default), migrate, export-schema.
 
 use crate::app::{App, shutdown_signal};
-use crate::clock::SystemClock;
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::domain::accounts;
 use crate::{db, graphql, telemetry};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -26,6 +27,14 @@ pub enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL) to stdout.
     ExportSchema,
+    /// Create an admin account, or give an existing account the admin role.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// Used only when the account is created. Prefer IMPACT_ADMIN_PASSWORD to keep it out of the shell history.
+        #[arg(long, env = "IMPACT_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -41,10 +50,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
+        Command::CreateAdmin { email, password } => {
+            telemetry::init(cli.config.environment);
+            let connection = db::connect(&cli.config).await.context("cannot connect to the database")?;
+            db::migrate(&connection).await.context("database migrations failed")?;
+            let min_length = cli.config.auth.min_password_length;
+            let (user, created) =
+                accounts::create_admin(&connection, SystemClock.now(), &email, &password, min_length).await?;
+            if created {
+                println!("created admin {} ({})", user.email, user.id);
+            } else {
+                println!("{} ({}) is now an admin; the password was left unchanged", user.email, user.id);
+            }
+            Ok(())
+        }
         Command::Serve => {
             telemetry::init(cli.config.environment);
             let app = App::build(cli.config, Arc::new(SystemClock)).await?;
-            tracing::info!(address = %app.local_addr()?, environment = app.state().config.environment.as_str(), "impact-api listening");
+            tracing::info!(address = %app.local_addr()?, environment = app.state().services.config.environment.as_str(), "impact-api listening");
             app.run_until(shutdown_signal()).await?;
             tracing::info!("stopped");
             Ok(())

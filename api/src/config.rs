@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://impact.db?mode=rwc";
+pub const DEFAULT_FRONTEND_URL: &str = "http://localhost:3000";
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 pub const MAX_PAGE_SIZE: usize = 100;
 const DEFAULT_MAX_QUERY_DEPTH: usize = 12;
@@ -56,11 +57,18 @@ pub struct Config {
     )]
     pub environment: Environment,
 
+    /// The frontend that mails link to (`/verify-email?token=...`, `/reset-password?token=...`).
+    #[arg(long, env = "IMPACT_FRONTEND_URL", value_name = "IMPACT_FRONTEND_URL", default_value = DEFAULT_FRONTEND_URL, global = true)]
+    pub frontend_url: String,
+
     #[command(flatten)]
     pub limits: Limits,
 
     #[command(flatten)]
     pub mail: Mail,
+
+    #[command(flatten)]
+    pub auth: Auth,
 }
 
 /// Every limit the server enforces; `apiInfo.limits` publishes them to frontends.
@@ -154,6 +162,138 @@ impl Default for Mail {
     }
 }
 
+/// Signing algorithms the server may be pinned to (RFC 8725: the accepted algorithm is configuration, not input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JwtAlgorithm {
+    #[value(name = "HS256")]
+    Hs256,
+    #[value(name = "EdDSA")]
+    EdDsa,
+    #[value(name = "RS256")]
+    Rs256,
+}
+
+const DEFAULT_JWT_ISSUER: &str = "impact-api";
+const DEFAULT_JWT_AUDIENCE: &str = "impact-api";
+const DEFAULT_ACCESS_TOKEN_TTL_SECS: u64 = 15 * 60;
+const DEFAULT_REFRESH_TOKEN_TTL_SECS: u64 = 30 * 24 * 3600;
+const DEFAULT_VERIFICATION_TOKEN_TTL_SECS: u64 = 48 * 3600;
+const DEFAULT_RESET_TOKEN_TTL_SECS: u64 = 3600;
+const DEFAULT_LOGIN_MAX_FAILURES: u32 = 5;
+const DEFAULT_LOGIN_MAX_CLIENT_FAILURES: u32 = 30;
+const DEFAULT_LOGIN_LOCKOUT_SECS: u64 = 15 * 60;
+const DEFAULT_LOGIN_SLOWDOWN_MS: u64 = 250;
+const DEFAULT_MIN_PASSWORD_LENGTH: usize = 10;
+
+/// Identity and access: token signing keys, lifetimes, login throttling.
+#[derive(Debug, Clone, Args)]
+pub struct Auth {
+    /// The one algorithm access tokens are signed and accepted with.
+    #[arg(
+        long,
+        env = "IMPACT_JWT_ALGORITHM",
+        value_name = "IMPACT_JWT_ALGORITHM",
+        value_enum,
+        default_value = "HS256",
+        global = true
+    )]
+    pub jwt_algorithm: JwtAlgorithm,
+
+    /// HS256 secret (at least 32 bytes). Never logged.
+    #[arg(long, env = "IMPACT_JWT_SECRET", value_name = "IMPACT_JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Earlier HS256 secrets still accepted while tokens signed with them live (comma-separated).
+    #[arg(
+        long,
+        env = "IMPACT_JWT_PREVIOUS_SECRETS",
+        value_name = "IMPACT_JWT_PREVIOUS_SECRETS",
+        hide_env_values = true,
+        value_delimiter = ',',
+        global = true
+    )]
+    pub jwt_previous_secrets: Vec<String>,
+
+    /// PEM private key (Ed25519 for EdDSA, RSA for RS256); its public key is served at /.well-known/jwks.json.
+    #[arg(long, env = "IMPACT_JWT_PRIVATE_KEY_FILE", value_name = "IMPACT_JWT_PRIVATE_KEY_FILE", global = true)]
+    pub jwt_private_key_file: Option<std::path::PathBuf>,
+
+    /// Key id (`kid`) of the signing key; derived from the key when unset.
+    #[arg(long, env = "IMPACT_JWT_KEY_ID", value_name = "IMPACT_JWT_KEY_ID", global = true)]
+    pub jwt_key_id: Option<String>,
+
+    /// A JWKS file of earlier public keys still accepted (rotation); they are published too.
+    #[arg(long, env = "IMPACT_JWT_PREVIOUS_KEYS_FILE", value_name = "IMPACT_JWT_PREVIOUS_KEYS_FILE", global = true)]
+    pub jwt_previous_keys_file: Option<std::path::PathBuf>,
+
+    #[arg(long, env = "IMPACT_JWT_ISSUER", value_name = "IMPACT_JWT_ISSUER", default_value = DEFAULT_JWT_ISSUER, global = true)]
+    pub jwt_issuer: String,
+
+    #[arg(long, env = "IMPACT_JWT_AUDIENCE", value_name = "IMPACT_JWT_AUDIENCE", default_value = DEFAULT_JWT_AUDIENCE, global = true)]
+    pub jwt_audience: String,
+
+    #[arg(long, env = "IMPACT_ACCESS_TOKEN_TTL_SECS", value_name = "IMPACT_ACCESS_TOKEN_TTL_SECS", default_value_t = DEFAULT_ACCESS_TOKEN_TTL_SECS, global = true)]
+    pub access_token_ttl_secs: u64,
+
+    #[arg(long, env = "IMPACT_REFRESH_TOKEN_TTL_SECS", value_name = "IMPACT_REFRESH_TOKEN_TTL_SECS", default_value_t = DEFAULT_REFRESH_TOKEN_TTL_SECS, global = true)]
+    pub refresh_token_ttl_secs: u64,
+
+    /// Lifetime of e-mail verification links.
+    #[arg(long, env = "IMPACT_VERIFICATION_TOKEN_TTL_SECS", value_name = "IMPACT_VERIFICATION_TOKEN_TTL_SECS", default_value_t = DEFAULT_VERIFICATION_TOKEN_TTL_SECS, global = true)]
+    pub verification_token_ttl_secs: u64,
+
+    /// Lifetime of password-reset links.
+    #[arg(long, env = "IMPACT_RESET_TOKEN_TTL_SECS", value_name = "IMPACT_RESET_TOKEN_TTL_SECS", default_value_t = DEFAULT_RESET_TOKEN_TTL_SECS, global = true)]
+    pub reset_token_ttl_secs: u64,
+
+    /// Failed logins for one account, within the lockout window, before it is refused for that window.
+    #[arg(long, env = "IMPACT_LOGIN_MAX_FAILURES", value_name = "IMPACT_LOGIN_MAX_FAILURES", default_value_t = DEFAULT_LOGIN_MAX_FAILURES, global = true)]
+    pub login_max_failures: u32,
+
+    /// Failed logins from one client address, within the window, before it is refused.
+    #[arg(long, env = "IMPACT_LOGIN_MAX_CLIENT_FAILURES", value_name = "IMPACT_LOGIN_MAX_CLIENT_FAILURES", default_value_t = DEFAULT_LOGIN_MAX_CLIENT_FAILURES, global = true)]
+    pub login_max_client_failures: u32,
+
+    #[arg(long, env = "IMPACT_LOGIN_LOCKOUT_SECS", value_name = "IMPACT_LOGIN_LOCKOUT_SECS", default_value_t = DEFAULT_LOGIN_LOCKOUT_SECS, global = true)]
+    pub login_lockout_secs: u64,
+
+    /// Extra delay per earlier failure before answering a login (slows guessing down before the lockout).
+    #[arg(long, env = "IMPACT_LOGIN_SLOWDOWN_MS", value_name = "IMPACT_LOGIN_SLOWDOWN_MS", default_value_t = DEFAULT_LOGIN_SLOWDOWN_MS, global = true)]
+    pub login_slowdown_ms: u64,
+
+    #[arg(long, env = "IMPACT_MIN_PASSWORD_LENGTH", value_name = "IMPACT_MIN_PASSWORD_LENGTH", default_value_t = DEFAULT_MIN_PASSWORD_LENGTH, global = true)]
+    pub min_password_length: usize,
+
+    /// External identity providers whose tokens are trusted, as JSON (see README).
+    #[arg(long, env = "IMPACT_EXTERNAL_ISSUERS", value_name = "IMPACT_EXTERNAL_ISSUERS", global = true)]
+    pub external_issuers: Option<String>,
+}
+
+impl Default for Auth {
+    fn default() -> Self {
+        Self {
+            jwt_algorithm: JwtAlgorithm::Hs256,
+            jwt_secret: None,
+            jwt_previous_secrets: Vec::new(),
+            jwt_private_key_file: None,
+            jwt_key_id: None,
+            jwt_previous_keys_file: None,
+            jwt_issuer: DEFAULT_JWT_ISSUER.to_owned(),
+            jwt_audience: DEFAULT_JWT_AUDIENCE.to_owned(),
+            access_token_ttl_secs: DEFAULT_ACCESS_TOKEN_TTL_SECS,
+            refresh_token_ttl_secs: DEFAULT_REFRESH_TOKEN_TTL_SECS,
+            verification_token_ttl_secs: DEFAULT_VERIFICATION_TOKEN_TTL_SECS,
+            reset_token_ttl_secs: DEFAULT_RESET_TOKEN_TTL_SECS,
+            login_max_failures: DEFAULT_LOGIN_MAX_FAILURES,
+            login_max_client_failures: DEFAULT_LOGIN_MAX_CLIENT_FAILURES,
+            login_lockout_secs: DEFAULT_LOGIN_LOCKOUT_SECS,
+            login_slowdown_ms: DEFAULT_LOGIN_SLOWDOWN_MS,
+            min_password_length: DEFAULT_MIN_PASSWORD_LENGTH,
+            external_issuers: None,
+        }
+    }
+}
+
 impl Config {
     /// A development configuration for `database_url`, listening on an ephemeral port (tests, tools).
     pub fn for_database(database_url: impl Into<String>) -> Self {
@@ -161,8 +301,10 @@ impl Config {
             database_url: database_url.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             environment: Environment::Development,
+            frontend_url: DEFAULT_FRONTEND_URL.to_owned(),
             limits: Limits::default(),
             mail: Mail::default(),
+            auth: Auth::default(),
         }
     }
 

@@ -80,6 +80,8 @@ pub enum UserErrorCode {
     InvalidCredentials,
     /// The operation is not allowed in the record's current state.
     InvalidState,
+    /// The account's e-mail address is not confirmed yet.
+    EmailNotVerified,
 }
 
 #[derive(Debug, thiserror::Error)]

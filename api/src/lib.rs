@@ -1,6 +1,7 @@
 //! impact-api: the GraphQL backend of the IMPACT programme, as a library the `impact` binary and the tests drive.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;

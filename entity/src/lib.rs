@@ -1,7 +1,16 @@
 //! sea-orm entities of impact-api: one module per table, no business logic.
 
+pub mod app_user;
+pub mod audit_event;
 pub mod country;
+pub mod external_identity;
 pub mod interreg_programme;
 pub mod interreg_programme_country;
+pub mod login_failure;
 pub mod nuts_region;
 pub mod outbound_email;
+pub mod service_account;
+pub mod session;
+pub mod user_programme;
+pub mod user_role;
+pub mod user_token;

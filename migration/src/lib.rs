@@ -11,6 +11,7 @@ mod m20261121_000003_create_nuts_region;
 mod m20261121_000004_load_nuts_regions;
 mod m20261121_000005_create_interreg_programme;
 mod m20261121_000006_load_interreg_programmes;
+mod m20261121_000010_create_identity;
 mod m20261121_000020_create_outbound_email;
 mod reference_data;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_load_nuts_regions::Migration),
             Box::new(m20261121_000005_create_interreg_programme::Migration),
             Box::new(m20261121_000006_load_interreg_programmes::Migration),
+            Box::new(m20261121_000010_create_identity::Migration),
             Box::new(m20261121_000020_create_outbound_email::Migration),
         ]
     }

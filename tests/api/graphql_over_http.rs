@@ -215,13 +215,10 @@ async fn graphiql_is_served_to_browsers_in_development_only() {
         assert!(response.text().await.unwrap().to_lowercase().contains("graphiql"));
     })
     .await;
-    each_backend_with(
-        |config| config.environment = api::config::Environment::Production,
-        |app| async move {
-            let response = app.client.get(app.url("/graphql")).header(ACCEPT, "text/html").send().await.unwrap();
-            assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE);
-        },
-    )
+    each_backend_with(crate::helpers::production, |app| async move {
+        let response = app.client.get(app.url("/graphql")).header(ACCEPT, "text/html").send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE);
+    })
     .await;
 }
 

@@ -1,7 +1,7 @@
 //! The test harness: `each_backend(|app| async move { ... })` starts a fresh, migrated server per backend.
 
 use api::app::App;
-use api::clock::ManualClock;
+use api::clock::{Clock, ManualClock};
 use api::config::Config;
 use api::mail::Mailer;
 use chrono::{DateTime, TimeZone, Utc};
@@ -31,6 +31,7 @@ pub fn server_start() -> DateTime<Utc> {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub clock: ManualClock,
     pub database_url: String,
     /// The directory the server writes its mail into, as `.eml` files (no SMTP server in tests).
     pub mail_dir: PathBuf,
@@ -102,9 +103,9 @@ async fn spawn(backend: Backend, configure: &impl Fn(&mut Config)) -> (TestApp, 
     config.mail.mail_dir = mail_dir.path().to_path_buf();
     configure(&mut config);
     let clock = ManualClock::new(server_start());
-    let app = App::build(config, Arc::new(clock)).await.expect("the server starts");
+    let app = App::build(config, Arc::new(clock.clone())).await.expect("the server starts");
     let address = format!("http://{}", app.local_addr().expect("bound address"));
-    let mailer = app.state().mailer.clone();
+    let mailer = app.state().services.mailer.clone();
     let (shutdown, stop) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         app.run_until(async {
@@ -114,7 +115,7 @@ async fn spawn(backend: Backend, configure: &impl Fn(&mut Config)) -> (TestApp, 
         .expect("the server runs");
     });
     let client = reqwest::Client::builder().build().expect("HTTP client");
-    let app = TestApp { address, client, database_url, mail_dir: mail_dir.path().to_path_buf(), mailer };
+    let app = TestApp { address, client, clock, database_url, mail_dir: mail_dir.path().to_path_buf(), mailer };
     (app, Teardown { shutdown, server, postgres_database, _sqlite_dir: sqlite_dir, _mail_dir: mail_dir })
 }
 
@@ -241,4 +242,160 @@ fn recipient(value: &str) -> &str {
         (Some(open), Some(close)) if open < close => &value[open + 1..close],
         _ => value,
     }
+}
+// ---- accounts and sessions, as a frontend would drive them ----
+
+/// The password of every test user.
+pub const PASSWORD: &str = "correct horse battery staple";
+pub const LOGIN: &str = "mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken refreshToken expiresAt user { id email } userErrors { field code } } }";
+
+impl TestApp {
+    /// POSTs a GraphQL request with a bearer token; asserts HTTP 200 and returns the body.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(self.url("/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status();
+        let body: Value = response.json().await.expect("JSON body");
+        assert_eq!(status, 200, "unexpected status; body: {body}");
+        body
+    }
+
+    /// The `data` of an authenticated request that must succeed without errors.
+    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.graphql_as(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+}
+
+pub fn user_errors(payload: &Value) -> Value {
+    payload["userErrors"].clone()
+}
+
+/// Registers through GraphQL (display name from the address: `ana.novak@` → "Ana Novak", language `sl`).
+pub async fn register(app: &TestApp, email: &str, role: &str) -> Value {
+    let name: Vec<String> = email
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .split('.')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        })
+        .collect();
+    let data = app
+        .data(
+            "mutation($i: RegisterInput!) { register(input: $i) { user { id email emailVerified } userErrors { field code } } }",
+            json!({ "i": { "email": email, "password": PASSWORD, "displayName": name.join(" "), "preferredLanguage": "sl", "intendedRole": role } }),
+        )
+        .await;
+    assert_eq!(data["register"]["userErrors"], json!([]), "registration of {email}");
+    data["register"]["user"].clone()
+}
+
+/// The token of the newest mail to `to` carrying a `/{path}?token=` link.
+/// Delivery is asynchronous: waits up to 5 s for the mail.
+pub async fn mail_token(app: &TestApp, to: &str, path: &str) -> String {
+    let marker = format!("/{path}?token=");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        for mail in mails_to(&app.mail_dir, to).iter().rev() {
+            let message = mail_parser::MessageParser::default().parse(mail.as_bytes()).expect("a MIME message");
+            let body = message.body_text(0).expect("a text body");
+            if let Some(start) = body.find(&marker) {
+                let rest = &body[start + marker.len()..];
+                return rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+            }
+        }
+        assert!(Instant::now() < deadline, "no mail to {to} with a {marker} link");
+        app.mailer.notify();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Production mode, with the signing secret production requires.
+pub fn production(config: &mut Config) {
+    config.environment = api::config::Environment::Production;
+    config.auth.jwt_secret = Some("a production-like secret of at least 32 bytes".to_owned());
+}
+
+/// Signs in; asserts success and returns the session payload.
+pub async fn login(app: &TestApp, email: &str, password: &str) -> Value {
+    let data = app.data(LOGIN, json!({ "e": email, "p": password })).await;
+    assert_eq!(data["login"]["userErrors"], json!([]), "login of {email}");
+    data["login"].clone()
+}
+
+/// Registers, confirms the address from the mail, and signs in.
+pub async fn verified_user(app: &TestApp, email: &str, role: &str) -> Value {
+    register(app, email, role).await;
+    let token = mail_token(app, &email.trim().to_lowercase(), "verify-email").await;
+    let verified = app
+        .data(
+            "mutation($t: String!) { verifyEmail(input: { token: $t }) { userErrors { code } } }",
+            json!({ "t": token }),
+        )
+        .await;
+    assert_eq!(verified["verifyEmail"]["userErrors"], json!([]));
+    login(app, email, PASSWORD).await
+}
+
+/// An admin made the way an operator does (`impact create-admin`'s function), signed in.
+pub async fn admin_session(app: &TestApp) -> Value {
+    let db = api::db::connect(&Config::for_database(app.database_url.clone())).await.expect("database");
+    api::domain::accounts::create_admin(&db, app.clock.now(), "admin@example.org", PASSWORD, 10)
+        .await
+        .expect("admin created");
+    db.close().await.ok();
+    login(app, "admin@example.org", PASSWORD).await
+}
+
+pub async fn grant(app: &TestApp, admin_token: &str, user_id: &Value, role: &str, programmes: Value) {
+    let data = app
+        .data_as(
+            admin_token,
+            "mutation($u: ID!, $r: Role!, $p: [ID!]) { grantRole(input: { userId: $u, role: $r, programmeIds: $p }) { userErrors { field code } } }",
+            json!({ "u": user_id, "r": role, "p": programmes }),
+        )
+        .await;
+    assert_eq!(data["grantRole"]["userErrors"], json!([]), "grant {role}");
+}
+
+/// A service account's access token.
+pub async fn service_token(app: &TestApp, admin_token: &str) -> String {
+    let created = app
+        .data_as(admin_token, "mutation { createServiceAccount(input: { name: \"integrator\" }) { serviceAccount { clientId } clientSecret } }", json!({}))
+        .await;
+    let (id, secret) = (
+        &created["createServiceAccount"]["serviceAccount"]["clientId"],
+        &created["createServiceAccount"]["clientSecret"],
+    );
+    let issued = app
+        .data("mutation($i: String!, $s: String!) { issueServiceToken(input: { clientId: $i, clientSecret: $s }) { accessToken } }", json!({ "i": id, "s": secret }))
+        .await;
+    issued["issueServiceToken"]["accessToken"].as_str().expect("service token").to_owned()
+}
+
+/// The GraphQL schema on a connection of the test's own (to count its SQL statements, say), with the
+/// services a server has; mail goes to a throwaway directory.
+pub async fn schema_on(db: &sea_orm::DatabaseConnection, database_url: &str) -> api::graphql::AppSchema {
+    let config = Arc::new(Config::for_database("sqlite::memory:"));
+    let clock: api::clock::SharedClock = Arc::new(api::clock::SystemClock);
+    let from = config.mail.mail_from.parse().expect("sender address");
+    let transport =
+        api::mail::Transport::files(&std::env::temp_dir().join("impact-test-mail"), from).expect("mail directory");
+    let policy = api::mail::RetryPolicy::from_config(&config.mail);
+    // The sender polls its own connection, so it does not show among the statements counted on `db`.
+    let mail_db = api::db::connect(&Config::for_database(database_url)).await.expect("database");
+    let mailer = api::mail::spawn(mail_db, transport, clock.clone(), policy, config.mail.poll_interval());
+    let authenticator = Arc::new(api::auth::authenticate::Authenticator::from_config(&config).expect("keys"));
+    let services = api::domain::Services { db: db.clone(), clock, config, mailer, authenticator };
+    api::graphql::build_schema(&services)
 }

@@ -1,7 +1,6 @@
 //! Query depth and complexity limits, and what production mode hides.
 
 use crate::helpers::{each_backend, each_backend_with};
-use api::config::Environment;
 use serde_json::json;
 
 const DEEP: &str = "{ nutsRegions(first: 1) { edges { node { parent { parent { code } } } } } }";
@@ -61,20 +60,17 @@ async fn production_hides_introspection_and_suggestions() {
         assert_eq!(data["__schema"]["queryType"]["name"], "QueryRoot");
     })
     .await;
-    each_backend_with(
-        |config| config.environment = Environment::Production,
-        |app| async move {
-            // async-graphql answers disabled introspection with null rather than an error: nothing leaks.
-            let body = app.graphql(introspection, json!({})).await;
-            assert_eq!(body["data"]["__schema"], serde_json::Value::Null, "{body}");
-            let body = app.graphql(r#"{ __type(name: "Country") { fields { name } } }"#, json!({})).await;
-            assert_eq!(body["data"]["__type"], serde_json::Value::Null, "{body}");
-            let typo = app.graphql("{ countrie { code } }", json!({})).await;
-            let message = typo["errors"][0]["message"].as_str().unwrap();
-            assert!(!message.contains("Did you mean"), "suggestions leak the schema: {message}");
-            let data = app.data("{ apiInfo { environment } }", json!({})).await;
-            assert_eq!(data["apiInfo"]["environment"], "production");
-        },
-    )
+    each_backend_with(crate::helpers::production, |app| async move {
+        // async-graphql answers disabled introspection with null rather than an error: nothing leaks.
+        let body = app.graphql(introspection, json!({})).await;
+        assert_eq!(body["data"]["__schema"], serde_json::Value::Null, "{body}");
+        let body = app.graphql(r#"{ __type(name: "Country") { fields { name } } }"#, json!({})).await;
+        assert_eq!(body["data"]["__type"], serde_json::Value::Null, "{body}");
+        let typo = app.graphql("{ countrie { code } }", json!({})).await;
+        let message = typo["errors"][0]["message"].as_str().unwrap();
+        assert!(!message.contains("Did you mean"), "suggestions leak the schema: {message}");
+        let data = app.data("{ apiInfo { environment } }", json!({})).await;
+        assert_eq!(data["apiInfo"]["environment"], "production");
+    })
     .await;
 }

@@ -3,7 +3,10 @@
 
 mod helpers;
 
+mod authorization;
+mod external_identity;
 mod graphql_over_http;
+mod identity;
 mod limits;
 mod mail;
 mod migrations;
@@ -12,3 +15,4 @@ mod pagination;
 mod programmes;
 mod reference;
 mod schema;
+mod tokens;

@@ -220,9 +220,9 @@ async fn statements_of(database_url: &str, query: &str) -> (Value, Vec<String>) 
     let statements = Arc::new(Mutex::new(Vec::new()));
     let recorded = statements.clone();
     db.set_metric_callback(move |info| recorded.lock().unwrap().push(info.statement.sql.clone()));
-    let config = Arc::new(Config::for_database(database_url));
-    let schema = api::graphql::build_schema(&config, db.clone(), Arc::new(api::clock::SystemClock));
-    let response = schema.execute(async_graphql::Request::new(query).data(Loaders::new(&db))).await;
+    let schema = crate::helpers::schema_on(&db, database_url).await;
+    let request = async_graphql::Request::new(query).data(Loaders::new(&db)).data(api::auth::Caller::default());
+    let response = schema.execute(request).await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let data = response.data.into_json().unwrap();
     db.close().await.ok();

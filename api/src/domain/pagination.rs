@@ -21,6 +21,13 @@ pub enum Direction {
     Backward,
 }
 
+/// The order of a list by its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    Ascending,
+    Descending,
+}
+
 /// A validated page request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
@@ -102,13 +109,14 @@ pub fn decode_cursor<K: DeserializeOwned>(cursor: &str) -> AppResult<K> {
         .ok_or_else(|| AppError::BadUserInput(format!("`{cursor}` is not a valid cursor for this list")))
 }
 
-/// Fetches one page of `select`, ordered by `columns` (which must identify a row uniquely),
+/// Fetches one page of `select`, ordered by `columns` (which must identify a row uniquely) in `order`,
 /// whose values for a row are given by `key`.
 pub async fn paginate<E, C, K, F>(
     db: &impl ConnectionTrait,
     select: Select<E>,
     columns: C,
     key: F,
+    order: SortOrder,
     request: &PageRequest,
 ) -> AppResult<Page<E::Model>>
 where
@@ -121,6 +129,9 @@ where
     let total = if request.want_total { Some(select.clone().count(db).await?) } else { None };
 
     let mut cursor = select.cursor_by(columns);
+    if order == SortOrder::Descending {
+        cursor.desc();
+    }
     if let Some(after) = &request.after {
         cursor.after(decode_cursor::<K>(after)?);
     }

@@ -1,7 +1,7 @@
 //! Interreg programmes 2021–2027: the reference list (loaded by a migration, completed by staff), its filters,
 //! and the rules a staff edit must keep.
 
-use crate::domain::pagination::{Page, PageRequest, paginate};
+use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::reference::CountryCode;
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use chrono::{DateTime, Utc};
@@ -67,6 +67,7 @@ pub async fn list_programmes(
         select,
         (interreg_programme::Column::Name, interreg_programme::Column::Id),
         |p| (p.name.clone(), p.id),
+        SortOrder::Ascending,
         page,
     )
     .await

@@ -1,6 +1,6 @@
 //! Reference data: the eligible countries and the NUTS 2024 regions (read-only, loaded by migrations).
 
-use crate::domain::pagination::{Page, PageRequest, paginate};
+use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::error::{AppError, AppResult};
 use entity::country::{self, CountryStatus};
 use entity::nuts_region;
@@ -98,7 +98,7 @@ pub async fn nuts_regions(
                 .add(nuts_region::Column::NameSearch.contains(search.to_lowercase())),
         );
     }
-    paginate(db, select, nuts_region::Column::Code, |r| r.code.clone(), page).await
+    paginate(db, select, nuts_region::Column::Code, |r| r.code.clone(), SortOrder::Ascending, page).await
 }
 
 pub async fn nuts_regions_by_code(db: &impl ConnectionTrait, codes: &[String]) -> AppResult<Vec<nuts_region::Model>> {

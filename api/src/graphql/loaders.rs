@@ -1,9 +1,10 @@
 //! DataLoaders, created fresh for each request: relations and `nodes` resolve in one query per type.
 
-use crate::domain::{programmes, reference};
+use crate::auth::Role;
+use crate::domain::{programmes, reference, roles};
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{country, interreg_programme, nuts_region};
+use entity::{app_user, country, interreg_programme, nuts_region};
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,6 +16,8 @@ pub struct Loaders {
     pub programmes: DataLoader<ProgrammeLoader>,
     /// The countries each programme covers; cached, so that a list can fill it for its whole page at once.
     pub programme_countries: DataLoader<ProgrammeCountriesLoader, HashMapCache>,
+    pub users: DataLoader<UserLoader>,
+    pub user_roles: DataLoader<UserRolesLoader>,
 }
 
 impl Loaders {
@@ -28,6 +31,8 @@ impl Loaders {
                 tokio::spawn,
                 HashMapCache::default(),
             ),
+            users: DataLoader::new(UserLoader(db.clone()), tokio::spawn),
+            user_roles: DataLoader::new(UserRolesLoader(db.clone()), tokio::spawn),
         }
     }
 
@@ -118,5 +123,28 @@ impl Loader<Uuid> for ProgrammeCountriesLoader {
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         programme_countries(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct UserLoader(DatabaseConnection);
+
+impl Loader<Uuid> for UserLoader {
+    type Value = app_user::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = roles::users_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|u| (u.id, u)).collect())
+    }
+}
+
+pub struct UserRolesLoader(DatabaseConnection);
+
+impl Loader<Uuid> for UserRolesLoader {
+    type Value = Vec<Role>;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        roles::roles_of_users(&self.0, ids).await.map_err(Arc::new)
     }
 }

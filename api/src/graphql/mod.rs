@@ -1,25 +1,36 @@
 //! The GraphQL schema: the root types merged from each area, the limits, and the per-request context.
 
+pub mod accounts;
+pub mod administration;
 pub mod api_info;
 pub mod connection;
 pub mod errors;
 pub mod execution;
 pub mod loaders;
 pub mod node;
+pub mod payload;
 pub mod programmes;
 pub mod reference;
+pub mod sessions;
 
-use crate::clock::SharedClock;
 use crate::config::Config;
-use crate::mail::Mailer;
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
-use sea_orm::DatabaseConnection;
-use std::sync::Arc;
+use crate::domain::Services;
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(node::NodeQuery, reference::ReferenceQuery, programmes::ProgrammeQuery, api_info::ApiInfoQuery);
+pub struct QueryRoot(
+    node::NodeQuery,
+    reference::ReferenceQuery,
+    programmes::ProgrammeQuery,
+    api_info::ApiInfoQuery,
+    accounts::AccountQuery,
+    administration::AdministrationQuery,
+);
 
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(accounts::AccountMutation, sessions::SessionMutation, administration::AdministrationMutation);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// What a resolver may know about the request it serves.
 #[derive(Debug, Clone)]
@@ -27,8 +38,8 @@ pub struct RequestContext {
     pub request_id: String,
 }
 
-fn builder(config: &Config) -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+fn builder(config: &Config) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
         .limit_depth(config.limits.max_query_depth)
         .limit_complexity(config.limits.max_query_complexity)
         .extension(execution::ExecutionMarker);
@@ -38,10 +49,10 @@ fn builder(config: &Config) -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubs
     builder
 }
 
-/// The schema with what resolvers reach through `ctx.data`: the database, the clock, the configuration, and the
-/// mailer (a mutation that enqueued mail calls `Mailer::notify` after its commit).
-pub fn build_schema(config: &Arc<Config>, db: DatabaseConnection, clock: SharedClock, mailer: Mailer) -> AppSchema {
-    builder(config).data(db).data(clock).data(config.clone()).data(mailer).finish()
+/// The schema with what resolvers reach through `ctx.data`: the database, the configuration, and the
+/// `Services` of domain operations (a mutation that enqueued mail calls `services.mailer.notify()` after its commit).
+pub fn build_schema(services: &Services) -> AppSchema {
+    builder(&services.config).data(services.db.clone()).data(services.config.clone()).data(services.clone()).finish()
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.

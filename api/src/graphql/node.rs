@@ -3,8 +3,11 @@
 //! An ID is the URL-safe base64 of `Type:key`. Clients must treat it as opaque; the server never trusts
 //! it to mean access: each type's own authorization applies when it is resolved here.
 
+use crate::auth::Caller;
 use crate::config::MAX_PAGE_SIZE;
+use crate::domain::roles::may_see_user;
 use crate::error::{AppError, AppResult};
+use crate::graphql::accounts::User;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::programmes::InterregProgramme;
 use crate::graphql::reference::{Country, NutsRegion};
@@ -19,6 +22,7 @@ pub enum Node {
     Country(Country),
     NutsRegion(NutsRegion),
     InterregProgramme(InterregProgramme),
+    User(User),
 }
 
 /// The types that implement `Node`, as named inside global IDs.
@@ -27,16 +31,18 @@ pub enum NodeType {
     Country,
     NutsRegion,
     InterregProgramme,
+    User,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 3] = [NodeType::Country, NodeType::NutsRegion, NodeType::InterregProgramme];
+    const ALL: [NodeType; 4] = [NodeType::Country, NodeType::NutsRegion, NodeType::InterregProgramme, NodeType::User];
 
     fn name(self) -> &'static str {
         match self {
             NodeType::Country => "Country",
             NodeType::NutsRegion => "NutsRegion",
             NodeType::InterregProgramme => "InterregProgramme",
+            NodeType::User => "User",
         }
     }
 
@@ -44,7 +50,7 @@ impl NodeType {
     fn accepts(self, key: &str) -> bool {
         match self {
             NodeType::Country | NodeType::NutsRegion => !key.is_empty(),
-            NodeType::InterregProgramme => Uuid::parse_str(key).is_ok(),
+            NodeType::InterregProgramme | NodeType::User => Uuid::parse_str(key).is_ok(),
         }
     }
 }
@@ -70,6 +76,16 @@ impl GlobalId {
             return Err(invalid());
         }
         Ok(Self { node_type, key: key.to_owned() })
+    }
+
+    /// The UUID inside an ID that must be of `expected` type (an argument naming, say, a user).
+    pub fn decode_as(id: &ID, expected: NodeType) -> AppResult<Uuid> {
+        let decoded = Self::decode(id)?;
+        if decoded.node_type != expected {
+            return Err(AppError::BadUserInput(format!("`{}` is not the ID of a {}", id.as_str(), expected.name())));
+        }
+        Uuid::parse_str(&decoded.key)
+            .map_err(|_| AppError::BadUserInput(format!("`{}` is not a valid ID", id.as_str())))
     }
 }
 
@@ -103,12 +119,16 @@ impl NodeQuery {
 async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Node>>> {
     let loaders = ctx.data_unchecked::<Loaders>();
     let keys_of = |t: NodeType| ids.iter().filter(|id| id.node_type == t).map(|id| id.key.clone()).collect::<Vec<_>>();
+    let uuids_of = |t: NodeType| {
+        ids.iter().filter(|id| id.node_type == t).filter_map(|id| Uuid::parse_str(&id.key).ok()).collect::<Vec<_>>()
+    };
+    let caller = ctx.data_unchecked::<Caller>().0.as_ref();
     let countries = loaders.countries.load_many(keys_of(NodeType::Country)).await?;
     let regions = loaders.nuts_regions.load_many(keys_of(NodeType::NutsRegion)).await?;
-    // Keys were checked to be UUIDs when the IDs were decoded.
-    let programme_ids =
-        keys_of(NodeType::InterregProgramme).iter().filter_map(|k| Uuid::parse_str(k).ok()).collect::<Vec<_>>();
-    let programmes = loaders.programmes.load_many(programme_ids).await?;
+    let programmes = loaders.programmes.load_many(uuids_of(NodeType::InterregProgramme)).await?;
+    // Each type's own visibility rule applies; what the caller may not see is null, like what does not exist.
+    let visible_users = uuids_of(NodeType::User).into_iter().filter(|id| may_see_user(caller, *id));
+    let users = loaders.users.load_many(visible_users).await?;
     Ok(ids
         .iter()
         .map(|id| match id.node_type {
@@ -118,6 +138,9 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
                 .ok()
                 .and_then(|key| programmes.get(&key).cloned())
                 .map(|m| Node::InterregProgramme(InterregProgramme(m))),
+            NodeType::User => {
+                Uuid::parse_str(&id.key).ok().and_then(|key| users.get(&key).cloned()).map(|m| Node::User(User(m)))
+            }
         })
         .collect())
 }

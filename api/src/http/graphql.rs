@@ -10,7 +10,9 @@
 //! - GraphiQL for browsers (`Accept: text/html`) on GET, in development only.
 
 use crate::app::AppState;
-use crate::error::ErrorCode;
+use crate::auth::Caller;
+use crate::domain::Origin;
+use crate::error::{AppError, ErrorCode};
 use crate::graphql::execution::ExecutionStarted;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::{RequestContext, errors};
@@ -18,11 +20,12 @@ use crate::http::REQUEST_ID_HEADER;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{Variables, http::GraphiQLSource};
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
+use std::net::SocketAddr;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const APPLICATION_JSON: &str = "application/json";
@@ -51,44 +54,82 @@ struct Params {
     extensions: Option<Map<String, Value>>,
 }
 
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let Some(media) = negotiate(&headers) else { return not_acceptable() };
     if let Err(message) = check_content_type(&headers) {
-        return request_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, message);
+        return request_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, ErrorCode::BadUserInput, message);
     }
     match params_from_body(&body) {
-        Ok(params) => execute(&state, &headers, media, params).await,
-        Err(message) => request_error(StatusCode::BAD_REQUEST, media, message),
+        Ok(params) => execute(&state, peer, &headers, media, params).await,
+        Err(message) => request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadUserInput, message),
     }
 }
 
-pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
-    if !state.config.is_production() && raw.is_none() && accepts_html(&headers) {
+pub async fn get(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if !state.services.config.is_production() && raw.is_none() && accepts_html(&headers) {
         return Html(GraphiQLSource::build().endpoint("/graphql").title("IMPACT API").finish()).into_response();
     }
     let Some(media) = negotiate(&headers) else { return not_acceptable() };
     let params = match params_from_url(raw.as_deref()) {
         Ok(params) => params,
-        Err(message) => return request_error(StatusCode::BAD_REQUEST, media, message),
+        Err(message) => return request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadUserInput, message),
     };
     if !selects_query(&params) {
         let mut response = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
+            ErrorCode::BadUserInput,
             "only queries may be sent with GET; send mutations with POST".to_owned(),
         );
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, &headers, media, params).await
+    execute(&state, peer, &headers, media, params).await
 }
 
-async fn execute(state: &AppState, headers: &HeaderMap, media: MediaType, params: Params) -> Response {
+async fn execute(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    media: MediaType,
+    params: Params,
+) -> Response {
     let request_id = headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let caller = match caller(state, headers).await {
+        Ok(caller) => caller,
+        Err(AppError::Unauthenticated) => {
+            let message = "the access token is invalid or expired; refresh the session or sign in again";
+            let mut response =
+                request_error(StatusCode::UNAUTHORIZED, media, ErrorCode::Unauthenticated, message.to_owned());
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
+            return response;
+        }
+        Err(error) => {
+            error.log_if_internal();
+            return request_error(StatusCode::INTERNAL_SERVER_ERROR, media, error.code(), error.public_message());
+        }
+    };
+    if let Some(principal) = &caller.0 {
+        tracing::Span::current().record("principal", tracing::field::display(principal.id));
+    }
     let started = ExecutionStarted::default();
     let mut request = async_graphql::Request::new(params.query)
         .data(RequestContext { request_id: request_id.clone() })
-        .data(Loaders::new(&state.db))
+        .data(Loaders::new(&state.services.db))
+        .data(caller)
+        .data(Origin { client_address: Some(peer.ip().to_string()) })
         .data(started.clone());
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
@@ -119,6 +160,23 @@ async fn execute(state: &AppState, headers: &HeaderMap, media: MediaType, params
     response.headers_mut().extend(http_headers);
     response.headers_mut().insert(header::CONTENT_TYPE, media.header_value());
     response
+}
+
+/// The caller named by `Authorization: Bearer`; anonymous without the header. A header that is present
+/// but not a valid, live token is refused rather than treated as anonymous.
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(Caller::default()) };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .filter(|token| !token.is_empty())
+        .ok_or(AppError::Unauthenticated)?;
+    let services = &state.services;
+    let principal = services.authenticator.authenticate(&services.db, token, services.now()).await?;
+    Ok(Caller(Some(principal)))
 }
 
 /// The response type for this `Accept` (RFC 9110): the acceptable one with the higher weight, the GraphQL
@@ -238,15 +296,14 @@ fn selects_query(params: &Params) -> bool {
     operation.is_none_or(|operation| operation.node.ty == OperationType::Query)
 }
 
-fn request_error(status: StatusCode, media: MediaType, message: String) -> Response {
-    let body =
-        json!({ "errors": [{ "message": message, "extensions": { "code": ErrorCode::BadUserInput.as_str() } }] });
+fn request_error(status: StatusCode, media: MediaType, code: ErrorCode, message: String) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
     (status, [(header::CONTENT_TYPE, media.header_value())], body.to_string()).into_response()
 }
 
 fn not_acceptable() -> Response {
     let message = format!("the response can be {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}; `Accept` allows neither");
-    request_error(StatusCode::NOT_ACCEPTABLE, MediaType::Json, message)
+    request_error(StatusCode::NOT_ACCEPTABLE, MediaType::Json, ErrorCode::BadUserInput, message)
 }
 
 #[cfg(test)]

@@ -5,10 +5,13 @@ mod graphql;
 mod health;
 
 use crate::app::AppState;
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::State;
+use axum::http::header;
 use axum::http::{HeaderName, Request, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::get;
+use axum::{Json, Router};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -18,11 +21,12 @@ use tower_http::trace::TraceLayer;
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
-    let limits = state.config.limits.clone();
+    let limits = state.services.config.limits.clone();
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
+        .route("/.well-known/jwks.json", get(jwks))
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(
@@ -33,6 +37,12 @@ pub fn router(state: AppState) -> Router {
                 .layer(CatchPanicLayer::new())
                 .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, limits.request_timeout())),
         )
+}
+
+/// The public keys access tokens are signed with (none for HS256), for anyone verifying them.
+async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
+    let keys = state.services.authenticator.keys().public_keys().clone();
+    ([(header::CACHE_CONTROL, "public, max-age=300")], Json(keys))
 }
 
 /// Every log line of a request carries its id; `principal` is filled in once the caller is known.

@@ -1,0 +1,173 @@
+//! Role administration by admins (grant, revoke, the list of users) and who may see whom.
+
+use crate::auth::{Principal, Role};
+use crate::domain::accounts::{grant, load};
+use crate::domain::audit::{self, AuditAction, AuditEntry};
+use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
+use crate::domain::{Origin, Services};
+use crate::error::{AppError, AppResult, UserError, UserErrorCode};
+use entity::{app_user, user_programme, user_role};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use serde_json::json;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Whether `principal` may see the account `user_id`: its owner, and the back office.
+pub fn may_see_user(principal: Option<&Principal>, user_id: Uuid) -> bool {
+    principal.is_some_and(|p| p.user_id() == Some(user_id) || p.is_staff())
+}
+
+/// Grants `role`; managing authorities need the programmes they work for (replacing earlier ones).
+pub async fn grant_role(
+    services: &Services,
+    origin: &Origin,
+    admin: &Principal,
+    user_id: Uuid,
+    role: Role,
+    programmes: Vec<Uuid>,
+) -> AppResult<app_user::Model> {
+    let now = services.now();
+    let txn = services.db.begin().await?;
+    let user = load(&txn, user_id)
+        .await
+        .map_err(|_| AppError::rejected(&["userId"], UserErrorCode::NotFound, "no such user"))?;
+    if role == Role::ManagingAuthority {
+        if programmes.is_empty() {
+            return Err(AppError::rejected(
+                &["programmeIds"],
+                UserErrorCode::Required,
+                "a managing authority works for at least one Interreg programme",
+            ));
+        }
+        let known = entity::interreg_programme::Entity::find()
+            .filter(entity::interreg_programme::Column::Id.is_in(programmes.clone()))
+            .count(&txn)
+            .await?;
+        if known as usize != programmes.len() {
+            return Err(AppError::rejected(
+                &["programmeIds"],
+                UserErrorCode::NotFound,
+                "one of the programmes does not exist",
+            ));
+        }
+        user_programme::Entity::delete_many().filter(user_programme::Column::UserId.eq(user_id)).exec(&txn).await?;
+        for programme in &programmes {
+            user_programme::ActiveModel { user_id: Set(user_id), programme_id: Set(*programme) }.insert(&txn).await?;
+        }
+    } else if !programmes.is_empty() {
+        return Err(AppError::rejected(
+            &["programmeIds"],
+            UserErrorCode::Invalid,
+            "only the MANAGING_AUTHORITY role is tied to programmes",
+        ));
+    }
+    grant(&txn, user_id, role, Some(admin.id), now).await?;
+    let entry = AuditEntry {
+        action: AuditAction::RoleGranted,
+        actor: Some(admin.id),
+        subject: Some(user_id),
+        detail: json!({ "role": format!("{role:?}"), "programmes": programmes }),
+    };
+    audit::record(&txn, now, origin, entry).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Revokes `role`. The last admin cannot lose the admin role (nobody could grant it back).
+pub async fn revoke_role(
+    services: &Services,
+    origin: &Origin,
+    admin: &Principal,
+    user_id: Uuid,
+    role: Role,
+) -> AppResult<app_user::Model> {
+    let now = services.now();
+    let txn = services.db.begin().await?;
+    let user = load(&txn, user_id)
+        .await
+        .map_err(|_| AppError::rejected(&["userId"], UserErrorCode::NotFound, "no such user"))?;
+    if role == Role::Admin {
+        let admins = user_role::Entity::find().filter(user_role::Column::Role.eq(Role::Admin)).count(&txn).await?;
+        let is_admin = user_role::Entity::find_by_id((user_id, Role::Admin)).one(&txn).await?.is_some();
+        if is_admin && admins <= 1 {
+            return Err(AppError::Rejected(vec![UserError::new(
+                &["role"],
+                UserErrorCode::InvalidState,
+                "this is the last admin; grant the role to someone else first",
+            )]));
+        }
+    }
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .filter(user_role::Column::Role.eq(role))
+        .exec(&txn)
+        .await?;
+    if role == Role::ManagingAuthority {
+        user_programme::Entity::delete_many().filter(user_programme::Column::UserId.eq(user_id)).exec(&txn).await?;
+    }
+    let entry = AuditEntry {
+        action: AuditAction::RoleRevoked,
+        actor: Some(admin.id),
+        subject: Some(user_id),
+        detail: json!({ "role": format!("{role:?}") }),
+    };
+    audit::record(&txn, now, origin, entry).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    /// Part of the e-mail address or display name.
+    pub search: Option<String>,
+}
+
+/// The users, by e-mail address, for the back office.
+pub async fn list_users(
+    conn: &impl ConnectionTrait,
+    filter: &UserFilter,
+    page: &PageRequest,
+) -> AppResult<Page<app_user::Model>> {
+    let mut select = app_user::Entity::find();
+    if let Some(role) = filter.role {
+        select = select.filter(
+            app_user::Column::Id.in_subquery(
+                Query::select()
+                    .column(user_role::Column::UserId)
+                    .from(user_role::Entity)
+                    .and_where(user_role::Column::Role.eq(role))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        select = select.filter(
+            Condition::any()
+                .add(app_user::Column::Email.contains(search.to_lowercase()))
+                .add(app_user::Column::DisplayName.contains(search)),
+        );
+    }
+    paginate(conn, select, app_user::Column::Email, |u| u.email.clone(), SortOrder::Ascending, page).await
+}
+
+/// The roles of many users in one query (for a DataLoader).
+pub async fn roles_of_users(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<Role>>> {
+    let rows = user_role::Entity::find().filter(user_role::Column::UserId.is_in(ids.iter().copied())).all(conn).await?;
+    let mut roles: HashMap<Uuid, Vec<Role>> = HashMap::new();
+    for row in rows {
+        roles.entry(row.user_id).or_default().push(row.role);
+    }
+    for list in roles.values_mut() {
+        list.sort();
+    }
+    Ok(roles)
+}
+
+pub async fn users_by_id(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<app_user::Model>> {
+    Ok(app_user::Entity::find().filter(app_user::Column::Id.is_in(ids.iter().copied())).all(conn).await?)
+}

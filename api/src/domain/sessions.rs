@@ -1,0 +1,280 @@
+//! Sessions: login with throttling, refresh-token rotation with reuse detection, logout.
+//!
+//! A login starts a session family; each refresh spends the presented refresh token and issues the next
+//! one in the same family. Presenting a spent token again means it was stolen (or replayed), so the whole
+//! family is revoked. Access tokens name their family, so a revoked family ends them at once.
+
+use crate::auth::jwt::SubjectKind;
+use crate::auth::secrets::{burn_password_check, new_token, token_hash, verify_password};
+use crate::auth::{Principal, authenticate::roles_of};
+use crate::domain::accounts::find_by_email;
+use crate::domain::audit::{self, AuditAction, AuditEntry};
+use crate::domain::values::Email;
+use crate::domain::{Origin, Services};
+use crate::error::{AppError, AppResult, UserErrorCode};
+use chrono::{DateTime, Duration, Utc};
+use entity::{app_user, login_failure, session};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// What a successful login or refresh hands the client.
+#[derive(Debug, Clone)]
+pub struct IssuedSession {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: app_user::Model,
+}
+
+/// Signs in with e-mail and password. Wrong e-mail and wrong password answer alike; repeated failures for
+/// one account or one client are slowed down, then refused for a while.
+pub async fn login(services: &Services, origin: &Origin, email: &str, password: &str) -> AppResult<IssuedSession> {
+    let auth = &services.config.auth;
+    let now = services.now();
+    let window = Duration::seconds(auth.login_lockout_secs as i64);
+    let account_key = format!("account:{}", token_hash(&email.trim().to_lowercase()));
+    let client_key = origin.client_address.as_ref().map(|a| format!("client:{a}"));
+
+    let mut worst_retry: Option<i64> = None;
+    let account_failures = failures_since(&services.db, &account_key, now - window).await?;
+    if let Some(retry) = lockout(&account_failures, auth.login_max_failures, window, now) {
+        worst_retry = Some(retry);
+    }
+    if let Some(key) = &client_key {
+        let client_failures = failures_since(&services.db, key, now - window).await?;
+        if let Some(retry) = lockout(&client_failures, auth.login_max_client_failures, window, now) {
+            worst_retry = Some(worst_retry.unwrap_or(0).max(retry));
+        }
+    }
+    if let Some(retry_after) = worst_retry {
+        let entry = AuditEntry {
+            action: AuditAction::LoginRefused,
+            actor: None,
+            subject: None,
+            detail: json!({ "retryAfterSeconds": retry_after }),
+        };
+        audit::record(&services.db, now, origin, entry).await?;
+        return Err(AppError::RateLimited { retry_after_secs: retry_after.max(1) as u64 });
+    }
+    let delay = slowdown(account_failures.len(), auth.login_slowdown_ms);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+
+    let user = match Email::parse("email", email) {
+        Ok(email) => find_by_email(&services.db, &email).await?,
+        Err(_) => None,
+    };
+    let password_ok = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
+        Some(hash) => verify_password(password, hash),
+        None => {
+            burn_password_check(password);
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| password_ok) else {
+        let txn = services.db.begin().await?;
+        for key in std::iter::once(&account_key).chain(client_key.as_ref()) {
+            login_failure::ActiveModel { id: Set(Uuid::now_v7()), throttle_key: Set(key.clone()), failed_at: Set(now) }
+                .insert(&txn)
+                .await?;
+        }
+        let entry = AuditEntry { action: AuditAction::LoginFailed, actor: None, subject: None, detail: json!({}) };
+        audit::record(&txn, now, origin, entry).await?;
+        txn.commit().await?;
+        return Err(AppError::rejected(
+            &["email"],
+            UserErrorCode::InvalidCredentials,
+            "the e-mail address or the password is not right",
+        ));
+    };
+    if user.email_verified_at.is_none() {
+        return Err(AppError::rejected(
+            &["email"],
+            UserErrorCode::EmailNotVerified,
+            "confirm your e-mail address first: follow the link we sent you, or ask for a new one",
+        ));
+    }
+    let txn = services.db.begin().await?;
+    login_failure::Entity::delete_many().filter(login_failure::Column::ThrottleKey.eq(&account_key)).exec(&txn).await?;
+    let issued = start_session(&txn, services, user, Uuid::now_v7(), now).await?;
+    let entry = AuditEntry {
+        action: AuditAction::LoginSucceeded,
+        actor: Some(issued.user.id),
+        subject: Some(issued.user.id),
+        detail: json!({}),
+    };
+    audit::record(&txn, now, origin, entry).await?;
+    txn.commit().await?;
+    Ok(issued)
+}
+
+/// Exchanges a refresh token for a new access token and the next refresh token.
+pub async fn refresh(services: &Services, origin: &Origin, refresh_token: &str) -> AppResult<IssuedSession> {
+    let now = services.now();
+    let invalid =
+        || AppError::rejected(&["refreshToken"], UserErrorCode::InvalidToken, "the session has ended; sign in again");
+    let txn = services.db.begin().await?;
+    let Some(current) = session::Entity::find()
+        .filter(session::Column::RefreshTokenHash.eq(token_hash(refresh_token)))
+        .one(&txn)
+        .await?
+    else {
+        return Err(invalid());
+    };
+    if current.revoked_at.is_some() || current.expires_at <= now {
+        return Err(invalid());
+    }
+    // Spend the token; if it was spent already (now or by a concurrent request), this is reuse.
+    let spent = session::Entity::update_many()
+        .col_expr(session::Column::RotatedAt, Expr::value(now))
+        .filter(session::Column::Id.eq(current.id))
+        .filter(session::Column::RotatedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if current.rotated_at.is_some() || spent.rows_affected != 1 {
+        revoke_family(&txn, current.family_id, now).await?;
+        let entry = AuditEntry {
+            action: AuditAction::RefreshTokenReused,
+            actor: None,
+            subject: Some(current.user_id),
+            detail: json!({ "family": current.family_id }),
+        };
+        audit::record(&txn, now, origin, entry).await?;
+        txn.commit().await?;
+        return Err(invalid());
+    }
+    let user = crate::domain::accounts::load(&txn, current.user_id).await?;
+    let issued = start_session(&txn, services, user, current.family_id, now).await?;
+    txn.commit().await?;
+    Ok(issued)
+}
+
+/// Ends the caller's session (or all of the caller's sessions).
+pub async fn logout(services: &Services, origin: &Origin, principal: &Principal, everywhere: bool) -> AppResult<()> {
+    let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
+    let now = services.now();
+    let txn = services.db.begin().await?;
+    match (everywhere, principal.session) {
+        (false, Some(family)) => revoke_family(&txn, family, now).await?,
+        _ => revoke_all(&txn, user_id, None, now).await?,
+    }
+    let entry = AuditEntry {
+        action: AuditAction::Logout,
+        actor: Some(user_id),
+        subject: Some(user_id),
+        detail: json!({ "everywhere": everywhere }),
+    };
+    audit::record(&txn, now, origin, entry).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Revokes every session of a user, but `keep` (the caller's own, after a password change).
+pub async fn revoke_all(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    keep: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut update = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        update = update.filter(session::Column::FamilyId.ne(keep));
+    }
+    update.exec(conn).await?;
+    Ok(())
+}
+
+async fn revoke_family(conn: &impl ConnectionTrait, family: Uuid, now: DateTime<Utc>) -> AppResult<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
+        .filter(session::Column::FamilyId.eq(family))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+async fn start_session(
+    conn: &impl ConnectionTrait,
+    services: &Services,
+    user: app_user::Model,
+    family: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<IssuedSession> {
+    let refresh_token = new_token();
+    session::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        family_id: Set(family),
+        user_id: Set(user.id),
+        refresh_token_hash: Set(token_hash(&refresh_token)),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::seconds(services.config.auth.refresh_token_ttl_secs as i64)),
+        rotated_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(conn)
+    .await?;
+    let (roles, _) = roles_of(conn, user.id).await?;
+    let role_names = roles.iter().map(ActiveEnum::to_value).collect();
+    let (access_token, expires_at) =
+        services.authenticator.keys().issue(now, user.id, SubjectKind::User, role_names, Some(family))?;
+    Ok(IssuedSession { access_token, refresh_token, expires_at, user })
+}
+
+async fn failures_since(conn: &impl ConnectionTrait, key: &str, since: DateTime<Utc>) -> AppResult<Vec<DateTime<Utc>>> {
+    Ok(login_failure::Entity::find()
+        .select_only()
+        .column(login_failure::Column::FailedAt)
+        .filter(login_failure::Column::ThrottleKey.eq(key))
+        .filter(login_failure::Column::FailedAt.gt(since))
+        .order_by_desc(login_failure::Column::FailedAt)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// Seconds until a key with these recent failures (newest first) may try again; None if it may now.
+/// The key is locked while `max` failures lie within the window, so it opens when the `max`-th newest ages out.
+fn lockout(failures: &[DateTime<Utc>], max: u32, window: Duration, now: DateTime<Utc>) -> Option<i64> {
+    let max = max.max(1) as usize;
+    let nth = failures.get(max - 1)?;
+    let opens = *nth + window;
+    (opens > now).then(|| (opens - now).num_seconds().max(1))
+}
+
+/// The delay before answering the next attempt: grows with each recent failure, at most 5 s.
+fn slowdown(failures: usize, step_ms: u64) -> std::time::Duration {
+    std::time::Duration::from_millis((failures as u64).saturating_mul(step_ms).min(5_000))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn lockout_opens_when_the_oldest_counted_failure_ages_out() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        let window = Duration::minutes(15);
+        let failures: Vec<_> = (0..5).map(|i| now - Duration::minutes(i)).collect();
+        assert_eq!(lockout(&failures[..4], 5, window, now), None);
+        assert_eq!(lockout(&failures, 5, window, now), Some(11 * 60));
+        assert_eq!(lockout(&failures, 5, window, now + Duration::minutes(11)), None);
+    }
+
+    #[test]
+    fn slowdown_grows_then_caps() {
+        assert_eq!(slowdown(0, 250).as_millis(), 0);
+        assert_eq!(slowdown(3, 250).as_millis(), 750);
+        assert_eq!(slowdown(100, 250).as_millis(), 5_000);
+    }
+}

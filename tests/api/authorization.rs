@@ -1,0 +1,280 @@
+//! Who may do what: the authorization matrix over every operation of the schema, role administration,
+//! the audit log, and object-level visibility through `node(id:)`.
+
+use crate::helpers::{PASSWORD, TestApp, admin_session, each_backend, first_error_code, verified_user};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    Anonymous,
+    Applicant,
+    Expert,
+    ManagingAuthority,
+    Staff,
+    Admin,
+    Integrator,
+}
+
+const EVERYONE: &[Who] =
+    &[Who::Anonymous, Who::Applicant, Who::Expert, Who::ManagingAuthority, Who::Staff, Who::Admin, Who::Integrator];
+const USERS: &[Who] = &[Who::Applicant, Who::Expert, Who::ManagingAuthority, Who::Staff, Who::Admin];
+const STAFF: &[Who] = &[Who::Staff, Who::Admin];
+const ADMIN: &[Who] = &[Who::Admin];
+
+/// Every root operation: a request exercising it (harmless: invalid input at most) and who may run it.
+/// A new operation without a row here fails `every_operation_has_a_row`.
+fn matrix() -> Vec<(&'static str, &'static str, &'static str, &'static [Who])> {
+    vec![
+        ("Query", "node", r#"{ node(id: "Q291bnRyeTpBVA") { id } }"#, EVERYONE),
+        ("Query", "nodes", r#"{ nodes(ids: ["Q291bnRyeTpBVA"]) { id } }"#, EVERYONE),
+        ("Query", "countries", "{ countries { code } }", EVERYONE),
+        ("Query", "country", r#"{ country(code: "AT") { code } }"#, EVERYONE),
+        ("Query", "nutsRegions", "{ nutsRegions(first: 1) { totalCount } }", EVERYONE),
+        ("Query", "interregProgrammes", "{ interregProgrammes(first: 1) { totalCount } }", EVERYONE),
+        ("Query", "apiInfo", "{ apiInfo { version } }", EVERYONE),
+        ("Query", "me", "{ me { id } }", EVERYONE),
+        ("Query", "users", "{ users(first: 1) { totalCount } }", STAFF),
+        ("Query", "auditEvents", "{ auditEvents(first: 1) { totalCount } }", ADMIN),
+        (
+            "Mutation",
+            "register",
+            r#"mutation { register(input: { email: "x", password: "x", displayName: "x", preferredLanguage: "x", intendedRole: APPLICANT }) { userErrors { code } } }"#,
+            EVERYONE,
+        ),
+        (
+            "Mutation",
+            "verifyEmail",
+            r#"mutation { verifyEmail(input: { token: "x" }) { userErrors { code } } }"#,
+            EVERYONE,
+        ),
+        (
+            "Mutation",
+            "requestEmailVerification",
+            r#"mutation { requestEmailVerification(input: { email: "x" }) { userErrors { code } } }"#,
+            EVERYONE,
+        ),
+        (
+            "Mutation",
+            "requestPasswordReset",
+            r#"mutation { requestPasswordReset(input: { email: "x" }) { userErrors { code } } }"#,
+            EVERYONE,
+        ),
+        (
+            "Mutation",
+            "resetPassword",
+            r#"mutation { resetPassword(input: { token: "x", newPassword: "x" }) { userErrors { code } } }"#,
+            EVERYONE,
+        ),
+        (
+            "Mutation",
+            "login",
+            r#"mutation { login(input: { email: "nobody@example.org", password: "x" }) { userErrors { code } } }"#,
+            EVERYONE,
+        ),
+        (
+            "Mutation",
+            "refreshSession",
+            r#"mutation { refreshSession(input: { refreshToken: "x" }) { userErrors { code } } }"#,
+            EVERYONE,
+        ),
+        (
+            "Mutation",
+            "issueServiceToken",
+            r#"mutation { issueServiceToken(input: { clientId: "x", clientSecret: "x" }) { userErrors { code } } }"#,
+            EVERYONE,
+        ),
+        (
+            "Mutation",
+            "updateProfile",
+            r#"mutation { updateProfile(input: { displayName: " " }) { userErrors { code } } }"#,
+            USERS,
+        ),
+        (
+            "Mutation",
+            "changePassword",
+            r#"mutation { changePassword(input: { currentPassword: "wrong", newPassword: "x" }) { userErrors { code } } }"#,
+            USERS,
+        ),
+        (
+            "Mutation",
+            "grantRole",
+            r#"mutation { grantRole(input: { userId: "VXNlcjowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA", role: STAFF }) { userErrors { code } } }"#,
+            ADMIN,
+        ),
+        (
+            "Mutation",
+            "revokeRole",
+            r#"mutation { revokeRole(input: { userId: "VXNlcjowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA", role: STAFF }) { userErrors { code } } }"#,
+            ADMIN,
+        ),
+        (
+            "Mutation",
+            "createServiceAccount",
+            r#"mutation { createServiceAccount(input: { name: " " }) { userErrors { code } } }"#,
+            ADMIN,
+        ),
+        // Last: it ends the session it runs in.
+        ("Mutation", "logout", "mutation { logout(input: {}) { userErrors { code } } }", USERS),
+    ]
+}
+
+async fn root_fields(app: &TestApp, type_name: &str) -> BTreeSet<String> {
+    let data = app.data("query($t: String!) { __type(name: $t) { fields { name } } }", json!({ "t": type_name })).await;
+    data["__type"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn every_operation_has_a_row() {
+    each_backend(|app| async move {
+        let rows = matrix();
+        for root in ["Query", "Mutation"] {
+            let listed: BTreeSet<String> = rows.iter().filter(|r| r.0 == root).map(|r| r.1.to_owned()).collect();
+            assert_eq!(
+                root_fields(&app, &format!("{root}Root")).await,
+                listed,
+                "{root}: add a row to the authorization matrix"
+            );
+        }
+    })
+    .await;
+}
+
+/// A token for each kind of caller.
+async fn callers(app: &TestApp) -> BTreeMap<Who, Option<String>> {
+    let admin = admin_session(app).await["accessToken"].as_str().unwrap().to_owned();
+    let mut tokens = BTreeMap::from([(Who::Anonymous, None), (Who::Admin, Some(admin.clone()))]);
+    for (who, email, role) in [
+        (Who::Applicant, "applicant@example.org", "APPLICANT"),
+        (Who::Expert, "expert@example.org", "EXPERT"),
+        (Who::Staff, "staff@example.org", "APPLICANT"),
+        (Who::ManagingAuthority, "authority@example.org", "APPLICANT"),
+    ] {
+        let session = verified_user(app, email, role).await;
+        let user_id = session["user"]["id"].clone();
+        match who {
+            Who::Staff => crate::helpers::grant(app, &admin, &user_id, "STAFF", json!([])).await,
+            Who::ManagingAuthority => {
+                let programme = app.data("{ interregProgrammes(first: 1) { nodes { id } } }", json!({})).await;
+                let programme = programme["interregProgrammes"]["nodes"][0]["id"].clone();
+                crate::helpers::grant(app, &admin, &user_id, "MANAGING_AUTHORITY", json!([programme])).await;
+                crate::helpers::grant(app, &admin, &user_id, "APPLICANT", json!([])).await;
+            }
+            _ => {}
+        }
+        tokens.insert(who, session["accessToken"].as_str().map(str::to_owned));
+    }
+    tokens.insert(Who::Integrator, Some(crate::helpers::service_token(app, &admin).await));
+    tokens
+}
+
+#[tokio::test]
+async fn authorization_matrix() {
+    each_backend(|app| async move {
+        let callers = callers(&app).await;
+        for (_, operation, request, allowed) in matrix() {
+            for (who, token) in &callers {
+                let body = match token {
+                    Some(token) => app.graphql_as(token, request, json!({})).await,
+                    None => app.graphql(request, json!({})).await,
+                };
+                let code = body["errors"][0]["extensions"]["code"].as_str().unwrap_or("");
+                let denied = matches!(code, "UNAUTHENTICATED" | "FORBIDDEN");
+                assert_eq!(!denied, allowed.contains(who), "{operation} as {who:?}: {body}");
+                if denied {
+                    let expected = if *who == Who::Anonymous { "UNAUTHENTICATED" } else { "FORBIDDEN" };
+                    assert_eq!(code, expected, "{operation} as {who:?}");
+                }
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn admins_grant_and_revoke_roles_but_keep_one_admin() {
+    each_backend(|app| async move {
+        const REVOKE: &str = "mutation($u: ID!, $r: Role!) { revokeRole(input: { userId: $u, role: $r }) { user { roles } userErrors { field code } } }";
+        const GRANT: &str = "mutation($u: ID!, $r: Role!, $p: [ID!]) { grantRole(input: { userId: $u, role: $r, programmeIds: $p }) { user { roles } userErrors { field code } } }";
+        let admin = admin_session(&app).await;
+        let admin_id = admin["user"]["id"].clone();
+        let admin = admin["accessToken"].as_str().unwrap().to_owned();
+        let user = verified_user(&app, "grantee@example.org", "APPLICANT").await;
+        let user_id = user["user"]["id"].clone();
+
+        let no_programmes = app.data_as(&admin, GRANT, json!({ "u": user_id, "r": "MANAGING_AUTHORITY" })).await;
+        assert_eq!(no_programmes["grantRole"]["userErrors"], json!([{ "field": ["input", "programmeIds"], "code": "REQUIRED" }]));
+        let staff_with_programmes = app.data_as(&admin, GRANT, json!({ "u": user_id, "r": "STAFF", "p": [base64_url("InterregProgramme:00000000-0000-0000-0000-000000000000")] })).await;
+        assert_eq!(staff_with_programmes["grantRole"]["userErrors"][0]["code"], "INVALID");
+        let missing_user = app.data_as(&admin, GRANT, json!({ "u": base64_url("User:00000000-0000-0000-0000-000000000000"), "r": "STAFF" })).await;
+        assert_eq!(missing_user["grantRole"]["userErrors"], json!([{ "field": ["input", "userId"], "code": "NOT_FOUND" }]));
+
+        let granted = app.data_as(&admin, GRANT, json!({ "u": user_id, "r": "STAFF" })).await;
+        assert_eq!(granted["grantRole"], json!({ "user": { "roles": ["APPLICANT", "STAFF"] }, "userErrors": [] }));
+        // The role takes effect on the user's next request, without a new login.
+        let staff_token = user["accessToken"].as_str().unwrap();
+        let users = app.data_as(staff_token, "{ users(filter: { role: STAFF }) { nodes { email } } }", json!({})).await;
+        assert_eq!(users["users"]["nodes"], json!([{ "email": "grantee@example.org" }]));
+
+        let revoked = app.data_as(&admin, REVOKE, json!({ "u": user_id, "r": "STAFF" })).await;
+        assert_eq!(revoked["revokeRole"]["user"]["roles"], json!(["APPLICANT"]));
+        let denied = app.graphql_as(staff_token, "{ users { totalCount } }", json!({})).await;
+        assert_eq!(first_error_code(&denied), "FORBIDDEN");
+
+        let last_admin = app.data_as(&admin, REVOKE, json!({ "u": admin_id, "r": "ADMIN" })).await;
+        assert_eq!(last_admin["revokeRole"]["userErrors"], json!([{ "field": ["input", "role"], "code": "INVALID_STATE" }]));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_log_records_security_events_for_admins() {
+    each_backend(|app| async move {
+        let admin = admin_session(&app).await["accessToken"].as_str().unwrap().to_owned();
+        verified_user(&app, "audited@example.org", "APPLICANT").await;
+        let failed =
+            app.data(crate::helpers::LOGIN, json!({ "e": "audited@example.org", "p": "wrong password!" })).await;
+        assert_eq!(failed["login"]["userErrors"][0]["code"], "INVALID_CREDENTIALS");
+
+        let events = app
+            .data_as(&admin, "{ auditEvents(first: 100) { nodes { action detail clientAddress } } }", json!({}))
+            .await;
+        let actions: Vec<&str> =
+            events["auditEvents"]["nodes"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(actions[0], "LOGIN_FAILED", "newest first: {actions:?}");
+        for expected in ["ACCOUNT_REGISTERED", "EMAIL_VERIFIED", "LOGIN_SUCCEEDED", "ROLE_GRANTED"] {
+            assert!(actions.contains(&expected), "{expected} in {actions:?}");
+        }
+        assert_eq!(events["auditEvents"]["nodes"][0]["clientAddress"], "127.0.0.1");
+        let everything = serde_json::to_string(&events).unwrap();
+        assert!(!everything.contains(PASSWORD) && !everything.contains("wrong password"), "no secrets in the log");
+
+        let filtered =
+            app.data_as(&admin, "{ auditEvents(filter: { action: LOGIN_FAILED }) { totalCount } }", json!({})).await;
+        assert_eq!(filtered["auditEvents"]["totalCount"], 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn users_are_visible_to_themselves_and_staff_only() {
+    each_backend(|app| async move {
+        let admin = admin_session(&app).await["accessToken"].as_str().unwrap().to_owned();
+        let ana = verified_user(&app, "ana@example.org", "APPLICANT").await;
+        let ben = verified_user(&app, "ben@example.org", "APPLICANT").await;
+        let ana_id = ana["user"]["id"].clone();
+        let query = "query($id: ID!) { node(id: $id) { ... on User { email } } }";
+        let as_ana = app.data_as(ana["accessToken"].as_str().unwrap(), query, json!({ "id": ana_id })).await;
+        assert_eq!(as_ana["node"], json!({ "email": "ana@example.org" }));
+        let as_ben = app.data_as(ben["accessToken"].as_str().unwrap(), query, json!({ "id": ana_id })).await;
+        assert_eq!(as_ben["node"], Value::Null, "another applicant sees nothing");
+        assert_eq!(app.data(query, json!({ "id": ana_id })).await["node"], Value::Null);
+        assert_eq!(app.data_as(&admin, query, json!({ "id": ana_id })).await["node"]["email"], "ana@example.org");
+    })
+    .await;
+}
+
+fn base64_url(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+}
