@@ -32,9 +32,7 @@ pub async fn grant_role(
 ) -> AppResult<app_user::Model> {
     let now = services.now();
     let txn = services.db.begin().await?;
-    let user = load(&txn, user_id)
-        .await
-        .map_err(|_| AppError::rejected(&["userId"], UserErrorCode::NotFound, "no such user"))?;
+    let user = target_user(&txn, user_id).await?;
     if role == Role::ManagingAuthority {
         if programmes.is_empty() {
             return Err(AppError::rejected(
@@ -87,9 +85,7 @@ pub async fn revoke_role(
 ) -> AppResult<app_user::Model> {
     let now = services.now();
     let txn = services.db.begin().await?;
-    let user = load(&txn, user_id)
-        .await
-        .map_err(|_| AppError::rejected(&["userId"], UserErrorCode::NotFound, "no such user"))?;
+    let user = target_user(&txn, user_id).await?;
     if role == Role::Admin {
         let admins = user_role::Entity::find().filter(user_role::Column::Role.eq(Role::Admin)).count(&txn).await?;
         let is_admin = user_role::Entity::find_by_id((user_id, Role::Admin)).one(&txn).await?.is_some();
@@ -118,6 +114,14 @@ pub async fn revoke_role(
     audit::record(&txn, now, origin, entry).await?;
     txn.commit().await?;
     Ok(user)
+}
+
+/// The user a role change is about; a missing one is the input's fault, any other failure is not.
+async fn target_user(conn: &impl ConnectionTrait, user_id: Uuid) -> AppResult<app_user::Model> {
+    load(conn, user_id).await.map_err(|error| match error {
+        AppError::NotFound(_) => AppError::rejected(&["userId"], UserErrorCode::NotFound, "no such user"),
+        other => other,
+    })
 }
 
 #[derive(Debug, Clone, Default)]
