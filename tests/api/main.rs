@@ -10,6 +10,7 @@ mod identity;
 mod limits;
 mod mail;
 mod migrations;
+mod newsletter;
 mod node;
 mod pagination;
 mod programmes;
