@@ -133,7 +133,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["newsletter_delivery", "newsletter_issue", "subscription_consent", "subscriber_token", "subscriber"]
+        for table in
+            ["newsletter_delivery", "newsletter_issue", "subscription_consent", "subscriber_token", "subscriber"]
         {
             manager.drop_table(Table::drop().table(table).if_exists().to_owned()).await?;
         }

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-pub const SUBSCRIBE: &str = "mutation($i: SubscribeInput!) { subscribe(input: $i) { userErrors { field code message } } }";
+pub const SUBSCRIBE: &str =
+    "mutation($i: SubscribeInput!) { subscribe(input: $i) { userErrors { field code message } } }";
 pub const CONFIRM: &str = "mutation($t: String!) { confirmSubscription(input: { token: $t, source: \"impact-website\" }) { subscription { email status topics language consents { action topics wordingVersion source } } userErrors { field code } } }";
 const BY_TOKEN: &str = "query($t: String!) { subscriptionByToken(token: $t) { status topics language } }";
 const CREATE_ISSUE: &str = "mutation($i: CreateNewsletterIssueInput!) { createNewsletterIssue(input: $i) { newsletterIssue { id } userErrors { field code } } }";
@@ -14,7 +15,10 @@ const SEND_ISSUE: &str = "mutation($id: ID!) { sendNewsletterIssue(input: { issu
 
 pub async fn subscribe(app: &TestApp, email: &str, topics: Value, language: &str) -> Value {
     let data = app
-        .data(SUBSCRIBE, json!({ "i": { "email": email, "topics": topics, "language": language, "source": "impact-website" } }))
+        .data(
+            SUBSCRIBE,
+            json!({ "i": { "email": email, "topics": topics, "language": language, "source": "impact-website" } }),
+        )
         .await;
     data["subscribe"].clone()
 }
@@ -30,7 +34,9 @@ pub async fn tokens_in_mail(app: &TestApp, to: &str, path: &str, at_least: usize
                 let message = mail_parser::MessageParser::default().parse(mail.as_bytes())?;
                 let body = message.body_text(0)?.into_owned();
                 let start = body.find(&marker)? + marker.len();
-                Some(body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+                Some(
+                    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect(),
+                )
             })
             .collect();
         if tokens.len() >= at_least || Instant::now() >= deadline {
@@ -42,13 +48,15 @@ pub async fn tokens_in_mail(app: &TestApp, to: &str, path: &str, at_least: usize
 }
 
 /// The mails to `to` with this subject, once there are `expected` of them (or 5 s passed).
-async fn mails_with_subject(app: &TestApp, to: &str, subject: &str, expected: usize) -> Vec<String> {
+pub async fn mails_with_subject(app: &TestApp, to: &str, subject: &str, expected: usize) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let mails: Vec<String> = mails_to(&app.mail_dir, to)
             .into_iter()
             .filter(|mail| {
-                mail_parser::MessageParser::default().parse(mail.as_bytes()).and_then(|m| m.subject().map(str::to_owned))
+                mail_parser::MessageParser::default()
+                    .parse(mail.as_bytes())
+                    .and_then(|m| m.subject().map(str::to_owned))
                     == Some(subject.to_owned())
             })
             .collect();
@@ -61,7 +69,7 @@ async fn mails_with_subject(app: &TestApp, to: &str, subject: &str, expected: us
 }
 
 /// The token of the `List-Unsubscribe: <…/unsubscribe/TOKEN>` header; asserts the RFC 8058 headers are there.
-fn unsubscribe_token(mail: &str) -> String {
+pub fn unsubscribe_token(mail: &str) -> String {
     let message = mail_parser::MessageParser::default().parse(mail.as_bytes()).expect("a MIME message");
     let post = message.header_raw("List-Unsubscribe-Post").expect("a List-Unsubscribe-Post header");
     assert_eq!(post.trim(), "List-Unsubscribe=One-Click");
@@ -81,14 +89,14 @@ pub async fn staff_token(app: &TestApp) -> String {
     admin_session(app).await["accessToken"].as_str().unwrap().to_owned()
 }
 
-async fn new_issue(app: &TestApp, staff: &str, subject: &str, topics: Value, language: &str) -> Value {
+pub async fn new_issue(app: &TestApp, staff: &str, subject: &str, topics: Value, language: &str) -> Value {
     let input = json!({ "subject": subject, "body": "# Hello\n\nNews of the *programme*.", "topics": topics, "language": language });
     let data = app.data_as(staff, CREATE_ISSUE, json!({ "i": input })).await;
     assert_eq!(data["createNewsletterIssue"]["userErrors"], json!([]));
     data["createNewsletterIssue"]["newsletterIssue"]["id"].clone()
 }
 
-async fn send(app: &TestApp, staff: &str, issue: &Value) -> Value {
+pub async fn send(app: &TestApp, staff: &str, issue: &Value) -> Value {
     let data = app.data_as(staff, SEND_ISSUE, json!({ "id": issue })).await;
     assert_eq!(data["sendNewsletterIssue"]["userErrors"], json!([]));
     data["sendNewsletterIssue"].clone()
@@ -99,7 +107,7 @@ pub async fn db(app: &TestApp) -> DatabaseConnection {
 }
 
 /// Outbox rows to `to` with this subject.
-async fn queued(db: &DatabaseConnection, to: &str, subject: &str) -> i64 {
+pub async fn queued(db: &DatabaseConnection, to: &str, subject: &str) -> i64 {
     let sql = format!(
         "SELECT COUNT(*) AS n FROM outbound_email WHERE to_address = '{to}' AND subject = '{}'",
         subject.replace('\'', "''")
@@ -124,7 +132,10 @@ async fn subscribe_confirm_receive_an_issue_and_unsubscribe_in_one_click() {
         assert_eq!(subscription["email"], "ana@example.org");
         assert_eq!(subscription["topics"], json!(["EVENTS", "NEWS"]));
         let consents = subscription["consents"].as_array().unwrap();
-        assert_eq!(consents.iter().map(|c| c["action"].as_str().unwrap()).collect::<Vec<_>>(), ["SUBSCRIBED", "CONFIRMED"]);
+        assert_eq!(
+            consents.iter().map(|c| c["action"].as_str().unwrap()).collect::<Vec<_>>(),
+            ["SUBSCRIBED", "CONFIRMED"]
+        );
         assert!(consents.iter().all(|c| c["wordingVersion"] == api::config::CONSENT_WORDING_VERSION));
         assert!(consents.iter().all(|c| c["source"] == "impact-website" && c["topics"] == json!(["EVENTS", "NEWS"])));
 
@@ -140,13 +151,22 @@ async fn subscribe_confirm_receive_an_issue_and_unsubscribe_in_one_click() {
         let form = "application/x-www-form-urlencoded";
         let wrong_body = app.client.post(&url).header("content-type", form).body("x=y").send().await.unwrap();
         assert_eq!(wrong_body.status(), 400);
-        let unknown = app.client.post(app.url("/unsubscribe/nope")).header("content-type", form).body("List-Unsubscribe=One-Click").send().await.unwrap();
+        let unknown = app
+            .client
+            .post(app.url("/unsubscribe/nope"))
+            .header("content-type", form)
+            .body("List-Unsubscribe=One-Click")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(unknown.status(), 404);
         assert_eq!(app.data(BY_TOKEN, json!({ "t": token })).await["subscriptionByToken"]["status"], "CONFIRMED");
-        let response = app.client.post(&url).header("content-type", form).body("List-Unsubscribe=One-Click").send().await.unwrap();
+        let response =
+            app.client.post(&url).header("content-type", form).body("List-Unsubscribe=One-Click").send().await.unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(app.data(BY_TOKEN, json!({ "t": token })).await["subscriptionByToken"]["status"], "UNSUBSCRIBED");
-        let again = app.client.post(&url).header("content-type", form).body("List-Unsubscribe=One-Click").send().await.unwrap();
+        let again =
+            app.client.post(&url).header("content-type", form).body("List-Unsubscribe=One-Click").send().await.unwrap();
         assert_eq!(again.status(), 200, "unsubscribing twice is fine");
 
         let next = new_issue(&app, &staff, "Second webinar", json!(["EVENTS", "NEWS"]), "en").await;
@@ -161,12 +181,16 @@ async fn subscribe_confirm_receive_an_issue_and_unsubscribe_in_one_click() {
 async fn confirmation_tokens_are_single_use_and_expire() {
     each_backend(|app| async move {
         subscribe(&app, "ana@example.org", json!(["NEWS"]), "en").await;
-        let token = tokens_in_mail(&app, "ana@example.org", "confirm-subscription", 1).await.into_iter().next().unwrap();
+        let token =
+            tokens_in_mail(&app, "ana@example.org", "confirm-subscription", 1).await.into_iter().next().unwrap();
         let first = app.data(CONFIRM, json!({ "t": token })).await;
         assert_eq!(first["confirmSubscription"]["userErrors"], json!([]));
         let reused = app.data(CONFIRM, json!({ "t": token })).await;
         assert_eq!(reused["confirmSubscription"]["subscription"], Value::Null);
-        assert_eq!(reused["confirmSubscription"]["userErrors"], json!([{ "field": ["input", "token"], "code": "INVALID_TOKEN" }]));
+        assert_eq!(
+            reused["confirmSubscription"]["userErrors"],
+            json!([{ "field": ["input", "token"], "code": "INVALID_TOKEN" }])
+        );
 
         subscribe(&app, "bob@example.org", json!(["NEWS"]), "en").await;
         let old = tokens_in_mail(&app, "bob@example.org", "confirm-subscription", 1).await;
@@ -203,10 +227,14 @@ async fn subscribing_a_known_address_answers_like_a_new_one() {
         let manage = tokens_in_mail(&app, "ana@example.org", "manage-subscription", 3).await;
         assert_eq!(mails_to(&app.mail_dir, "ana@example.org").len(), 3, "every subscribe mails the address once");
         let subscription = app.data(BY_TOKEN, json!({ "t": manage.iter().next().unwrap() })).await;
-        assert_eq!(subscription["subscriptionByToken"], json!({ "status": "CONFIRMED", "topics": ["NEWS"], "language": "en" }));
+        assert_eq!(
+            subscription["subscriptionByToken"],
+            json!({ "status": "CONFIRMED", "topics": ["NEWS"], "language": "en" })
+        );
         // Broken input is reported the same way for everyone.
         let invalid = subscribe(&app, "not an address", json!([]), "english").await;
-        let codes: Vec<&str> = invalid["userErrors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+        let codes: Vec<&str> =
+            invalid["userErrors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
         assert_eq!(codes, ["INVALID", "REQUIRED", "INVALID"]);
     })
     .await;

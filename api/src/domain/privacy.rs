@@ -29,8 +29,7 @@ pub async fn export_my_data(services: &Services, principal: &Principal) -> AppRe
     let db = &services.db;
     let user = accounts::load(db, user_id).await?;
     let roles = user_role::Entity::find().filter(user_role::Column::UserId.eq(user_id)).all(db).await?;
-    let programmes =
-        user_programme::Entity::find().filter(user_programme::Column::UserId.eq(user_id)).all(db).await?;
+    let programmes = user_programme::Entity::find().filter(user_programme::Column::UserId.eq(user_id)).all(db).await?;
     let sessions = session::Entity::find()
         .filter(session::Column::UserId.eq(user_id))
         .order_by_asc(session::Column::CreatedAt)
@@ -40,7 +39,9 @@ pub async fn export_my_data(services: &Services, principal: &Principal) -> AppRe
         external_identity::Entity::find().filter(external_identity::Column::UserId.eq(user_id)).all(db).await?;
     let audit = audit_event::Entity::find()
         .filter(
-            Condition::any().add(audit_event::Column::ActorId.eq(user_id)).add(audit_event::Column::SubjectId.eq(user_id)),
+            Condition::any()
+                .add(audit_event::Column::ActorId.eq(user_id))
+                .add(audit_event::Column::SubjectId.eq(user_id)),
         )
         .order_by_asc(audit_event::Column::OccurredAt)
         .all(db)

@@ -131,14 +131,21 @@ pub async fn publish_resource(services: &Services, principal: &Principal, id: Uu
     let txn = services.db.begin().await?;
     let found = load(&txn, id).await?;
     if found.published_at.is_some() {
-        return Err(AppError::rejected(&["resourceId"], UserErrorCode::InvalidState, "this resource is published already"));
+        return Err(AppError::rejected(
+            &["resourceId"],
+            UserErrorCode::InvalidState,
+            "this resource is published already",
+        ));
     }
     let mut active: resource::ActiveModel = found.into();
     active.published_at = Set(Some(now));
     active.updated_at = Set(now);
     let published = active.update(&txn).await?;
     let subject = format!("New in the IMPACT library: {}", published.title);
-    let text = format!("Hello,\n\na new resource is available in the IMPACT library:\n\n{}\n\n{}\n\n{}", published.title, published.summary, published.url);
+    let text = format!(
+        "Hello,\n\na new resource is available in the IMPACT library:\n\n{}\n\n{}\n\n{}",
+        published.title, published.summary, published.url
+    );
     newsletter::notify_topic(&txn, services, Topic::ToolsAndAnalysis, &subject, &text).await?;
     txn.commit().await?;
     services.mailer.notify();
@@ -146,10 +153,9 @@ pub async fn publish_resource(services: &Services, principal: &Principal, id: Uu
 }
 
 async fn load(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<resource::Model> {
-    resource::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or_else(|| AppError::rejected(&["resourceId"], UserErrorCode::NotFound, "there is no resource with this ID"))
+    resource::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| {
+        AppError::rejected(&["resourceId"], UserErrorCode::NotFound, "there is no resource with this ID")
+    })
 }
 
 #[derive(Debug, Clone, Default)]

@@ -14,8 +14,8 @@ use entity::newsletter_issue;
 use entity::outbound_email::{self, OutboundEmailStatus};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait,
-    Set, SqlErr, TransactionTrait,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect,
+    RelationTrait, Set, SqlErr, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -71,14 +71,14 @@ pub async fn load_issue(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<news
 }
 
 pub async fn issues_by_id(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<newsletter_issue::Model>> {
-    Ok(newsletter_issue::Entity::find().filter(newsletter_issue::Column::Id.is_in(ids.iter().copied())).all(conn).await?)
+    Ok(newsletter_issue::Entity::find()
+        .filter(newsletter_issue::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?)
 }
 
 /// Newest first.
-pub async fn list_issues(
-    conn: &impl ConnectionTrait,
-    page: &PageRequest,
-) -> AppResult<Page<newsletter_issue::Model>> {
+pub async fn list_issues(conn: &impl ConnectionTrait, page: &PageRequest) -> AppResult<Page<newsletter_issue::Model>> {
     paginate(
         conn,
         newsletter_issue::Entity::find(),

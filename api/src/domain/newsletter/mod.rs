@@ -189,6 +189,9 @@ mod tests {
         assert_eq!(topics_of(&stored), vec![Topic::Events, Topic::News]);
         assert_eq!(topics_of(""), Vec::<Topic>::new());
         assert!(check_topics("topics", &[]).is_err());
-        assert_eq!(check_topics("topics", &[Topic::News, Topic::Events, Topic::News]).ok(), Some(vec![Topic::Events, Topic::News]));
+        assert_eq!(
+            check_topics("topics", &[Topic::News, Topic::Events, Topic::News]).ok(),
+            Some(vec![Topic::Events, Topic::News])
+        );
     }
 }

@@ -17,8 +17,7 @@ use entity::subscriber_token::{self, SubscriberTokenPurpose};
 use entity::subscription_consent::{self, ConsentAction};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -160,7 +159,11 @@ async fn send_confirmation(
     Ok(())
 }
 
-async fn burn_confirmation_tokens(conn: &impl ConnectionTrait, subscriber_id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
+async fn burn_confirmation_tokens(
+    conn: &impl ConnectionTrait,
+    subscriber_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     subscriber_token::Entity::update_many()
         .col_expr(subscriber_token::Column::UsedAt, Expr::value(now))
         .filter(subscriber_token::Column::SubscriberId.eq(subscriber_id))
