@@ -9,6 +9,11 @@ use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://impact.db?mode=rwc";
 pub const DEFAULT_FRONTEND_URL: &str = "http://localhost:3000";
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+const DEFAULT_SUBSCRIPTION_TOKEN_TTL_SECS: u64 = 48 * 3600;
+/// The version of the consent wording a subscriber agrees to; recorded with every consent change. Change it
+/// whenever the wording the frontends show changes.
+pub const CONSENT_WORDING_VERSION: &str = "2026-02-v1";
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 pub const MAX_PAGE_SIZE: usize = 100;
 const DEFAULT_MAX_QUERY_DEPTH: usize = 12;
@@ -60,6 +65,14 @@ pub struct Config {
     /// The frontend that mails link to (`/verify-email?token=...`, `/reset-password?token=...`).
     #[arg(long, env = "IMPACT_FRONTEND_URL", value_name = "IMPACT_FRONTEND_URL", default_value = DEFAULT_FRONTEND_URL, global = true)]
     pub frontend_url: String,
+
+    /// The public base URL of this API, for links served by the API itself (one-click `/unsubscribe/TOKEN`).
+    #[arg(long, env = "IMPACT_PUBLIC_URL", value_name = "IMPACT_PUBLIC_URL", default_value = DEFAULT_PUBLIC_URL, global = true)]
+    pub public_url: String,
+
+    /// Lifetime of newsletter subscription confirmation links.
+    #[arg(long, env = "IMPACT_SUBSCRIPTION_TOKEN_TTL_SECS", value_name = "IMPACT_SUBSCRIPTION_TOKEN_TTL_SECS", default_value_t = DEFAULT_SUBSCRIPTION_TOKEN_TTL_SECS, global = true)]
+    pub subscription_token_ttl_secs: u64,
 
     #[command(flatten)]
     pub limits: Limits,
@@ -302,6 +315,8 @@ impl Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             environment: Environment::Development,
             frontend_url: DEFAULT_FRONTEND_URL.to_owned(),
+            public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            subscription_token_ttl_secs: DEFAULT_SUBSCRIPTION_TOKEN_TTL_SECS,
             limits: Limits::default(),
             mail: Mail::default(),
             auth: Auth::default(),

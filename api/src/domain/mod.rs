@@ -3,9 +3,12 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod newsletter;
 pub mod pagination;
+pub mod privacy;
 pub mod programmes;
 pub mod reference;
+pub mod resources;
 pub mod roles;
 pub mod service_accounts;
 pub mod sessions;

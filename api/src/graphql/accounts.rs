@@ -9,6 +9,7 @@ use crate::error::UserError;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
+use crate::graphql::subscriptions::Subscription;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::app_user;
@@ -71,6 +72,15 @@ impl User {
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+    /// The newsletter subscription of this user's address; only for the user themself (null for others).
+    async fn subscription(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Subscription>> {
+        let caller = ctx.data_unchecked::<Caller>().0.as_ref().and_then(|p| p.user_id());
+        if caller != Some(self.0.id) {
+            return Ok(None);
+        }
+        let db = ctx.data_unchecked::<sea_orm::DatabaseConnection>();
+        Ok(crate::domain::newsletter::subscriptions::find_by_email(db, &self.0.email).await?.map(Subscription))
     }
 }
 

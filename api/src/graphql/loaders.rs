@@ -1,10 +1,11 @@
 //! DataLoaders, created fresh for each request: relations and `nodes` resolve in one query per type.
 
 use crate::auth::Role;
-use crate::domain::{programmes, reference, roles};
+use crate::domain::newsletter::issues::{self, DeliveryCounts};
+use crate::domain::{programmes, reference, resources, roles};
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{app_user, country, interreg_programme, nuts_region};
+use entity::{app_user, country, interreg_programme, newsletter_issue, nuts_region, resource};
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,6 +19,9 @@ pub struct Loaders {
     pub programme_countries: DataLoader<ProgrammeCountriesLoader, HashMapCache>,
     pub users: DataLoader<UserLoader>,
     pub user_roles: DataLoader<UserRolesLoader>,
+    pub newsletter_issues: DataLoader<NewsletterIssueLoader>,
+    pub delivery_counts: DataLoader<DeliveryCountsLoader>,
+    pub resources: DataLoader<ResourceLoader>,
 }
 
 impl Loaders {
@@ -33,6 +37,9 @@ impl Loaders {
             ),
             users: DataLoader::new(UserLoader(db.clone()), tokio::spawn),
             user_roles: DataLoader::new(UserRolesLoader(db.clone()), tokio::spawn),
+            newsletter_issues: DataLoader::new(NewsletterIssueLoader(db.clone()), tokio::spawn),
+            delivery_counts: DataLoader::new(DeliveryCountsLoader(db.clone()), tokio::spawn),
+            resources: DataLoader::new(ResourceLoader(db.clone()), tokio::spawn),
         }
     }
 
@@ -146,5 +153,41 @@ impl Loader<Uuid> for UserRolesLoader {
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         roles::roles_of_users(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct NewsletterIssueLoader(DatabaseConnection);
+
+impl Loader<Uuid> for NewsletterIssueLoader {
+    type Value = newsletter_issue::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = issues::issues_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|i| (i.id, i)).collect())
+    }
+}
+
+/// Delivery counts of newsletter issues, one grouped statement per batch.
+pub struct DeliveryCountsLoader(DatabaseConnection);
+
+impl Loader<Uuid> for DeliveryCountsLoader {
+    type Value = DeliveryCounts;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        issues::delivery_counts(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct ResourceLoader(DatabaseConnection);
+
+impl Loader<Uuid> for ResourceLoader {
+    type Value = resource::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = resources::resources_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
     }
 }

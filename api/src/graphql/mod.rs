@@ -7,11 +7,15 @@ pub mod connection;
 pub mod errors;
 pub mod execution;
 pub mod loaders;
+pub mod newsletter_issues;
 pub mod node;
 pub mod payload;
+pub mod privacy;
 pub mod programmes;
 pub mod reference;
+pub mod resources;
 pub mod sessions;
+pub mod subscriptions;
 
 use crate::config::Config;
 use crate::domain::Services;
@@ -25,10 +29,22 @@ pub struct QueryRoot(
     api_info::ApiInfoQuery,
     accounts::AccountQuery,
     administration::AdministrationQuery,
+    subscriptions::SubscriptionQuery,
+    newsletter_issues::NewsletterIssueQuery,
+    resources::ResourceQuery,
+    privacy::PrivacyQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(accounts::AccountMutation, sessions::SessionMutation, administration::AdministrationMutation);
+pub struct MutationRoot(
+    accounts::AccountMutation,
+    sessions::SessionMutation,
+    administration::AdministrationMutation,
+    subscriptions::SubscriptionMutation,
+    newsletter_issues::NewsletterIssueMutation,
+    resources::ResourceMutation,
+    privacy::PrivacyMutation,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -9,8 +9,10 @@ use crate::domain::roles::may_see_user;
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::User;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::newsletter_issues::NewsletterIssue;
 use crate::graphql::programmes::InterregProgramme;
 use crate::graphql::reference::{Country, NutsRegion};
+use crate::graphql::resources::Resource;
 use async_graphql::{Context, ID, Interface, Object};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -23,6 +25,8 @@ pub enum Node {
     NutsRegion(NutsRegion),
     InterregProgramme(InterregProgramme),
     User(User),
+    NewsletterIssue(NewsletterIssue),
+    Resource(Resource),
 }
 
 /// The types that implement `Node`, as named inside global IDs.
@@ -32,10 +36,19 @@ pub enum NodeType {
     NutsRegion,
     InterregProgramme,
     User,
+    NewsletterIssue,
+    Resource,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 4] = [NodeType::Country, NodeType::NutsRegion, NodeType::InterregProgramme, NodeType::User];
+    const ALL: [NodeType; 6] = [
+        NodeType::Country,
+        NodeType::NutsRegion,
+        NodeType::InterregProgramme,
+        NodeType::User,
+        NodeType::NewsletterIssue,
+        NodeType::Resource,
+    ];
 
     fn name(self) -> &'static str {
         match self {
@@ -43,6 +56,8 @@ impl NodeType {
             NodeType::NutsRegion => "NutsRegion",
             NodeType::InterregProgramme => "InterregProgramme",
             NodeType::User => "User",
+            NodeType::NewsletterIssue => "NewsletterIssue",
+            NodeType::Resource => "Resource",
         }
     }
 
@@ -50,7 +65,9 @@ impl NodeType {
     fn accepts(self, key: &str) -> bool {
         match self {
             NodeType::Country | NodeType::NutsRegion => !key.is_empty(),
-            NodeType::InterregProgramme | NodeType::User => Uuid::parse_str(key).is_ok(),
+            NodeType::InterregProgramme | NodeType::User | NodeType::NewsletterIssue | NodeType::Resource => {
+                Uuid::parse_str(key).is_ok()
+            }
         }
     }
 }
@@ -129,6 +146,12 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
     // Each type's own visibility rule applies; what the caller may not see is null, like what does not exist.
     let visible_users = uuids_of(NodeType::User).into_iter().filter(|id| may_see_user(caller, *id));
     let users = loaders.users.load_many(visible_users).await?;
+    let issues = if caller.is_some_and(|p| p.is_staff()) {
+        loaders.newsletter_issues.load_many(uuids_of(NodeType::NewsletterIssue)).await?
+    } else {
+        Default::default()
+    };
+    let resources = loaders.resources.load_many(uuids_of(NodeType::Resource)).await?;
     Ok(ids
         .iter()
         .map(|id| match id.node_type {
@@ -141,6 +164,15 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
             NodeType::User => {
                 Uuid::parse_str(&id.key).ok().and_then(|key| users.get(&key).cloned()).map(|m| Node::User(User(m)))
             }
+            NodeType::NewsletterIssue => Uuid::parse_str(&id.key)
+                .ok()
+                .and_then(|key| issues.get(&key).cloned())
+                .map(|m| Node::NewsletterIssue(NewsletterIssue(m))),
+            NodeType::Resource => Uuid::parse_str(&id.key)
+                .ok()
+                .and_then(|key| resources.get(&key).cloned())
+                .filter(|m| crate::domain::resources::may_see(caller, m))
+                .map(|m| Node::Resource(Resource(m))),
         })
         .collect())
 }

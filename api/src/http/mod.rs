@@ -3,6 +3,7 @@
 
 mod graphql;
 mod health;
+mod unsubscribe;
 
 use crate::app::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -10,7 +11,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/.well-known/jwks.json", get(jwks))
+        .route("/unsubscribe/{token}", post(unsubscribe::one_click))
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(

@@ -1,0 +1,175 @@
+//! GraphQL of newsletter issues (staff only): create, preview, send, and their delivery counts.
+
+use crate::auth::guard::RoleGuard;
+use crate::auth::{Caller, STAFF};
+use crate::domain::Services;
+use crate::domain::newsletter::issues::{self, DeliveryCounts, IssueInput};
+use crate::error::UserError;
+use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::loaders::Loaders;
+use crate::graphql::node::{GlobalId, NodeType};
+use crate::graphql::payload::into_payload;
+use crate::graphql::subscriptions::{Topic, domain_topics, topics};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::newsletter_issue;
+use sea_orm::DatabaseConnection;
+
+/// A newsletter written by staff, for some topics in one language. Visible to staff only.
+#[derive(Clone)]
+pub struct NewsletterIssue(pub newsletter_issue::Model);
+
+impl NewsletterIssue {
+    async fn counts(&self, ctx: &Context<'_>) -> async_graphql::Result<DeliveryCounts> {
+        Ok(ctx.data_unchecked::<Loaders>().delivery_counts.load_one(self.0.id).await?.unwrap_or_default())
+    }
+}
+
+#[Object]
+impl NewsletterIssue {
+    pub async fn id(&self) -> ID {
+        GlobalId::encode(NodeType::NewsletterIssue, &self.0.id.to_string())
+    }
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    /// Markdown, mailed as plain text.
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    async fn topics(&self) -> Vec<Topic> {
+        topics(&self.0.topics)
+    }
+    /// Only subscribers reading this language (ISO 639-1) receive it.
+    async fn language(&self) -> &str {
+        &self.0.language
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it was last sent; null while a draft.
+    async fn sent_at(&self) -> Option<DateTime<Utc>> {
+        self.0.sent_at
+    }
+    /// Mails queued for it, one per subscriber.
+    async fn delivery_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        Ok(self.counts(ctx).await?.queued)
+    }
+    /// Of those, handed to the mail server.
+    async fn sent_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        Ok(self.counts(ctx).await?.sent)
+    }
+    /// Of those, given up on.
+    async fn failed_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        Ok(self.counts(ctx).await?.failed)
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateNewsletterIssueInput {
+    pub subject: String,
+    /// Markdown.
+    pub body: String,
+    pub topics: Vec<Topic>,
+    /// ISO 639-1 code.
+    pub language: String,
+}
+
+#[derive(SimpleObject)]
+pub struct NewsletterIssuePayload {
+    pub newsletter_issue: Option<NewsletterIssue>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(InputObject)]
+pub struct SendNewsletterIssueInput {
+    pub issue_id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct SendNewsletterIssuePayload {
+    pub newsletter_issue: Option<NewsletterIssue>,
+    /// Mails queued by this request (those mailed by an earlier send are not mailed again).
+    pub queued: Option<i32>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// What a subscriber would receive, with sample links.
+#[derive(SimpleObject)]
+pub struct NewsletterPreview {
+    pub subject: String,
+    /// The plain-text body as mailed, with the footer of manage and unsubscribe links.
+    pub text: String,
+}
+
+#[derive(Default)]
+pub struct NewsletterIssueQuery;
+
+#[Object]
+impl NewsletterIssueQuery {
+    /// Newsletter issues, newest first (staff).
+    #[graphql(
+        guard = "RoleGuard(STAFF)",
+        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1"
+    )]
+    async fn newsletter_issues(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<ConnectionOf<NewsletterIssue>> {
+        let page = page_request(ctx, first, after, last, before)?;
+        let page = issues::list_issues(ctx.data_unchecked::<DatabaseConnection>(), &page).await?;
+        Ok(connection(page, NewsletterIssue))
+    }
+
+    /// The mail an issue makes, for a sample subscriber (staff).
+    #[graphql(guard = "RoleGuard(STAFF)")]
+    async fn preview_newsletter_issue(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<NewsletterPreview> {
+        let id = GlobalId::decode_as(&id, NodeType::NewsletterIssue)?;
+        let preview = issues::preview_issue(ctx.data_unchecked::<Services>(), id).await?;
+        Ok(NewsletterPreview { subject: preview.subject, text: preview.text })
+    }
+}
+
+#[derive(Default)]
+pub struct NewsletterIssueMutation;
+
+#[Object]
+impl NewsletterIssueMutation {
+    #[graphql(guard = "RoleGuard(STAFF)")]
+    async fn create_newsletter_issue(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateNewsletterIssueInput,
+    ) -> async_graphql::Result<NewsletterIssuePayload> {
+        let services = ctx.data_unchecked::<Services>();
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let input = IssueInput {
+            subject: input.subject,
+            body: input.body,
+            topics: domain_topics(input.topics),
+            language: input.language,
+        };
+        let (issue, user_errors) = into_payload(issues::create_issue(services, principal, input).await)?;
+        Ok(NewsletterIssuePayload { newsletter_issue: issue.map(NewsletterIssue), user_errors })
+    }
+
+    /// Queues the issue for every confirmed subscriber of one of its topics who reads its language; a
+    /// subscriber mailed by an earlier send is not mailed again.
+    #[graphql(guard = "RoleGuard(STAFF)")]
+    async fn send_newsletter_issue(
+        &self,
+        ctx: &Context<'_>,
+        input: SendNewsletterIssueInput,
+    ) -> async_graphql::Result<SendNewsletterIssuePayload> {
+        let services = ctx.data_unchecked::<Services>();
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let id = GlobalId::decode_as(&input.issue_id, NodeType::NewsletterIssue)?;
+        let (sent, user_errors) = into_payload(issues::send_issue(services, principal, id).await)?;
+        let (issue, queued) = sent.map_or((None, None), |(issue, n)| (Some(issue), Some(n as i32)));
+        Ok(SendNewsletterIssuePayload { newsletter_issue: issue.map(NewsletterIssue), queued, user_errors })
+    }
+}

@@ -1,0 +1,72 @@
+//! GraphQL of personal-data rights: `exportMyData` (a JSON document), `eraseSubscription`, `eraseMyAccount`.
+
+use crate::auth::Caller;
+use crate::auth::guard::SignedInUser;
+use crate::domain::{Services, privacy};
+use crate::error::UserError;
+use crate::graphql::payload::into_payload;
+use async_graphql::{Context, InputObject, Json, Object, SimpleObject};
+
+#[derive(InputObject)]
+pub struct EraseSubscriptionInput {
+    /// A manage token from any newsletter mail.
+    pub token: String,
+}
+
+#[derive(InputObject)]
+pub struct EraseMyAccountInput {
+    /// The current password, to confirm.
+    pub password: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ErasurePayload {
+    /// True when the data is gone.
+    pub erased: bool,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(Default)]
+pub struct PrivacyQuery;
+
+#[Object]
+impl PrivacyQuery {
+    /// Everything the service holds about the signed-in caller, as one JSON document: account, roles,
+    /// programmes, sessions (without token hashes), external identities, subscription with its consent
+    /// history, and the audit events about the caller.
+    #[graphql(guard = "SignedInUser")]
+    async fn export_my_data(&self, ctx: &Context<'_>) -> async_graphql::Result<Json<serde_json::Value>> {
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        Ok(Json(privacy::export_my_data(ctx.data_unchecked::<Services>(), principal).await?))
+    }
+}
+
+#[derive(Default)]
+pub struct PrivacyMutation;
+
+#[Object]
+impl PrivacyMutation {
+    /// Erases a subscription's address and personal fields (the anonymous consent history stays).
+    async fn erase_subscription(
+        &self,
+        ctx: &Context<'_>,
+        input: EraseSubscriptionInput,
+    ) -> async_graphql::Result<ErasurePayload> {
+        let result = privacy::erase_subscription(ctx.data_unchecked::<Services>(), &input.token).await;
+        let (done, user_errors) = into_payload(result)?;
+        Ok(ErasurePayload { erased: done.is_some(), user_errors })
+    }
+
+    /// Erases the caller's account, its subscription and every mail to its address. The session ends with it.
+    #[graphql(guard = "SignedInUser")]
+    async fn erase_my_account(
+        &self,
+        ctx: &Context<'_>,
+        input: EraseMyAccountInput,
+    ) -> async_graphql::Result<ErasurePayload> {
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let result = privacy::erase_my_account(ctx.data_unchecked::<Services>(), principal, &input.password).await;
+        let (done, user_errors) = into_payload(result)?;
+        Ok(ErasurePayload { erased: done.is_some(), user_errors })
+    }
+}
