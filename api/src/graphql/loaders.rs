@@ -1,10 +1,10 @@
 //! DataLoaders, created fresh for each request: relations and `nodes` resolve in one query per type.
 
 use crate::auth::Role;
-use crate::domain::{programmes, reference, roles};
+use crate::domain::{event_registrations, events, programmes, reference, roles};
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{app_user, country, interreg_programme, nuts_region};
+use entity::{app_user, country, event, event_registration, interreg_programme, nuts_region};
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,6 +18,10 @@ pub struct Loaders {
     pub programme_countries: DataLoader<ProgrammeCountriesLoader, HashMapCache>,
     pub users: DataLoader<UserLoader>,
     pub user_roles: DataLoader<UserRolesLoader>,
+    pub events: DataLoader<EventLoader>,
+    pub event_registrations: DataLoader<EventRegistrationLoader>,
+    /// A user's registration for an event, keyed by (event, user).
+    pub user_registrations: DataLoader<UserRegistrationLoader>,
 }
 
 impl Loaders {
@@ -33,6 +37,9 @@ impl Loaders {
             ),
             users: DataLoader::new(UserLoader(db.clone()), tokio::spawn),
             user_roles: DataLoader::new(UserRolesLoader(db.clone()), tokio::spawn),
+            events: DataLoader::new(EventLoader(db.clone()), tokio::spawn),
+            event_registrations: DataLoader::new(EventRegistrationLoader(db.clone()), tokio::spawn),
+            user_registrations: DataLoader::new(UserRegistrationLoader(db.clone()), tokio::spawn),
         }
     }
 
@@ -146,5 +153,51 @@ impl Loader<Uuid> for UserRolesLoader {
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         roles::roles_of_users(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct EventLoader(DatabaseConnection);
+
+impl Loader<Uuid> for EventLoader {
+    type Value = event::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = events::events_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|e| (e.id, e)).collect())
+    }
+}
+
+pub struct EventRegistrationLoader(DatabaseConnection);
+
+impl Loader<Uuid> for EventRegistrationLoader {
+    type Value = event_registration::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = event_registrations::registrations_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+
+pub struct UserRegistrationLoader(DatabaseConnection);
+
+impl Loader<(Uuid, Uuid)> for UserRegistrationLoader {
+    type Value = event_registration::Model;
+    type Error = LoadError;
+
+    /// One query per user in the batch (a request has one caller, so one query).
+    async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
+        let mut by_user: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for (event_id, user_id) in keys {
+            by_user.entry(*user_id).or_default().push(*event_id);
+        }
+        let mut found = HashMap::new();
+        for (user_id, event_ids) in by_user {
+            let rows =
+                event_registrations::registrations_of_user(&self.0, user_id, &event_ids).await.map_err(Arc::new)?;
+            found.extend(rows.into_iter().map(|(event_id, r)| ((event_id, user_id), r)));
+        }
+        Ok(found)
     }
 }

@@ -5,6 +5,8 @@ pub mod administration;
 pub mod api_info;
 pub mod connection;
 pub mod errors;
+pub mod event_registrations;
+pub mod events;
 pub mod execution;
 pub mod loaders;
 pub mod node;
@@ -25,10 +27,18 @@ pub struct QueryRoot(
     api_info::ApiInfoQuery,
     accounts::AccountQuery,
     administration::AdministrationQuery,
+    events::EventQuery,
+    event_registrations::EventRegistrationQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(accounts::AccountMutation, sessions::SessionMutation, administration::AdministrationMutation);
+pub struct MutationRoot(
+    accounts::AccountMutation,
+    sessions::SessionMutation,
+    administration::AdministrationMutation,
+    events::EventMutation,
+    event_registrations::EventRegistrationMutation,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -5,9 +5,13 @@
 
 use crate::auth::Caller;
 use crate::config::MAX_PAGE_SIZE;
+use crate::domain::event_registrations::may_see_registration;
+use crate::domain::events::may_see_event;
 use crate::domain::roles::may_see_user;
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::User;
+use crate::graphql::event_registrations::EventRegistration;
+use crate::graphql::events::Event;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::programmes::InterregProgramme;
 use crate::graphql::reference::{Country, NutsRegion};
@@ -23,6 +27,8 @@ pub enum Node {
     NutsRegion(NutsRegion),
     InterregProgramme(InterregProgramme),
     User(User),
+    Event(Event),
+    EventRegistration(EventRegistration),
 }
 
 /// The types that implement `Node`, as named inside global IDs.
@@ -32,10 +38,19 @@ pub enum NodeType {
     NutsRegion,
     InterregProgramme,
     User,
+    Event,
+    EventRegistration,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 4] = [NodeType::Country, NodeType::NutsRegion, NodeType::InterregProgramme, NodeType::User];
+    const ALL: [NodeType; 6] = [
+        NodeType::Country,
+        NodeType::NutsRegion,
+        NodeType::InterregProgramme,
+        NodeType::User,
+        NodeType::Event,
+        NodeType::EventRegistration,
+    ];
 
     fn name(self) -> &'static str {
         match self {
@@ -43,6 +58,8 @@ impl NodeType {
             NodeType::NutsRegion => "NutsRegion",
             NodeType::InterregProgramme => "InterregProgramme",
             NodeType::User => "User",
+            NodeType::Event => "Event",
+            NodeType::EventRegistration => "EventRegistration",
         }
     }
 
@@ -50,7 +67,9 @@ impl NodeType {
     fn accepts(self, key: &str) -> bool {
         match self {
             NodeType::Country | NodeType::NutsRegion => !key.is_empty(),
-            NodeType::InterregProgramme | NodeType::User => Uuid::parse_str(key).is_ok(),
+            NodeType::InterregProgramme | NodeType::User | NodeType::Event | NodeType::EventRegistration => {
+                Uuid::parse_str(key).is_ok()
+            }
         }
     }
 }
@@ -129,6 +148,8 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
     // Each type's own visibility rule applies; what the caller may not see is null, like what does not exist.
     let visible_users = uuids_of(NodeType::User).into_iter().filter(|id| may_see_user(caller, *id));
     let users = loaders.users.load_many(visible_users).await?;
+    let events = loaders.events.load_many(uuids_of(NodeType::Event)).await?;
+    let registrations = loaders.event_registrations.load_many(uuids_of(NodeType::EventRegistration)).await?;
     Ok(ids
         .iter()
         .map(|id| match id.node_type {
@@ -141,6 +162,16 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
             NodeType::User => {
                 Uuid::parse_str(&id.key).ok().and_then(|key| users.get(&key).cloned()).map(|m| Node::User(User(m)))
             }
+            NodeType::Event => Uuid::parse_str(&id.key)
+                .ok()
+                .and_then(|key| events.get(&key).cloned())
+                .filter(|m| may_see_event(caller, m))
+                .map(|m| Node::Event(Event(m))),
+            NodeType::EventRegistration => Uuid::parse_str(&id.key)
+                .ok()
+                .and_then(|key| registrations.get(&key).cloned())
+                .filter(|m| may_see_registration(caller, m))
+                .map(|m| Node::EventRegistration(EventRegistration(m))),
         })
         .collect())
 }

@@ -1,0 +1,444 @@
+//! Events: webinars, in-person and hybrid meetings, their rules (times, zone, venue, join URL, capacity), the
+//! status moves DRAFT → PUBLISHED → CANCELLED | COMPLETED, who sees what (drafts, the join URL), and the list.
+
+use crate::auth::Principal;
+use crate::domain::Services;
+use crate::domain::event_registrations::{self, active_registrations};
+use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
+use crate::domain::reference::CountryCode;
+use crate::domain::values::{Checks, LanguageCode, required_text};
+use crate::error::{AppError, AppResult, UserError, UserErrorCode};
+use crate::mail::{self, OutgoingEmail};
+use chrono::{DateTime, Utc};
+use entity::event::{self, EventKind, EventStatus};
+use entity::event_registration::{self, RegistrationStatus};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use std::str::FromStr;
+use uuid::Uuid;
+
+const MAX_TITLE_CHARS: usize = 300;
+const MAX_DESCRIPTION_CHARS: usize = 20_000;
+const MAX_VENUE_CHARS: usize = 500;
+const MAX_URL_CHARS: usize = 1000;
+
+/// The newsletter topics an event is announced under (shared with the newsletter subscriptions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NewsletterTopic {
+    CallsPilotRegions,
+    CallsExperts,
+    Events,
+    ToolsAndAnalysis,
+    News,
+}
+
+impl NewsletterTopic {
+    pub const ALL: [NewsletterTopic; 5] = [
+        NewsletterTopic::CallsPilotRegions,
+        NewsletterTopic::CallsExperts,
+        NewsletterTopic::Events,
+        NewsletterTopic::ToolsAndAnalysis,
+        NewsletterTopic::News,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NewsletterTopic::CallsPilotRegions => "CALLS_PILOT_REGIONS",
+            NewsletterTopic::CallsExperts => "CALLS_EXPERTS",
+            NewsletterTopic::Events => "EVENTS",
+            NewsletterTopic::ToolsAndAnalysis => "TOOLS_AND_ANALYSIS",
+            NewsletterTopic::News => "NEWS",
+        }
+    }
+}
+
+/// The topics stored on an event (`,EVENTS,NEWS,`), in the order of `NewsletterTopic::ALL`.
+pub fn topics_of(event: &event::Model) -> Vec<NewsletterTopic> {
+    NewsletterTopic::ALL.into_iter().filter(|t| event.topics.contains(&format!(",{},", t.as_str()))).collect()
+}
+
+fn stored_topics(topics: &[NewsletterTopic]) -> String {
+    let names: Vec<&str> =
+        NewsletterTopic::ALL.into_iter().filter(|t| topics.contains(t)).map(|t| t.as_str()).collect();
+    if names.is_empty() { String::new() } else { format!(",{},", names.join(",")) }
+}
+
+/// What staff enter to create an event; `update_event` replaces every field with these.
+#[derive(Debug, Clone)]
+pub struct EventInput {
+    pub kind: EventKind,
+    pub title: String,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub time_zone: String,
+    pub venue: Option<String>,
+    pub join_url: Option<String>,
+    pub capacity: i32,
+    pub registration_opens_at: DateTime<Utc>,
+    pub registration_closes_at: DateTime<Utc>,
+    pub topics: Vec<NewsletterTopic>,
+    pub language: String,
+    pub country: Option<String>,
+}
+
+struct Checked {
+    title: String,
+    description: String,
+    time_zone: String,
+    venue: Option<String>,
+    join_url: Option<String>,
+    topics: String,
+    language: String,
+    country: Option<String>,
+}
+
+fn blank_to_none(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
+/// Checks every rule of an event's fields and reports all the broken ones at once.
+fn check(input: &EventInput) -> AppResult<Checked> {
+    let mut checks = Checks::default();
+    let title = checks.take(required_text("title", &input.title, MAX_TITLE_CHARS));
+    let description = checks.take(required_text("description", &input.description, MAX_DESCRIPTION_CHARS));
+    if input.ends_at <= input.starts_at {
+        checks.push(UserError::new(&["endsAt"], UserErrorCode::Invalid, "the event must end after it starts"));
+    }
+    let time_zone = input.time_zone.trim().to_owned();
+    if chrono_tz::Tz::from_str(&time_zone).is_err() {
+        checks.push(UserError::new(
+            &["timeZone"],
+            UserErrorCode::Invalid,
+            format!("`{time_zone}` is not an IANA time zone (e.g. Europe/Ljubljana)"),
+        ));
+    }
+    let venue = blank_to_none(&input.venue);
+    let needs_venue = matches!(input.kind, EventKind::InPerson | EventKind::Hybrid);
+    if needs_venue && venue.is_none() {
+        checks.push(UserError::new(&["venue"], UserErrorCode::Required, "in-person and hybrid events need a venue"));
+    } else if venue.as_ref().is_some_and(|v| v.chars().count() > MAX_VENUE_CHARS) {
+        checks.push(UserError::new(&["venue"], UserErrorCode::Invalid, "the venue is too long"));
+    }
+    let join_url = blank_to_none(&input.join_url);
+    let needs_url = matches!(input.kind, EventKind::Webinar | EventKind::Hybrid);
+    match &join_url {
+        None if needs_url => checks.push(UserError::new(
+            &["joinUrl"],
+            UserErrorCode::Required,
+            "webinars and hybrid events need a join URL",
+        )),
+        Some(url) if !is_web_url(url) => {
+            checks.push(UserError::new(&["joinUrl"], UserErrorCode::Invalid, "the join URL must be an http(s) address"))
+        }
+        _ => {}
+    }
+    if input.capacity <= 0 {
+        checks.push(UserError::new(&["capacity"], UserErrorCode::Invalid, "the capacity must be at least 1"));
+    }
+    if input.registration_closes_at <= input.registration_opens_at {
+        checks.push(UserError::new(
+            &["registrationClosesAt"],
+            UserErrorCode::Invalid,
+            "registration must close after it opens",
+        ));
+    } else if input.registration_closes_at > input.ends_at {
+        checks.push(UserError::new(
+            &["registrationClosesAt"],
+            UserErrorCode::Invalid,
+            "registration must close by the end of the event",
+        ));
+    }
+    let language = checks.take(LanguageCode::parse("language", &input.language));
+    let country = match blank_to_none(&input.country) {
+        None => None,
+        Some(raw) => match CountryCode::parse(&raw) {
+            Ok(code) => Some(code.as_str().to_owned()),
+            Err(error) => {
+                checks.push(UserError::new(&["country"], UserErrorCode::Invalid, error.to_string()));
+                None
+            }
+        },
+    };
+    checks.finish()?;
+    let (Some(title), Some(description), Some(language)) = (title, description, language) else {
+        return Err(AppError::Internal(anyhow::anyhow!("checked event lost a value")));
+    };
+    Ok(Checked {
+        title,
+        description,
+        time_zone,
+        venue,
+        join_url,
+        topics: stored_topics(&input.topics),
+        language: language.into_string(),
+        country,
+    })
+}
+
+fn is_web_url(url: &str) -> bool {
+    url.chars().count() <= MAX_URL_CHARS
+        && reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+fn staff_only(principal: &Principal) -> AppResult<()> {
+    if principal.is_staff() { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// Creates a DRAFT event (staff).
+pub async fn create_event(services: &Services, principal: &Principal, input: &EventInput) -> AppResult<event::Model> {
+    staff_only(principal)?;
+    let checked = check(input)?;
+    let now = services.now();
+    let event = event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(input.kind),
+        title: Set(checked.title),
+        description: Set(checked.description),
+        starts_at: Set(input.starts_at),
+        ends_at: Set(input.ends_at),
+        time_zone: Set(checked.time_zone),
+        venue: Set(checked.venue),
+        join_url: Set(checked.join_url),
+        capacity: Set(input.capacity),
+        seats_taken: Set(0),
+        registration_opens_at: Set(input.registration_opens_at),
+        registration_closes_at: Set(input.registration_closes_at),
+        topics: Set(checked.topics),
+        language: Set(checked.language),
+        country_code: Set(checked.country),
+        status: Set(EventStatus::Draft),
+        created_by: Set(principal.user_id()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    Ok(event.insert(&services.db).await?)
+}
+
+/// Replaces every field of a DRAFT or PUBLISHED event (staff). The capacity may not drop below the seats taken;
+/// a larger one fills the new seats from the waitlist.
+pub async fn update_event(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    input: &EventInput,
+) -> AppResult<event::Model> {
+    staff_only(principal)?;
+    let checked = check(input)?;
+    let now = services.now();
+    let txn = services.db.begin().await?;
+    let existing = event_registrations::lock_event(&txn, id, &["id"]).await?;
+    if !matches!(existing.status, EventStatus::Draft | EventStatus::Published) {
+        return Err(invalid_state("only draft and published events can be changed"));
+    }
+    if input.capacity < existing.seats_taken {
+        return Err(AppError::rejected(
+            &["capacity"],
+            UserErrorCode::Invalid,
+            format!("{} people hold a seat; the capacity cannot be lower", existing.seats_taken),
+        ));
+    }
+    let mut event: event::ActiveModel = existing.into();
+    event.kind = Set(input.kind);
+    event.title = Set(checked.title);
+    event.description = Set(checked.description);
+    event.starts_at = Set(input.starts_at);
+    event.ends_at = Set(input.ends_at);
+    event.time_zone = Set(checked.time_zone);
+    event.venue = Set(checked.venue);
+    event.join_url = Set(checked.join_url);
+    event.capacity = Set(input.capacity);
+    event.registration_opens_at = Set(input.registration_opens_at);
+    event.registration_closes_at = Set(input.registration_closes_at);
+    event.topics = Set(checked.topics);
+    event.language = Set(checked.language);
+    event.country_code = Set(checked.country);
+    event.updated_at = Set(now);
+    let event = event.update(&txn).await?;
+    event_registrations::fill_free_seats(&txn, services, &event).await?;
+    let event = load(&txn, id).await?;
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(event)
+}
+
+fn invalid_state(message: &str) -> AppError {
+    AppError::rejected(&[], UserErrorCode::InvalidState, message)
+}
+
+/// Moves an event from `from` to `to` with a conditional update (the transaction's first statement), so two
+/// concurrent moves cannot both succeed. A move from any other status is `INVALID_STATE`.
+async fn move_status(
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    from: EventStatus,
+    to: EventStatus,
+    now: DateTime<Utc>,
+) -> AppResult<event::Model> {
+    let moved = event::Entity::update_many()
+        .col_expr(event::Column::Status, Expr::value(to))
+        .col_expr(event::Column::UpdatedAt, Expr::value(now))
+        .filter(event::Column::Id.eq(id))
+        .filter(event::Column::Status.eq(from))
+        .exec(txn)
+        .await?;
+    let event = load(txn, id).await?;
+    if moved.rows_affected != 1 {
+        return Err(invalid_state(&format!(
+            "an event that is {} cannot become {}",
+            status_name(event.status),
+            status_name(to)
+        )));
+    }
+    Ok(event)
+}
+
+fn status_name(status: EventStatus) -> &'static str {
+    match status {
+        EventStatus::Draft => "a draft",
+        EventStatus::Published => "published",
+        EventStatus::Cancelled => "cancelled",
+        EventStatus::Completed => "completed",
+    }
+}
+
+/// DRAFT → PUBLISHED (staff); tells the subscribers of the EVENTS topic in the same transaction.
+pub async fn publish_event(services: &Services, principal: &Principal, id: Uuid) -> AppResult<event::Model> {
+    staff_only(principal)?;
+    let txn = services.db.begin().await?;
+    let event = move_status(&txn, id, EventStatus::Draft, EventStatus::Published, services.now()).await?;
+    notify_event_subscribers(&txn, services, &event).await?;
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(event)
+}
+
+/// Announces a newly published event to the newsletter subscribers of the EVENTS topic.
+///
+/// Does nothing yet: the newsletter area provides `notify_topic(conn, services, topic, subject, text)`, and the
+/// integrator calls it from here (topic EVENTS). It already runs inside the publishing transaction.
+pub async fn notify_event_subscribers(
+    _txn: &DatabaseTransaction,
+    _services: &Services,
+    _event: &event::Model,
+) -> AppResult<()> {
+    Ok(())
+}
+
+/// PUBLISHED → CANCELLED (staff); mails everyone registered, waitlisted or pending, in the same transaction.
+pub async fn cancel_event(services: &Services, principal: &Principal, id: Uuid) -> AppResult<event::Model> {
+    staff_only(principal)?;
+    let now = services.now();
+    let txn = services.db.begin().await?;
+    let event = move_status(&txn, id, EventStatus::Published, EventStatus::Cancelled, now).await?;
+    for registration in active_registrations(&txn, id).await? {
+        let text_body = format!(
+            "Hello {name},\n\nwe are sorry: the event “{title}” ({start} UTC) is cancelled.\n\nThe IMPACT team\n",
+            name = registration.name,
+            title = event.title,
+            start = event.starts_at.format("%Y-%m-%d %H:%M"),
+        );
+        let subject = format!("Cancelled: {}", event.title);
+        mail::enqueue(&txn, now, OutgoingEmail { to: registration.email, subject, text_body, headers: Vec::new() })
+            .await?;
+    }
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(event)
+}
+
+/// PUBLISHED → COMPLETED (staff).
+pub async fn complete_event(services: &Services, principal: &Principal, id: Uuid) -> AppResult<event::Model> {
+    staff_only(principal)?;
+    let txn = services.db.begin().await?;
+    let event = move_status(&txn, id, EventStatus::Published, EventStatus::Completed, services.now()).await?;
+    txn.commit().await?;
+    Ok(event)
+}
+
+pub async fn load(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<event::Model> {
+    event::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::NotFound("event".to_owned()))
+}
+
+/// Drafts are for staff; published, cancelled and completed events are public.
+pub fn may_see_event(principal: Option<&Principal>, event: &event::Model) -> bool {
+    event.status != EventStatus::Draft || principal.is_some_and(Principal::is_staff)
+}
+
+/// The join URL is for staff and for people holding a seat (REGISTERED); not for the waitlist, pending
+/// e-mail confirmations, or anyone else. `own` is the caller's registration for this event, if any.
+pub fn may_see_join_url(principal: Option<&Principal>, own: Option<&event_registration::Model>) -> bool {
+    principal.is_some_and(Principal::is_staff) || own.is_some_and(|r| r.status == RegistrationStatus::Registered)
+}
+
+pub async fn events_by_id(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<event::Model>> {
+    Ok(event::Entity::find().filter(event::Column::Id.is_in(ids.iter().copied())).all(conn).await?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Events that have not ended yet.
+    pub upcoming: bool,
+    /// Events that have ended.
+    pub past: bool,
+    pub kind: Option<EventKind>,
+    pub topic: Option<NewsletterTopic>,
+    pub language: Option<String>,
+    pub country: Option<String>,
+}
+
+/// Events by start time (then id): everything for staff, all but drafts for everyone else.
+pub async fn list_events(
+    conn: &impl ConnectionTrait,
+    principal: Option<&Principal>,
+    now: DateTime<Utc>,
+    filter: &EventFilter,
+    page: &PageRequest,
+) -> AppResult<Page<event::Model>> {
+    let mut select = event::Entity::find();
+    if !principal.is_some_and(Principal::is_staff) {
+        select = select.filter(event::Column::Status.ne(EventStatus::Draft));
+    }
+    if filter.upcoming {
+        select = select.filter(event::Column::EndsAt.gt(now));
+    }
+    if filter.past {
+        select = select.filter(event::Column::EndsAt.lte(now));
+    }
+    if let Some(kind) = filter.kind {
+        select = select.filter(event::Column::Kind.eq(kind));
+    }
+    if let Some(topic) = filter.topic {
+        select = select.filter(event::Column::Topics.contains(format!(",{},", topic.as_str())));
+    }
+    if let Some(language) = &filter.language {
+        select = select.filter(event::Column::Language.eq(language.trim().to_ascii_lowercase()));
+    }
+    if let Some(country) = &filter.country {
+        select = select.filter(event::Column::CountryCode.eq(country.trim().to_ascii_uppercase()));
+    }
+    paginate(
+        conn,
+        select,
+        (event::Column::StartsAt, event::Column::Id),
+        |e| (e.starts_at, e.id),
+        SortOrder::Ascending,
+        page,
+    )
+    .await
+}
+
+/// Published events that have not ended, by start time: the public calendar feed.
+pub async fn upcoming_published(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<Vec<event::Model>> {
+    use sea_orm::QueryOrder;
+    Ok(event::Entity::find()
+        .filter(event::Column::Status.eq(EventStatus::Published))
+        .filter(event::Column::EndsAt.gt(now))
+        .order_by_asc(event::Column::StartsAt)
+        .order_by_asc(event::Column::Id)
+        .all(conn)
+        .await?)
+}
