@@ -521,3 +521,30 @@ async fn staff_export_registrations_and_mark_attendance() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn more_capacity_seats_the_waitlist_and_less_than_taken_is_refused() {
+    each_backend(|app| async move {
+        let staff = staff(&app).await;
+        let id = published(&app, &staff, webinar(1)).await;
+        for email in ["one@example.org", "two@example.org"] {
+            app.data(BY_EMAIL, json!({ "e": id, "m": email, "n": "Someone" })).await;
+            let token = mail_token(&app, email, "confirm-event-registration").await;
+            app.data(CONFIRM, json!({ "t": token })).await;
+        }
+        let update = "mutation($i: UpdateEventInput!) { updateEvent(input: $i) { event { capacity seatsTaken } userErrors { field code } } }";
+        let mut input = webinar(2);
+        input["id"] = json!(id);
+        let grown = app.data_as(&staff, update, json!({ "i": input })).await;
+        assert_eq!(grown["updateEvent"]["event"], json!({ "capacity": 2, "seatsTaken": 2 }));
+        wait_for_mail(&app, "two@example.org", "a seat became free").await;
+        input["capacity"] = json!(1);
+        let refused = app.data_as(&staff, update, json!({ "i": input })).await;
+        assert_eq!(
+            refused["updateEvent"]["userErrors"],
+            json!([{ "field": ["input", "capacity"], "code": "INVALID" }])
+        );
+        assert_eq!(seats_taken(&app, &id).await, 2);
+    })
+    .await;
+}

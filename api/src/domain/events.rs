@@ -442,3 +442,107 @@ pub async fn upcoming_published(conn: &impl ConnectionTrait, now: DateTime<Utc>)
         .all(conn)
         .await?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{Role, SubjectKind};
+    use chrono::TimeZone;
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0).unwrap()
+    }
+
+    fn webinar() -> EventInput {
+        EventInput {
+            kind: EventKind::Webinar,
+            title: " Webinar ".to_owned(),
+            description: "About **CLLD**".to_owned(),
+            starts_at: at(2, 10),
+            ends_at: at(2, 12),
+            time_zone: "Europe/Vienna".to_owned(),
+            venue: None,
+            join_url: Some("https://meet.example.org/x".to_owned()),
+            capacity: 10,
+            registration_opens_at: at(1, 0),
+            registration_closes_at: at(2, 9),
+            topics: vec![NewsletterTopic::News, NewsletterTopic::Events, NewsletterTopic::News],
+            language: "EN".to_owned(),
+            country: None,
+        }
+    }
+
+    fn rejected_fields(result: AppResult<Checked>) -> Vec<String> {
+        match result {
+            Err(AppError::Rejected(errors)) => errors.into_iter().map(|e| e.field.join(".")).collect(),
+            Err(other) => panic!("expected user errors, got {other:?}"),
+            Ok(_) => panic!("expected user errors"),
+        }
+    }
+
+    #[test]
+    fn a_valid_event_is_normalised() {
+        let Ok(checked) = check(&webinar()) else { panic!("valid") };
+        assert_eq!(checked.title, "Webinar");
+        assert_eq!(checked.language, "en");
+        assert_eq!(checked.topics, ",EVENTS,NEWS,");
+    }
+
+    #[test]
+    fn broken_rules_are_reported() {
+        let mut input = webinar();
+        input.ends_at = input.starts_at;
+        input.time_zone = "CET+1".to_owned();
+        input.capacity = 0;
+        input.registration_closes_at = at(3, 0);
+        assert_eq!(rejected_fields(check(&input)), ["endsAt", "timeZone", "capacity", "registrationClosesAt"]);
+        let mut hybrid = webinar();
+        hybrid.kind = EventKind::Hybrid;
+        hybrid.join_url = Some("javascript:alert(1)".to_owned());
+        hybrid.country = Some("Slovenia".to_owned());
+        assert_eq!(rejected_fields(check(&hybrid)), ["venue", "joinUrl", "country"]);
+        let mut opens_late = webinar();
+        opens_late.registration_opens_at = at(2, 9);
+        assert_eq!(rejected_fields(check(&opens_late)), ["registrationClosesAt"]);
+    }
+
+    #[test]
+    fn stored_topics_read_back() {
+        let model = event::Model {
+            id: Uuid::nil(),
+            kind: EventKind::Webinar,
+            title: String::new(),
+            description: String::new(),
+            starts_at: at(2, 10),
+            ends_at: at(2, 12),
+            time_zone: String::new(),
+            venue: None,
+            join_url: None,
+            capacity: 1,
+            seats_taken: 0,
+            registration_opens_at: at(1, 0),
+            registration_closes_at: at(2, 9),
+            topics: stored_topics(&[NewsletterTopic::CallsExperts, NewsletterTopic::CallsPilotRegions]),
+            language: "en".to_owned(),
+            country_code: None,
+            status: EventStatus::Draft,
+            created_by: None,
+            created_at: at(1, 0),
+            updated_at: at(1, 0),
+        };
+        assert_eq!(topics_of(&model), [NewsletterTopic::CallsPilotRegions, NewsletterTopic::CallsExperts]);
+        let staff = Principal {
+            id: Uuid::nil(),
+            kind: SubjectKind::User,
+            roles: vec![Role::Staff],
+            programmes: vec![],
+            session: None,
+        };
+        let applicant = Principal { roles: vec![Role::Applicant], ..staff.clone() };
+        assert!(may_see_event(Some(&staff), &model));
+        assert!(!may_see_event(Some(&applicant), &model));
+        assert!(!may_see_event(None, &model));
+        assert!(may_see_join_url(Some(&staff), None));
+        assert!(!may_see_join_url(Some(&applicant), None));
+    }
+}
