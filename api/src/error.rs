@@ -82,6 +82,10 @@ pub enum UserErrorCode {
     InvalidState,
     /// The account's e-mail address is not confirmed yet.
     EmailNotVerified,
+    /// The person is already registered (or waiting, or pending confirmation) for this event.
+    AlreadyRegistered,
+    /// Registration for the event is not open now (before it opens or after it closes).
+    RegistrationClosed,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -3,6 +3,8 @@
 pub mod app_user;
 pub mod audit_event;
 pub mod country;
+pub mod event;
+pub mod event_registration;
 pub mod external_identity;
 pub mod interreg_programme;
 pub mod interreg_programme_country;

@@ -15,6 +15,7 @@ mod m20261121_000010_create_identity;
 mod m20261121_000020_create_outbound_email;
 mod m20261121_000040_create_newsletter;
 mod m20261121_000041_create_resource;
+mod m20261121_000050_create_events;
 mod reference_data;
 
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000020_create_outbound_email::Migration),
             Box::new(m20261121_000040_create_newsletter::Migration),
             Box::new(m20261121_000041_create_resource::Migration),
+            Box::new(m20261121_000050_create_events::Migration),
         ]
     }
 }

@@ -190,6 +190,73 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static str, &'static [Who])> {
             r#"mutation { publishResource(input: { resourceId: "UmVzb3VyY2U6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw" }) { userErrors { code } } }"#,
             STAFF,
         ),
+        ("Query", "events", "{ events(first: 1) { totalCount } }", EVERYONE),
+        (
+            "Query",
+            "eventRegistrations",
+            r#"{ eventRegistrations(eventId: "RXZlbnQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw", first: 1) { totalCount } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "createEvent",
+            r#"mutation { createEvent(input: { kind: WEBINAR, title: " ", description: "x", startsAt: "2026-03-01T10:00:00Z", endsAt: "2026-03-01T09:00:00Z", timeZone: "x", capacity: 0, registrationOpensAt: "2026-01-01T00:00:00Z", registrationClosesAt: "2026-01-02T00:00:00Z", language: "x" }) { userErrors { code } } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "updateEvent",
+            r#"mutation { updateEvent(input: { id: "RXZlbnQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw", kind: WEBINAR, title: " ", description: "x", startsAt: "2026-03-01T10:00:00Z", endsAt: "2026-03-01T09:00:00Z", timeZone: "x", capacity: 0, registrationOpensAt: "2026-01-01T00:00:00Z", registrationClosesAt: "2026-01-02T00:00:00Z", language: "x" }) { userErrors { code } } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "publishEvent",
+            r#"mutation { publishEvent(input: { id: "RXZlbnQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw" }) { userErrors { code } } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "cancelEvent",
+            r#"mutation { cancelEvent(input: { id: "RXZlbnQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw" }) { userErrors { code } } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "completeEvent",
+            r#"mutation { completeEvent(input: { id: "RXZlbnQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw" }) { userErrors { code } } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "registerForEvent",
+            r#"mutation { registerForEvent(input: { eventId: "RXZlbnQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw" }) { userErrors { code } } }"#,
+            USERS,
+        ),
+        (
+            "Mutation",
+            "registerForEventByEmail",
+            r#"mutation { registerForEventByEmail(input: { eventId: "RXZlbnQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw", email: "x", name: "x" }) { userErrors { code } } }"#,
+            EVERYONE,
+        ),
+        (
+            "Mutation",
+            "confirmEventRegistration",
+            r#"mutation { confirmEventRegistration(input: { token: "x" }) { userErrors { code } } }"#,
+            EVERYONE,
+        ),
+        (
+            "Mutation",
+            "cancelEventRegistration",
+            r#"mutation { cancelEventRegistration(input: { token: "x" }) { userErrors { code } } }"#,
+            EVERYONE,
+        ),
+        (
+            "Mutation",
+            "markAttendance",
+            r#"mutation { markAttendance(input: { registrationId: "RXZlbnRSZWdpc3RyYXRpb246MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw", attended: true }) { userErrors { code } } }"#,
+            STAFF,
+        ),
         // Last: it ends the session it runs in.
         ("Mutation", "logout", "mutation { logout(input: {}) { userErrors { code } } }", USERS),
     ]

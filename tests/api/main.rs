@@ -4,6 +4,7 @@
 mod helpers;
 
 mod authorization;
+mod events;
 mod external_identity;
 mod graphql_over_http;
 mod identity;

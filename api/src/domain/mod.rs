@@ -3,6 +3,9 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod event_calendar;
+pub mod event_registrations;
+pub mod events;
 pub mod newsletter;
 pub mod pagination;
 pub mod privacy;

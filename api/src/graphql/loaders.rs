@@ -2,10 +2,12 @@
 
 use crate::auth::Role;
 use crate::domain::newsletter::issues::{self, DeliveryCounts};
-use crate::domain::{programmes, reference, resources, roles};
+use crate::domain::{event_registrations, events, programmes, reference, resources, roles};
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{app_user, country, interreg_programme, newsletter_issue, nuts_region, resource};
+use entity::{
+    app_user, country, event, event_registration, interreg_programme, newsletter_issue, nuts_region, resource,
+};
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,6 +24,10 @@ pub struct Loaders {
     pub newsletter_issues: DataLoader<NewsletterIssueLoader>,
     pub delivery_counts: DataLoader<DeliveryCountsLoader>,
     pub resources: DataLoader<ResourceLoader>,
+    pub events: DataLoader<EventLoader>,
+    pub event_registrations: DataLoader<EventRegistrationLoader>,
+    /// A user's registration for an event, keyed by (event, user).
+    pub user_registrations: DataLoader<UserRegistrationLoader>,
 }
 
 impl Loaders {
@@ -40,6 +46,9 @@ impl Loaders {
             newsletter_issues: DataLoader::new(NewsletterIssueLoader(db.clone()), tokio::spawn),
             delivery_counts: DataLoader::new(DeliveryCountsLoader(db.clone()), tokio::spawn),
             resources: DataLoader::new(ResourceLoader(db.clone()), tokio::spawn),
+            events: DataLoader::new(EventLoader(db.clone()), tokio::spawn),
+            event_registrations: DataLoader::new(EventRegistrationLoader(db.clone()), tokio::spawn),
+            user_registrations: DataLoader::new(UserRegistrationLoader(db.clone()), tokio::spawn),
         }
     }
 
@@ -189,5 +198,50 @@ impl Loader<Uuid> for ResourceLoader {
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let rows = resources::resources_by_id(&self.0, ids).await.map_err(Arc::new)?;
         Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+pub struct EventLoader(DatabaseConnection);
+
+impl Loader<Uuid> for EventLoader {
+    type Value = event::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = events::events_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|e| (e.id, e)).collect())
+    }
+}
+
+pub struct EventRegistrationLoader(DatabaseConnection);
+
+impl Loader<Uuid> for EventRegistrationLoader {
+    type Value = event_registration::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = event_registrations::registrations_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+
+pub struct UserRegistrationLoader(DatabaseConnection);
+
+impl Loader<(Uuid, Uuid)> for UserRegistrationLoader {
+    type Value = event_registration::Model;
+    type Error = LoadError;
+
+    /// One query per user in the batch (a request has one caller, so one query).
+    async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
+        let mut by_user: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for (event_id, user_id) in keys {
+            by_user.entry(*user_id).or_default().push(*event_id);
+        }
+        let mut found = HashMap::new();
+        for (user_id, event_ids) in by_user {
+            let rows =
+                event_registrations::registrations_of_user(&self.0, user_id, &event_ids).await.map_err(Arc::new)?;
+            found.extend(rows.into_iter().map(|(event_id, r)| ((event_id, user_id), r)));
+        }
+        Ok(found)
     }
 }

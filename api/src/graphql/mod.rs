@@ -5,6 +5,8 @@ pub mod administration;
 pub mod api_info;
 pub mod connection;
 pub mod errors;
+pub mod event_registrations;
+pub mod events;
 pub mod execution;
 pub mod loaders;
 pub mod newsletter_issues;
@@ -33,6 +35,8 @@ pub struct QueryRoot(
     newsletter_issues::NewsletterIssueQuery,
     resources::ResourceQuery,
     privacy::PrivacyQuery,
+    events::EventQuery,
+    event_registrations::EventRegistrationQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -44,6 +48,8 @@ pub struct MutationRoot(
     newsletter_issues::NewsletterIssueMutation,
     resources::ResourceMutation,
     privacy::PrivacyMutation,
+    events::EventMutation,
+    event_registrations::EventRegistrationMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -5,9 +5,13 @@
 
 use crate::auth::Caller;
 use crate::config::MAX_PAGE_SIZE;
+use crate::domain::event_registrations::may_see_registration;
+use crate::domain::events::may_see_event;
 use crate::domain::roles::may_see_user;
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::User;
+use crate::graphql::event_registrations::EventRegistration;
+use crate::graphql::events::Event;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::newsletter_issues::NewsletterIssue;
 use crate::graphql::programmes::InterregProgramme;
@@ -27,6 +31,8 @@ pub enum Node {
     User(User),
     NewsletterIssue(NewsletterIssue),
     Resource(Resource),
+    Event(Event),
+    EventRegistration(EventRegistration),
 }
 
 /// The types that implement `Node`, as named inside global IDs.
@@ -38,16 +44,20 @@ pub enum NodeType {
     User,
     NewsletterIssue,
     Resource,
+    Event,
+    EventRegistration,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 6] = [
+    const ALL: [NodeType; 8] = [
         NodeType::Country,
         NodeType::NutsRegion,
         NodeType::InterregProgramme,
         NodeType::User,
         NodeType::NewsletterIssue,
         NodeType::Resource,
+        NodeType::Event,
+        NodeType::EventRegistration,
     ];
 
     fn name(self) -> &'static str {
@@ -58,6 +68,8 @@ impl NodeType {
             NodeType::User => "User",
             NodeType::NewsletterIssue => "NewsletterIssue",
             NodeType::Resource => "Resource",
+            NodeType::Event => "Event",
+            NodeType::EventRegistration => "EventRegistration",
         }
     }
 
@@ -65,9 +77,12 @@ impl NodeType {
     fn accepts(self, key: &str) -> bool {
         match self {
             NodeType::Country | NodeType::NutsRegion => !key.is_empty(),
-            NodeType::InterregProgramme | NodeType::User | NodeType::NewsletterIssue | NodeType::Resource => {
-                Uuid::parse_str(key).is_ok()
-            }
+            NodeType::InterregProgramme
+            | NodeType::User
+            | NodeType::NewsletterIssue
+            | NodeType::Resource
+            | NodeType::Event
+            | NodeType::EventRegistration => Uuid::parse_str(key).is_ok(),
         }
     }
 }
@@ -152,6 +167,8 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
         Default::default()
     };
     let resources = loaders.resources.load_many(uuids_of(NodeType::Resource)).await?;
+    let events = loaders.events.load_many(uuids_of(NodeType::Event)).await?;
+    let registrations = loaders.event_registrations.load_many(uuids_of(NodeType::EventRegistration)).await?;
     Ok(ids
         .iter()
         .map(|id| match id.node_type {
@@ -173,6 +190,16 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
                 .and_then(|key| resources.get(&key).cloned())
                 .filter(|m| crate::domain::resources::may_see(caller, m))
                 .map(|m| Node::Resource(Resource(m))),
+            NodeType::Event => Uuid::parse_str(&id.key)
+                .ok()
+                .and_then(|key| events.get(&key).cloned())
+                .filter(|m| may_see_event(caller, m))
+                .map(|m| Node::Event(Event(m))),
+            NodeType::EventRegistration => Uuid::parse_str(&id.key)
+                .ok()
+                .and_then(|key| registrations.get(&key).cloned())
+                .filter(|m| may_see_registration(caller, m))
+                .map(|m| Node::EventRegistration(EventRegistration(m))),
         })
         .collect())
 }

@@ -164,7 +164,7 @@ async fn execute(
 
 /// The caller named by `Authorization: Bearer`; anonymous without the header. A header that is present
 /// but not a valid, live token is refused rather than treated as anonymous.
-async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
+pub(super) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(Caller::default()) };
     let token = value
         .to_str()

@@ -1,6 +1,7 @@
 //! The axum router: GraphQL over HTTP, health probes, and the middleware every request passes
 //! (request id, tracing span, panic catcher, timeout, body limit).
 
+mod events;
 mod graphql;
 mod health;
 mod unsubscribe;
@@ -29,6 +30,9 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::ready))
         .route("/.well-known/jwks.json", get(jwks))
         .route("/unsubscribe/{token}", post(unsubscribe::one_click))
+        .route("/events.ics", get(events::feed))
+        .route("/events/{file}", get(events::single))
+        .route("/events/{id}/registrations.csv", get(events::registrations_csv))
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(

@@ -1,0 +1,545 @@
+//! Registrations for events: one per person per event, seats up to the capacity (never more, however many
+//! requests arrive at once), a waitlist in order, confirmation of e-mail registrations, cancellation with
+//! promotion of the first waiting person, and attendance.
+//!
+//! Every change starts its transaction by writing the event's row (`lock_event`): on PostgreSQL that row lock
+//! serialises the registrations of one event; on SQLite the write lock is taken at the first statement, where
+//! the busy timeout applies (a deferred transaction that read first could fail with "database is locked").
+//! Seats are then taken with a conditional update (`seats_taken < capacity`), so the capacity holds even so.
+
+use crate::auth::Principal;
+use crate::auth::secrets::{new_token, token_hash};
+use crate::domain::Services;
+use crate::domain::events::load;
+use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
+use crate::domain::values::{Checks, Email, required_text};
+use crate::error::{AppError, AppResult, UserErrorCode};
+use crate::mail::{self, OutgoingEmail};
+use chrono::{DateTime, Duration, Utc};
+use entity::app_user;
+use entity::event::{self, EventStatus};
+use entity::event_registration::{self, RegistrationStatus};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Writes the event's row (changing nothing) as the transaction's first statement, so that the registrations
+/// of one event run one after the other on both databases; then reads it. `field` names the input at fault
+/// when there is no such event.
+pub async fn lock_event(txn: &DatabaseTransaction, id: Uuid, field: &[&str]) -> AppResult<event::Model> {
+    let locked = event::Entity::update_many()
+        .col_expr(event::Column::SeatsTaken, Expr::col(event::Column::SeatsTaken))
+        .filter(event::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    if locked.rows_affected != 1 {
+        return Err(no_event(field));
+    }
+    load(txn, id).await
+}
+
+fn no_event(field: &[&str]) -> AppError {
+    AppError::rejected(field, UserErrorCode::NotFound, "there is no such event")
+}
+
+fn already_registered() -> AppError {
+    AppError::rejected(&["eventId"], UserErrorCode::AlreadyRegistered, "you are already registered for this event")
+}
+
+/// Registration is open for a published event between its opening and closing times (server clock).
+/// Drafts do not exist for the public.
+fn check_open(event: &event::Model, now: DateTime<Utc>) -> AppResult<()> {
+    match event.status {
+        EventStatus::Draft => return Err(no_event(&["eventId"])),
+        EventStatus::Published => {}
+        EventStatus::Cancelled | EventStatus::Completed => {
+            return Err(AppError::rejected(
+                &["eventId"],
+                UserErrorCode::InvalidState,
+                "this event is cancelled or over; registration is closed",
+            ));
+        }
+    }
+    if now < event.registration_opens_at || now >= event.registration_closes_at {
+        return Err(AppError::rejected(
+            &["eventId"],
+            UserErrorCode::RegistrationClosed,
+            format!(
+                "registration is open from {} to {} (UTC)",
+                event.registration_opens_at.format("%Y-%m-%d %H:%M"),
+                event.registration_closes_at.format("%Y-%m-%d %H:%M")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The caller's registration for the event, as a signed-in user (one step: a seat or a waitlist place).
+pub async fn register_user(
+    services: &Services,
+    principal: &Principal,
+    event_id: Uuid,
+) -> AppResult<event_registration::Model> {
+    let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
+    let now = services.now();
+    let txn = services.db.begin().await?;
+    let event = lock_event(&txn, event_id, &["eventId"]).await?;
+    check_open(&event, now)?;
+    let user =
+        app_user::Entity::find_by_id(user_id).one(&txn).await?.ok_or_else(|| AppError::NotFound("user".to_owned()))?;
+    let existing = event_registration::Entity::find()
+        .filter(event_registration::Column::EventId.eq(event_id))
+        .filter(
+            event_registration::Column::UserId.eq(user_id).or(event_registration::Column::Email.eq(user.email.clone())),
+        )
+        .one(&txn)
+        .await?;
+    let registration =
+        new_or_revived(&txn, existing, &event, Some(user_id), &user.email, &user.display_name, now).await?;
+    let registration = place(&txn, services, &event, registration, now).await?;
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(registration)
+}
+
+/// A registration without an account: held PENDING (no seat) until the link mailed to `email` confirms it.
+pub async fn register_by_email(
+    services: &Services,
+    event_id: Uuid,
+    email: &str,
+    name: &str,
+) -> AppResult<event_registration::Model> {
+    let mut checks = Checks::default();
+    let email = checks.take(Email::parse("email", email));
+    let name = checks.take(required_text("name", name, 200));
+    checks.finish()?;
+    let (Some(email), Some(name)) = (email, name) else {
+        return Err(AppError::Internal(anyhow::anyhow!("checked registration lost a value")));
+    };
+    let now = services.now();
+    let txn = services.db.begin().await?;
+    let event = lock_event(&txn, event_id, &["eventId"]).await?;
+    check_open(&event, now)?;
+    let existing = event_registration::Entity::find()
+        .filter(event_registration::Column::EventId.eq(event_id))
+        .filter(event_registration::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?;
+    let registration = new_or_revived(&txn, existing, &event, None, email.as_str(), &name, now).await?;
+    let token = new_token();
+    let ttl = services.config.auth.verification_token_ttl_secs;
+    let mut pending: event_registration::ActiveModel = registration.into();
+    pending.status = Set(RegistrationStatus::Pending);
+    pending.confirm_token_hash = Set(Some(token_hash(&token)));
+    pending.confirm_token_expires_at = Set(Some(now + Duration::seconds(ttl as i64)));
+    let registration = pending.update(&txn).await?;
+    let frontend = services.config.frontend_url.trim_end_matches('/');
+    let text_body = format!(
+        "Hello {name},\n\nplease confirm your registration for “{title}” ({start} UTC):\n\n\
+         {frontend}/confirm-event-registration?token={token}\n\nOr enter this code: {token}\n\n\
+         Until you confirm, no seat is kept for you. The link works once and expires in {hours} hours. \
+         If you did not register, ignore this mail.\n",
+        title = event.title,
+        start = event.starts_at.format("%Y-%m-%d %H:%M"),
+        hours = ttl / 3600,
+    );
+    let subject = format!("Confirm your registration: {}", event.title);
+    mail::enqueue(&txn, now, OutgoingEmail { to: registration.email.clone(), subject, text_body, headers: Vec::new() })
+        .await?;
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(registration)
+}
+
+/// A new PENDING row, or the person's cancelled one revived; `ALREADY_REGISTERED` when one is active.
+async fn new_or_revived(
+    txn: &DatabaseTransaction,
+    existing: Option<event_registration::Model>,
+    event: &event::Model,
+    user_id: Option<Uuid>,
+    email: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> AppResult<event_registration::Model> {
+    match existing {
+        Some(old) if old.status != RegistrationStatus::Cancelled => Err(already_registered()),
+        Some(old) => {
+            let mut revived: event_registration::ActiveModel = old.into();
+            revived.user_id = Set(user_id);
+            revived.name = Set(name.to_owned());
+            revived.status = Set(RegistrationStatus::Pending);
+            revived.waitlist_position = Set(None);
+            revived.attended = Set(false);
+            revived.created_at = Set(now);
+            revived.confirmed_at = Set(None);
+            revived.cancelled_at = Set(None);
+            revived.updated_at = Set(now);
+            Ok(revived.update(txn).await?)
+        }
+        None => event_registration::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            event_id: Set(event.id),
+            user_id: Set(user_id),
+            email: Set(email.to_owned()),
+            name: Set(name.to_owned()),
+            status: Set(RegistrationStatus::Pending),
+            waitlist_position: Set(None),
+            confirm_token_hash: Set(None),
+            confirm_token_expires_at: Set(None),
+            cancel_token_hash: Set(None),
+            attended: Set(false),
+            created_at: Set(now),
+            confirmed_at: Set(None),
+            cancelled_at: Set(None),
+            updated_at: Set(now),
+        }
+        .insert(txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => already_registered(),
+            _ => e.into(),
+        }),
+    }
+}
+
+/// Confirms an e-mail registration with the mailed token (once, before it expires): it takes a seat, or the
+/// next waitlist place, while registration is open.
+pub async fn confirm(services: &Services, token: &str) -> AppResult<event_registration::Model> {
+    let invalid =
+        || AppError::rejected(&["token"], UserErrorCode::InvalidToken, "this link is invalid, already used or expired");
+    let hash = token_hash(token);
+    let by_token = |txn_hash: String| {
+        event_registration::Entity::find().filter(event_registration::Column::ConfirmTokenHash.eq(txn_hash))
+    };
+    // Found before the transaction, which must begin by writing (see the module's note).
+    let found = by_token(hash.clone()).one(&services.db).await?.ok_or_else(invalid)?;
+    let now = services.now();
+    let txn = services.db.begin().await?;
+    let event = lock_event(&txn, found.event_id, &["token"]).await?;
+    let registration = by_token(hash).one(&txn).await?.ok_or_else(invalid)?;
+    if registration.status != RegistrationStatus::Pending
+        || registration.confirm_token_expires_at.is_none_or(|expires| expires <= now)
+    {
+        return Err(invalid());
+    }
+    check_open(&event, now).map_err(|e| relabel(e, "token"))?;
+    let registration = place(&txn, services, &event, registration, now).await?;
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(registration)
+}
+
+fn relabel(error: AppError, field: &str) -> AppError {
+    match error {
+        AppError::Rejected(errors) => AppError::Rejected(
+            errors
+                .into_iter()
+                .map(|mut e| {
+                    e.field = vec![field.to_owned()];
+                    e
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Gives a PENDING registration a seat if one is free (conditional update), else the next waitlist place;
+/// spends its confirmation token, gives it a cancellation token, and mails the outcome.
+async fn place(
+    txn: &DatabaseTransaction,
+    services: &Services,
+    event: &event::Model,
+    registration: event_registration::Model,
+    now: DateTime<Utc>,
+) -> AppResult<event_registration::Model> {
+    let cancel_token = new_token();
+    let mut placed: event_registration::ActiveModel = registration.into();
+    placed.confirm_token_hash = Set(None);
+    placed.confirm_token_expires_at = Set(None);
+    placed.cancel_token_hash = Set(Some(token_hash(&cancel_token)));
+    placed.confirmed_at = Set(Some(now));
+    placed.updated_at = Set(now);
+    if take_seat(txn, event.id).await? {
+        placed.status = Set(RegistrationStatus::Registered);
+    } else {
+        placed.status = Set(RegistrationStatus::Waitlisted);
+        placed.waitlist_position = Set(Some(next_waitlist_position(txn, event.id).await?));
+    }
+    let placed = placed.update(txn).await?;
+    mail_outcome(txn, services, event, &placed, Some(&cancel_token), now).await?;
+    Ok(placed)
+}
+
+/// Takes a seat if one is free: `seats_taken + 1 WHERE seats_taken < capacity`; the rows affected decide.
+async fn take_seat(txn: &DatabaseTransaction, event_id: Uuid) -> AppResult<bool> {
+    let taken = event::Entity::update_many()
+        .col_expr(event::Column::SeatsTaken, Expr::col(event::Column::SeatsTaken).add(1))
+        .filter(event::Column::Id.eq(event_id))
+        .filter(Expr::col(event::Column::SeatsTaken).lt(Expr::col(event::Column::Capacity)))
+        .exec(txn)
+        .await?;
+    Ok(taken.rows_affected == 1)
+}
+
+async fn release_seat(txn: &DatabaseTransaction, event_id: Uuid) -> AppResult<()> {
+    event::Entity::update_many()
+        .col_expr(event::Column::SeatsTaken, Expr::col(event::Column::SeatsTaken).sub(1))
+        .filter(event::Column::Id.eq(event_id))
+        .filter(event::Column::SeatsTaken.gt(0))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// One more than the highest place ever given on this event's waitlist (the event's row is locked).
+async fn next_waitlist_position(txn: &DatabaseTransaction, event_id: Uuid) -> AppResult<i32> {
+    let highest: Option<Option<i32>> = event_registration::Entity::find()
+        .select_only()
+        .column_as(event_registration::Column::WaitlistPosition.max(), "highest")
+        .filter(event_registration::Column::EventId.eq(event_id))
+        .into_tuple()
+        .one(txn)
+        .await?;
+    Ok(highest.flatten().unwrap_or(0) + 1)
+}
+
+/// Gives free seats to the waiting people, first in line first, and mails each of them.
+pub async fn fill_free_seats(txn: &DatabaseTransaction, services: &Services, event: &event::Model) -> AppResult<()> {
+    let now = services.now();
+    loop {
+        let Some(first) = event_registration::Entity::find()
+            .filter(event_registration::Column::EventId.eq(event.id))
+            .filter(event_registration::Column::Status.eq(RegistrationStatus::Waitlisted))
+            .order_by_asc(event_registration::Column::WaitlistPosition)
+            .order_by_asc(event_registration::Column::Id)
+            .one(txn)
+            .await?
+        else {
+            return Ok(());
+        };
+        if !take_seat(txn, event.id).await? {
+            return Ok(());
+        }
+        let mut promoted: event_registration::ActiveModel = first.into();
+        promoted.status = Set(RegistrationStatus::Registered);
+        promoted.updated_at = Set(now);
+        let promoted = promoted.update(txn).await?;
+        mail_outcome(txn, services, event, &promoted, None, now).await?;
+    }
+}
+
+async fn mail_outcome(
+    txn: &DatabaseTransaction,
+    services: &Services,
+    event: &event::Model,
+    registration: &event_registration::Model,
+    cancel_token: Option<&str>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let frontend = services.config.frontend_url.trim_end_matches('/');
+    let start = event.starts_at.format("%Y-%m-%d %H:%M");
+    let (subject, mut text_body) = match (registration.status, cancel_token) {
+        (RegistrationStatus::Registered, None) => (
+            format!("A seat is free for you: {}", event.title),
+            format!(
+                "Hello {},\n\na seat became free: you are now registered for “{}” ({start} UTC).\n",
+                registration.name, event.title
+            ),
+        ),
+        (RegistrationStatus::Registered, Some(_)) => (
+            format!("You are registered: {}", event.title),
+            format!("Hello {},\n\nyou are registered for “{}” ({start} UTC).\n", registration.name, event.title),
+        ),
+        _ => (
+            format!("You are on the waitlist: {}", event.title),
+            format!(
+                "Hello {},\n\n“{}” ({start} UTC) is full; you are on the waitlist (place {}). We will write when a seat is free for you.\n",
+                registration.name,
+                event.title,
+                registration.waitlist_position.unwrap_or_default()
+            ),
+        ),
+    };
+    if registration.status == RegistrationStatus::Registered
+        && let Some(url) = &event.join_url
+    {
+        text_body.push_str(&format!("\nJoin online: {url}\n"));
+    }
+    if let Some(token) = cancel_token {
+        text_body.push_str(&format!(
+            "\nIf you cannot come, cancel here so that someone else gets the seat:\n{frontend}/cancel-event-registration?token={token}\n"
+        ));
+    }
+    text_body.push_str("\nThe IMPACT team\n");
+    mail::enqueue(txn, now, OutgoingEmail { to: registration.email.clone(), subject, text_body, headers: Vec::new() })
+        .await?;
+    Ok(())
+}
+
+/// Whose registration to cancel: the signed-in caller's for an event, or the one a mailed token names.
+pub enum CancelTarget {
+    OwnForEvent(Uuid),
+    Token(String),
+}
+
+/// Cancels a registration (by its registrant). A freed seat goes to the first person on the waitlist.
+pub async fn cancel(
+    services: &Services,
+    principal: Option<&Principal>,
+    target: CancelTarget,
+) -> AppResult<event_registration::Model> {
+    let (finder, field) = match &target {
+        CancelTarget::OwnForEvent(event_id) => {
+            let user_id = principal.and_then(Principal::user_id).ok_or(AppError::Unauthenticated)?;
+            let select = event_registration::Entity::find()
+                .filter(event_registration::Column::EventId.eq(*event_id))
+                .filter(event_registration::Column::UserId.eq(user_id));
+            (select, "eventId")
+        }
+        CancelTarget::Token(token) => {
+            let select = event_registration::Entity::find()
+                .filter(event_registration::Column::CancelTokenHash.eq(token_hash(token)));
+            (select, "token")
+        }
+    };
+    let not_found = || AppError::rejected(&[field], UserErrorCode::NotFound, "there is no such registration to cancel");
+    let found = finder.clone().one(&services.db).await?.ok_or_else(not_found)?;
+    let now = services.now();
+    let txn = services.db.begin().await?;
+    let event = lock_event(&txn, found.event_id, &[field]).await?;
+    let registration = finder.one(&txn).await?.ok_or_else(not_found)?;
+    if registration.status == RegistrationStatus::Cancelled {
+        return Err(not_found());
+    }
+    if event.status != EventStatus::Published {
+        return Err(AppError::rejected(&[field], UserErrorCode::InvalidState, "the event is cancelled or over"));
+    }
+    let held_seat = registration.status == RegistrationStatus::Registered;
+    let mut cancelled: event_registration::ActiveModel = registration.into();
+    cancelled.status = Set(RegistrationStatus::Cancelled);
+    cancelled.cancel_token_hash = Set(None);
+    cancelled.confirm_token_hash = Set(None);
+    cancelled.cancelled_at = Set(Some(now));
+    cancelled.updated_at = Set(now);
+    let cancelled = cancelled.update(&txn).await?;
+    if held_seat {
+        release_seat(&txn, event.id).await?;
+        fill_free_seats(&txn, services, &event).await?;
+    }
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(cancelled)
+}
+
+/// Records whether a registered person came (staff).
+pub async fn mark_attendance(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    attended: bool,
+) -> AppResult<event_registration::Model> {
+    if !principal.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let registration = event_registration::Entity::find_by_id(id).one(&services.db).await?.ok_or_else(|| {
+        AppError::rejected(&["registrationId"], UserErrorCode::NotFound, "there is no such registration")
+    })?;
+    if registration.status != RegistrationStatus::Registered {
+        return Err(AppError::rejected(
+            &["registrationId"],
+            UserErrorCode::InvalidState,
+            "only people holding a seat can be marked as attending",
+        ));
+    }
+    let mut marked: event_registration::ActiveModel = registration.into();
+    marked.attended = Set(attended);
+    marked.updated_at = Set(services.now());
+    Ok(marked.update(&services.db).await?)
+}
+
+/// Registrations that are not cancelled (registered, waitlisted, pending), oldest first.
+pub async fn active_registrations(
+    conn: &impl ConnectionTrait,
+    event_id: Uuid,
+) -> AppResult<Vec<event_registration::Model>> {
+    Ok(event_registration::Entity::find()
+        .filter(event_registration::Column::EventId.eq(event_id))
+        .filter(event_registration::Column::Status.ne(RegistrationStatus::Cancelled))
+        .order_by_asc(event_registration::Column::CreatedAt)
+        .order_by_asc(event_registration::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// An event's registrations for staff, oldest first, optionally of one status.
+pub async fn list_registrations(
+    conn: &impl ConnectionTrait,
+    principal: &Principal,
+    event_id: Uuid,
+    status: Option<RegistrationStatus>,
+    page: &PageRequest,
+) -> AppResult<Page<event_registration::Model>> {
+    if !principal.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let mut select = event_registration::Entity::find().filter(event_registration::Column::EventId.eq(event_id));
+    if let Some(status) = status {
+        select = select.filter(event_registration::Column::Status.eq(status));
+    }
+    paginate(
+        conn,
+        select,
+        (event_registration::Column::CreatedAt, event_registration::Column::Id),
+        |r| (r.created_at, r.id),
+        SortOrder::Ascending,
+        page,
+    )
+    .await
+}
+
+/// Every registration of an event, oldest first (the staff export).
+pub async fn all_registrations(
+    conn: &impl ConnectionTrait,
+    event_id: Uuid,
+) -> AppResult<Vec<event_registration::Model>> {
+    Ok(event_registration::Entity::find()
+        .filter(event_registration::Column::EventId.eq(event_id))
+        .order_by_asc(event_registration::Column::CreatedAt)
+        .order_by_asc(event_registration::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+pub async fn registrations_by_id(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<Vec<event_registration::Model>> {
+    Ok(event_registration::Entity::find()
+        .filter(event_registration::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?)
+}
+
+/// A user's registration for each of the events (one query), whatever its status.
+pub async fn registrations_of_user(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    event_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, event_registration::Model>> {
+    let rows = event_registration::Entity::find()
+        .filter(event_registration::Column::UserId.eq(user_id))
+        .filter(event_registration::Column::EventId.is_in(event_ids.iter().copied()))
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.event_id, r)).collect())
+}
+
+/// Registrations are visible to their registrant and to staff.
+pub fn may_see_registration(principal: Option<&Principal>, registration: &event_registration::Model) -> bool {
+    principal.is_some_and(|p| p.is_staff() || (p.user_id().is_some() && p.user_id() == registration.user_id))
+}

@@ -1,0 +1,317 @@
+//! GraphQL of events: the `Event` type (its join URL shown only to registered people and staff), the public
+//! `events` list, and the staff's create, update, publish, cancel and complete.
+
+use crate::auth::guard::RoleGuard;
+use crate::auth::{Caller, STAFF};
+use crate::domain::Services;
+use crate::domain::events::{self, EventFilter, EventInput};
+use crate::domain::newsletter::Topic as DomainTopic;
+use crate::error::UserError;
+use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::event_registrations::EventRegistration;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::node::{GlobalId, NodeType};
+use crate::graphql::payload::into_payload;
+use crate::graphql::subscriptions::Topic;
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::event;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "entity::event::EventKind")]
+pub enum EventKind {
+    /// Online only.
+    Webinar,
+    /// At a venue only.
+    InPerson,
+    /// At a venue and online.
+    Hybrid,
+}
+
+/// DRAFT → PUBLISHED → CANCELLED or COMPLETED.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "entity::event::EventStatus")]
+pub enum EventStatus {
+    Draft,
+    Published,
+    Cancelled,
+    Completed,
+}
+
+/// A webinar, in-person or hybrid event of the programme.
+#[derive(Clone)]
+pub struct Event(pub event::Model);
+
+#[Object]
+impl Event {
+    pub async fn id(&self) -> ID {
+        GlobalId::encode(NodeType::Event, &self.0.id.to_string())
+    }
+    async fn kind(&self) -> EventKind {
+        self.0.kind.into()
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Markdown.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn starts_at(&self) -> DateTime<Utc> {
+        self.0.starts_at
+    }
+    async fn ends_at(&self) -> DateTime<Utc> {
+        self.0.ends_at
+    }
+    /// The IANA time zone to show the times in, e.g. `Europe/Ljubljana`.
+    async fn time_zone(&self) -> &str {
+        &self.0.time_zone
+    }
+    /// Venue and address (in-person and hybrid events).
+    async fn venue(&self) -> Option<&str> {
+        self.0.venue.as_deref()
+    }
+    /// The online join URL: only for people holding a seat (REGISTERED, not waitlisted) and staff; null otherwise.
+    async fn join_url(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let caller = ctx.data_unchecked::<Caller>().0.as_ref();
+        let own = if caller.is_some_and(|p| p.is_staff()) { None } else { self.own_registration(ctx).await? };
+        Ok(events::may_see_join_url(caller, own.as_ref()).then_some(self.0.join_url.as_deref()).flatten())
+    }
+    async fn capacity(&self) -> i32 {
+        self.0.capacity
+    }
+    /// Seats taken by registered people.
+    async fn seats_taken(&self) -> i32 {
+        self.0.seats_taken
+    }
+    async fn seats_left(&self) -> i32 {
+        (self.0.capacity - self.0.seats_taken).max(0)
+    }
+    async fn registration_opens_at(&self) -> DateTime<Utc> {
+        self.0.registration_opens_at
+    }
+    async fn registration_closes_at(&self) -> DateTime<Utc> {
+        self.0.registration_closes_at
+    }
+    /// Whether registration is open now: published, and between its opening and closing times.
+    async fn registration_open(&self, ctx: &Context<'_>) -> bool {
+        let now = ctx.data_unchecked::<Services>().now();
+        self.0.status == event::EventStatus::Published
+            && self.0.registration_opens_at <= now
+            && now < self.0.registration_closes_at
+    }
+    async fn topics(&self) -> Vec<Topic> {
+        events::topics_of(&self.0).into_iter().map(Into::into).collect()
+    }
+    /// ISO 639-1 code of the event's language.
+    async fn language(&self) -> &str {
+        &self.0.language
+    }
+    /// ISO 3166-1 code of the country of an in-person event.
+    async fn country_code(&self) -> Option<&str> {
+        self.0.country_code.as_deref()
+    }
+    async fn status(&self) -> EventStatus {
+        self.0.status.into()
+    }
+    /// The signed-in caller's registration, if any (whatever its status).
+    async fn my_registration(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<EventRegistration>> {
+        Ok(self.own_registration(ctx).await?.map(EventRegistration))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+impl Event {
+    async fn own_registration(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<entity::event_registration::Model>> {
+        let Some(user_id) = ctx.data_unchecked::<Caller>().0.as_ref().and_then(|p| p.user_id()) else {
+            return Ok(None);
+        };
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders.user_registrations.load_one((self.0.id, user_id)).await.map_err(crate::error::AppError::from)?)
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct EventsFilter {
+    /// Only events that have not ended.
+    #[graphql(default)]
+    pub upcoming: bool,
+    /// Only events that have ended.
+    #[graphql(default)]
+    pub past: bool,
+    pub kind: Option<EventKind>,
+    pub topic: Option<Topic>,
+    /// ISO 639-1 code.
+    pub language: Option<String>,
+    /// ISO 3166-1 code.
+    pub country: Option<String>,
+}
+
+#[derive(Default)]
+pub struct EventQuery;
+
+#[Object]
+impl EventQuery {
+    /// Events by start time: published, cancelled and completed ones for everyone; drafts too for staff.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EventsFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<ConnectionOf<Event>> {
+        let page = page_request(ctx, first, after, last, before)?;
+        let filter = filter.unwrap_or_default();
+        let filter = EventFilter {
+            upcoming: filter.upcoming,
+            past: filter.past,
+            kind: filter.kind.map(Into::into),
+            topic: filter.topic.map(Into::into),
+            language: filter.language,
+            country: filter.country,
+        };
+        let services = ctx.data_unchecked::<Services>();
+        let caller = ctx.data_unchecked::<Caller>().0.as_ref();
+        Ok(connection(events::list_events(&services.db, caller, services.now(), &filter, &page).await?, Event))
+    }
+}
+
+/// The fields of an event, as staff enter them.
+#[derive(InputObject)]
+pub struct EventFields {
+    pub kind: EventKind,
+    pub title: String,
+    /// Markdown.
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    /// After `startsAt`.
+    pub ends_at: DateTime<Utc>,
+    /// IANA time zone, e.g. `Europe/Ljubljana`.
+    pub time_zone: String,
+    /// Required for IN_PERSON and HYBRID.
+    pub venue: Option<String>,
+    /// Required for WEBINAR and HYBRID.
+    pub join_url: Option<String>,
+    /// At least 1.
+    pub capacity: i32,
+    pub registration_opens_at: DateTime<Utc>,
+    /// After `registrationOpensAt`, and no later than `endsAt`.
+    pub registration_closes_at: DateTime<Utc>,
+    #[graphql(default)]
+    pub topics: Vec<Topic>,
+    /// ISO 639-1 code.
+    pub language: String,
+    /// ISO 3166-1 code (for in-person events).
+    pub country: Option<String>,
+}
+
+impl From<EventFields> for EventInput {
+    fn from(f: EventFields) -> Self {
+        EventInput {
+            kind: f.kind.into(),
+            title: f.title,
+            description: f.description,
+            starts_at: f.starts_at,
+            ends_at: f.ends_at,
+            time_zone: f.time_zone,
+            venue: f.venue,
+            join_url: f.join_url,
+            capacity: f.capacity,
+            registration_opens_at: f.registration_opens_at,
+            registration_closes_at: f.registration_closes_at,
+            topics: f.topics.into_iter().map(DomainTopic::from).collect(),
+            language: f.language,
+            country: f.country,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateEventInput {
+    #[graphql(flatten)]
+    pub fields: EventFields,
+}
+
+#[derive(InputObject)]
+pub struct UpdateEventInput {
+    pub id: ID,
+    #[graphql(flatten)]
+    pub fields: EventFields,
+}
+
+#[derive(InputObject)]
+pub struct EventIdInput {
+    pub id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct EventPayload {
+    pub event: Option<Event>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn payload(result: crate::error::AppResult<event::Model>) -> async_graphql::Result<EventPayload> {
+    let (event, user_errors) = into_payload(result)?;
+    Ok(EventPayload { event: event.map(Event), user_errors })
+}
+
+#[derive(Default)]
+pub struct EventMutation;
+
+#[Object]
+impl EventMutation {
+    /// Creates a DRAFT event (staff).
+    #[graphql(guard = "RoleGuard(STAFF)")]
+    async fn create_event(&self, ctx: &Context<'_>, input: CreateEventInput) -> async_graphql::Result<EventPayload> {
+        let services = ctx.data_unchecked::<Services>();
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        payload(events::create_event(services, principal, &input.fields.into()).await)
+    }
+
+    /// Replaces every field of a draft or published event (staff).
+    #[graphql(guard = "RoleGuard(STAFF)")]
+    async fn update_event(&self, ctx: &Context<'_>, input: UpdateEventInput) -> async_graphql::Result<EventPayload> {
+        let services = ctx.data_unchecked::<Services>();
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let id = GlobalId::decode_as(&input.id, NodeType::Event)?;
+        payload(events::update_event(services, principal, id, &input.fields.into()).await)
+    }
+
+    /// DRAFT → PUBLISHED (staff); announced to the newsletter's EVENTS subscribers.
+    #[graphql(guard = "RoleGuard(STAFF)")]
+    async fn publish_event(&self, ctx: &Context<'_>, input: EventIdInput) -> async_graphql::Result<EventPayload> {
+        let services = ctx.data_unchecked::<Services>();
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let id = GlobalId::decode_as(&input.id, NodeType::Event)?;
+        payload(events::publish_event(services, principal, id).await)
+    }
+
+    /// PUBLISHED → CANCELLED (staff); every registrant is told by e-mail.
+    #[graphql(guard = "RoleGuard(STAFF)")]
+    async fn cancel_event(&self, ctx: &Context<'_>, input: EventIdInput) -> async_graphql::Result<EventPayload> {
+        let services = ctx.data_unchecked::<Services>();
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let id = GlobalId::decode_as(&input.id, NodeType::Event)?;
+        payload(events::cancel_event(services, principal, id).await)
+    }
+
+    /// PUBLISHED → COMPLETED (staff).
+    #[graphql(guard = "RoleGuard(STAFF)")]
+    async fn complete_event(&self, ctx: &Context<'_>, input: EventIdInput) -> async_graphql::Result<EventPayload> {
+        let services = ctx.data_unchecked::<Services>();
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let id = GlobalId::decode_as(&input.id, NodeType::Event)?;
+        payload(events::complete_event(services, principal, id).await)
+    }
+}
