@@ -114,6 +114,18 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static str, &'static [Who])> {
             r#"mutation { createServiceAccount(input: { name: " " }) { userErrors { code } } }"#,
             ADMIN,
         ),
+        (
+            "Mutation",
+            "createInterregProgramme",
+            r#"mutation { createInterregProgramme(input: { name: " ", strand: C, countries: [] }) { userErrors { code } } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "updateInterregProgramme",
+            r#"mutation { updateInterregProgramme(input: { id: "SW50ZXJyZWdQcm9ncmFtbWU6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw", name: " ", strand: C, countries: [] }) { userErrors { code } } }"#,
+            STAFF,
+        ),
         // Last: it ends the session it runs in.
         ("Mutation", "logout", "mutation { logout(input: {}) { userErrors { code } } }", USERS),
     ]

@@ -12,6 +12,7 @@ mod mail;
 mod migrations;
 mod node;
 mod pagination;
+mod programme_edits;
 mod programmes;
 mod reference;
 mod schema;

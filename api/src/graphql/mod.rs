@@ -28,7 +28,12 @@ pub struct QueryRoot(
 );
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(accounts::AccountMutation, sessions::SessionMutation, administration::AdministrationMutation);
+pub struct MutationRoot(
+    accounts::AccountMutation,
+    sessions::SessionMutation,
+    administration::AdministrationMutation,
+    programmes::ProgrammeMutation,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
