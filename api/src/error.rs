@@ -82,6 +82,16 @@ pub enum UserErrorCode {
     InvalidState,
     /// The account's e-mail address is not confirmed yet.
     EmailNotVerified,
+    /// The country (or an organisation's country) does not take part in IMPACT.
+    NotEligible,
+    /// A programme-wide maximum (e.g. of pilot regions) is reached.
+    LimitReached,
+    /// The call is not open (not yet, or its deadline has passed).
+    CallClosed,
+    /// The application's check still finds errors.
+    CheckFailed,
+    /// The decision needs an assessment first.
+    AssessmentMissing,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -13,6 +13,7 @@ mod m20261121_000005_create_interreg_programme;
 mod m20261121_000006_load_interreg_programmes;
 mod m20261121_000010_create_identity;
 mod m20261121_000020_create_outbound_email;
+mod m20261121_000030_create_applicant_flow;
 mod reference_data;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_load_interreg_programmes::Migration),
             Box::new(m20261121_000010_create_identity::Migration),
             Box::new(m20261121_000020_create_outbound_email::Migration),
+            Box::new(m20261121_000030_create_applicant_flow::Migration),
         ]
     }
 }
