@@ -328,7 +328,7 @@ pub struct Criterion {
 }
 
 /// `name:max,name:max`: at least one criterion, names of letters, digits and `_`, maxima from 1.
-pub fn parse_criteria(text: &str) -> Result<Vec<Criterion>, String> {
+pub fn parse_criteria(text: &str) -> Result<Criteria, String> {
     let mut criteria: Vec<Criterion> = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (name, max) = part.split_once(':').ok_or_else(|| format!("`{part}` is not `name:max`"))?;
@@ -348,7 +348,18 @@ pub fn parse_criteria(text: &str) -> Result<Vec<Criterion>, String> {
     if criteria.is_empty() {
         return Err("name at least one criterion".to_owned());
     }
-    Ok(criteria)
+    Ok(Criteria(criteria))
+}
+
+/// The criteria of the quality assessment, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Criteria(pub Vec<Criterion>);
+
+impl std::ops::Deref for Criteria {
+    type Target = [Criterion];
+    fn deref(&self) -> &[Criterion] {
+        &self.0
+    }
 }
 
 /// The programme's own settings: how many pilot regions it selects and how applications are scored.
@@ -360,7 +371,7 @@ pub struct Programme {
 
     /// Criteria of the quality assessment with their highest score: `name:max,name:max`.
     #[arg(long, env = "IMPACT_ASSESSMENT_CRITERIA", value_name = "IMPACT_ASSESSMENT_CRITERIA", default_value = DEFAULT_ASSESSMENT_CRITERIA, value_parser = parse_criteria, global = true)]
-    pub assessment_criteria: Vec<Criterion>,
+    pub assessment_criteria: Criteria,
 }
 
 impl Default for Programme {

@@ -6,7 +6,12 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn fk(table: &'static str, column: &'static str, to: &'static str, to_column: &'static str) -> ForeignKeyCreateStatement {
+fn fk(
+    table: &'static str,
+    column: &'static str,
+    to: &'static str,
+    to_column: &'static str,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(table, column)
@@ -49,9 +54,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // One organisation per legal registration in a country, even under concurrent creation.
-        manager
-            .create_index(index("organisation", &["country_code", "registration_id"]).unique().to_owned())
-            .await?;
+        manager.create_index(index("organisation", &["country_code", "registration_id"]).unique().to_owned()).await?;
         manager
             .create_table(
                 Table::create()
@@ -244,7 +247,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .exec_stmt(Query::insert().into_table("selection_lock").columns(["id", "decisions"]).values_panic([1.into(), 0i64.into()]).to_owned())
+            .exec_stmt(
+                Query::insert()
+                    .into_table("selection_lock")
+                    .columns(["id", "decisions"])
+                    .values_panic([1.into(), 0i64.into()])
+                    .to_owned(),
+            )
             .await
     }
 

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod applicant_flow;
 mod authorization;
 mod external_identity;
 mod graphql_over_http;

@@ -65,9 +65,7 @@ fn section_problems(application: &application::Model) -> Vec<Problem> {
     let mut problems: Vec<Problem> = sections
         .iter()
         .filter(|(_, _, text)| text.as_deref().is_none_or(|t| t.trim().is_empty()))
-        .map(|(field, label, _)| {
-            problems_missing(field, label)
-        })
+        .map(|(field, label, _)| problems_missing(field, label))
         .collect();
     if languages(application).is_empty() {
         problems.push(problems_missing("languages", "the languages of work"));
@@ -80,7 +78,10 @@ fn problems_missing(field: &str, label: &str) -> Problem {
 }
 
 /// The partnership's problems: sides, lead, number, eligibility, area, voting rights.
-pub async fn partnership_problems(db: &impl ConnectionTrait, partnership: &partnership::Model) -> AppResult<Vec<Problem>> {
+pub async fn partnership_problems(
+    db: &impl ConnectionTrait,
+    partnership: &partnership::Model,
+) -> AppResult<Vec<Problem>> {
     let mut problems = Vec::new();
     let region = regions::find(db, partnership.region_id).await?;
     let parts = regions::parts_of(db, &[region.id]).await?.remove(&region.id).unwrap_or_default();

@@ -16,8 +16,8 @@ use entity::partner::PartnerRole;
 use entity::{application_event, selection_lock};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -182,8 +182,9 @@ pub async fn submit(services: &Services, principal: &Principal, id: Uuid) -> App
         return Err(AppError::Rejected(errors));
     }
     let txn = services.db.begin().await?;
-    let moved = move_to(&txn, services, application, Submitted, principal.id, None, |a| a.submitted_at = Set(Some(now)))
-        .await?;
+    let moved =
+        move_to(&txn, services, application, Submitted, principal.id, None, |a| a.submitted_at = Set(Some(now)))
+            .await?;
     txn.commit().await?;
     services.mailer.notify();
     Ok(moved)
@@ -270,7 +271,11 @@ pub async fn record_quality(
     for (index, (name, score)) in scores.iter().enumerate() {
         let at = index.to_string();
         match criteria.iter().find(|c| c.name == *name) {
-            None => errors.push(UserError::new(&["scores", &at, "criterion"], UserErrorCode::Invalid, format!("{name} is not a criterion"))),
+            None => errors.push(UserError::new(
+                &["scores", &at, "criterion"],
+                UserErrorCode::Invalid,
+                format!("{name} is not a criterion"),
+            )),
             Some(c) if !(0..=c.max_score).contains(score) => errors.push(UserError::new(
                 &["scores", &at, "score"],
                 UserErrorCode::Invalid,
@@ -281,7 +286,7 @@ pub async fn record_quality(
             }
         }
     }
-    for criterion in criteria {
+    for criterion in criteria.iter() {
         if !scores.iter().any(|(name, _)| *name == criterion.name) {
             errors.push(UserError::new(&["scores"], UserErrorCode::Required, format!("score {}", criterion.name)));
         }
@@ -290,7 +295,8 @@ pub async fn record_quality(
         return Err(AppError::Rejected(errors));
     }
     let mut active: application::ActiveModel = application.into();
-    active.quality_scores = Set(Some(serde_json::to_string(&recorded).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?));
+    active.quality_scores =
+        Set(Some(serde_json::to_string(&recorded).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?));
     active.quality_comment = Set(comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()));
     active.updated_at = Set(services.now());
     Ok(active.update(&services.db).await?)
@@ -308,7 +314,11 @@ pub async fn decide(
     note: Option<String>,
 ) -> AppResult<application::Model> {
     if !matches!(decision, Selected | Reserve | NotSelected) {
-        return Err(AppError::rejected(&["decision"], UserErrorCode::Invalid, "decide SELECTED, RESERVE or NOT_SELECTED"));
+        return Err(AppError::rejected(
+            &["decision"],
+            UserErrorCode::Invalid,
+            "decide SELECTED, RESERVE or NOT_SELECTED",
+        ));
     }
     let txn = services.db.begin().await?;
     if decision == Selected {

@@ -119,7 +119,8 @@ pub async fn create_application(
 
 fn apply_content(active: &mut application::ActiveModel, content: &ApplicationContent) -> AppResult<()> {
     let mut errors: Vec<UserError> = Vec::new();
-    let text = |t: &Option<String>| t.as_deref().map(str::trim).map(str::to_owned).map(|t| (!t.is_empty()).then_some(t));
+    let text =
+        |t: &Option<String>| t.as_deref().map(str::trim).map(str::to_owned).map(|t| (!t.is_empty()).then_some(t));
     if let Some(v) = text(&content.motivation) {
         active.motivation = Set(v);
     }
@@ -157,7 +158,11 @@ fn apply_content(active: &mut application::ActiveModel, content: &ApplicationCon
         for (index, attachment) in list.iter().enumerate() {
             let at = index.to_string();
             if attachment.title.trim().is_empty() {
-                errors.push(UserError::new(&["attachments", &at, "title"], UserErrorCode::Required, "give the link a title"));
+                errors.push(UserError::new(
+                    &["attachments", &at, "title"],
+                    UserErrorCode::Required,
+                    "give the link a title",
+                ));
             }
             let url = attachment.url.trim();
             if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2000 {
@@ -172,8 +177,7 @@ fn apply_content(active: &mut application::ActiveModel, content: &ApplicationCon
             .iter()
             .map(|a| Attachment { title: a.title.trim().to_owned(), url: a.url.trim().to_owned() })
             .collect();
-        active.attachments =
-            Set(serde_json::to_string(&cleaned).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?);
+        active.attachments = Set(serde_json::to_string(&cleaned).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?);
     }
     if errors.is_empty() { Ok(()) } else { Err(AppError::Rejected(errors)) }
 }

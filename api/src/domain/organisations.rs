@@ -257,14 +257,9 @@ pub async fn members(
         .order_by_asc(organisation_member::Column::CreatedAt)
         .all(db)
         .await?;
-    let users = app_user::Entity::find()
-        .filter(app_user::Column::Id.is_in(rows.iter().map(|m| m.user_id)))
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|m| users.iter().find(|u| u.id == m.user_id).cloned().map(|u| (m, u)))
-        .collect())
+    let users =
+        app_user::Entity::find().filter(app_user::Column::Id.is_in(rows.iter().map(|m| m.user_id))).all(db).await?;
+    Ok(rows.into_iter().filter_map(|m| users.iter().find(|u| u.id == m.user_id).cloned().map(|u| (m, u))).collect())
 }
 
 /// The members' e-mail addresses of several organisations (for notifications).
@@ -342,7 +337,11 @@ pub async fn accept_invitation(
 ) -> AppResult<organisation::Model> {
     let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
     let invalid = || {
-        AppError::rejected(&["token"], UserErrorCode::InvalidToken, "this invitation is invalid, already used or expired")
+        AppError::rejected(
+            &["token"],
+            UserErrorCode::InvalidToken,
+            "this invitation is invalid, already used or expired",
+        )
     };
     let now = services.now();
     let txn = services.db.begin().await?;

@@ -151,7 +151,11 @@ async fn may_edit(
 }
 
 /// Refuses (`FORBIDDEN`) a caller who may not edit the partnership.
-pub async fn require_editor(db: &impl ConnectionTrait, principal: &Principal, partnership: &partnership::Model) -> AppResult<()> {
+pub async fn require_editor(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    partnership: &partnership::Model,
+) -> AppResult<()> {
     let partners = partners_of(db, &[partnership.id]).await?.remove(&partnership.id).unwrap_or_default();
     let roles: Vec<(Uuid, PartnerRole)> = partners.iter().map(|p| (p.organisation_id, p.role)).collect();
     if may_edit(db, principal, partnership.created_by, &roles).await? { Ok(()) } else { Err(AppError::Forbidden) }
@@ -286,21 +290,23 @@ pub fn visible_to(principal: Option<&Principal>) -> Option<Condition> {
     );
     let mut condition = Condition::any().add(public);
     if let Some(user_id) = principal.and_then(Principal::user_id) {
-        condition = condition.add(partnership::Column::CreatedBy.eq(user_id)).add(partnership::Column::Id.in_subquery(
-            Query::select()
-                .column(partner::Column::PartnershipId)
-                .from(partner::Entity)
-                .and_where(
-                    partner::Column::OrganisationId.in_subquery(
-                        Query::select()
-                            .column(organisation_member::Column::OrganisationId)
-                            .from(organisation_member::Entity)
-                            .and_where(organisation_member::Column::UserId.eq(user_id))
-                            .to_owned(),
-                    ),
-                )
-                .to_owned(),
-        ));
+        condition = condition.add(partnership::Column::CreatedBy.eq(user_id)).add(
+            partnership::Column::Id.in_subquery(
+                Query::select()
+                    .column(partner::Column::PartnershipId)
+                    .from(partner::Entity)
+                    .and_where(
+                        partner::Column::OrganisationId.in_subquery(
+                            Query::select()
+                                .column(organisation_member::Column::OrganisationId)
+                                .from(organisation_member::Entity)
+                                .and_where(organisation_member::Column::UserId.eq(user_id))
+                                .to_owned(),
+                        ),
+                    )
+                    .to_owned(),
+            ),
+        );
     }
     Some(condition)
 }
@@ -331,7 +337,11 @@ pub async fn list_partnerships(
 }
 
 /// Of these partnerships, the ones the caller may see.
-pub async fn visible_ids(db: &impl ConnectionTrait, principal: Option<&Principal>, ids: &[Uuid]) -> AppResult<Vec<Uuid>> {
+pub async fn visible_ids(
+    db: &impl ConnectionTrait,
+    principal: Option<&Principal>,
+    ids: &[Uuid],
+) -> AppResult<Vec<Uuid>> {
     let mut select = partnership::Entity::find().filter(partnership::Column::Id.is_in(ids.iter().copied()));
     if let Some(condition) = visible_to(principal) {
         select = select.filter(condition);

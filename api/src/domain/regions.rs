@@ -2,11 +2,11 @@
 //! the Interreg programmes covering it. Applicants create candidates; status changes come from selection (or staff).
 
 use crate::auth::Principal;
+use crate::domain::Services;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::places::eligible_country;
 use crate::domain::reference::CountryCode;
 use crate::domain::values::{Checks, required_text};
-use crate::domain::Services;
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use entity::cross_border_region::{self, RegionStatus};
 use entity::{interreg_programme, nuts_region, region_country, region_nuts, region_programme};
@@ -79,11 +79,13 @@ async fn check(db: &impl ConnectionTrait, input: &RegionInput) -> AppResult<Chec
                 UserErrorCode::NotFound,
                 format!("there is no NUTS region {code}"),
             )),
-            Some(region) if !countries.iter().any(|c| c.nuts_code == region.nuts_country) => checks.push(UserError::new(
-                &["nutsRegions", &field],
-                UserErrorCode::Invalid,
-                format!("{code} does not lie in a country of the region"),
-            )),
+            Some(region) if !countries.iter().any(|c| c.nuts_code == region.nuts_country) => {
+                checks.push(UserError::new(
+                    &["nutsRegions", &field],
+                    UserErrorCode::Invalid,
+                    format!("{code} does not lie in a country of the region"),
+                ))
+            }
             Some(_) => {
                 if !nuts.contains(code) {
                     nuts.push(code.clone());
@@ -104,7 +106,11 @@ async fn check(db: &impl ConnectionTrait, input: &RegionInput) -> AppResult<Chec
     for (index, id) in input.programmes.iter().enumerate() {
         if !known.iter().any(|p| p.id == *id) {
             let field = index.to_string();
-            checks.push(UserError::new(&["programmeIds", &field], UserErrorCode::NotFound, "no such Interreg programme"));
+            checks.push(UserError::new(
+                &["programmeIds", &field],
+                UserErrorCode::NotFound,
+                "no such Interreg programme",
+            ));
         }
     }
     checks.finish()?;
@@ -159,7 +165,8 @@ pub async fn update_region(
     input: &RegionInput,
 ) -> AppResult<cross_border_region::Model> {
     let existing = find(&services.db, id).await?;
-    let may_edit = principal.is_staff() || (existing.created_by == principal.id && existing.status == RegionStatus::Candidate);
+    let may_edit =
+        principal.is_staff() || (existing.created_by == principal.id && existing.status == RegionStatus::Candidate);
     if !may_edit {
         return Err(AppError::Forbidden);
     }
@@ -192,10 +199,11 @@ async fn replace_parts(
     region_nuts::Entity::delete_many().filter(region_nuts::Column::RegionId.eq(id)).exec(db).await?;
     region_programme::Entity::delete_many().filter(region_programme::Column::RegionId.eq(id)).exec(db).await?;
     if !countries.is_empty() {
-        region_country::Entity::insert_many(countries.iter().map(|code| region_country::ActiveModel {
-            region_id: Set(id),
-            country_code: Set(code.clone()),
-        }))
+        region_country::Entity::insert_many(
+            countries
+                .iter()
+                .map(|code| region_country::ActiveModel { region_id: Set(id), country_code: Set(code.clone()) }),
+        )
         .exec_without_returning(db)
         .await?;
     }

@@ -1,11 +1,15 @@
 //! DataLoaders, created fresh for each request: relations and `nodes` resolve in one query per type.
 
 use crate::auth::Role;
-use crate::domain::{programmes, reference, roles};
+use crate::domain::{calls, organisations, partnerships, programmes, reference, regions, roles};
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{app_user, country, interreg_programme, nuts_region};
+use entity::organisation_member::MemberRole;
+use entity::{
+    app_user, call, country, cross_border_region, interreg_programme, nuts_region, organisation, partner, partnership,
+};
 use sea_orm::DatabaseConnection;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -18,6 +22,14 @@ pub struct Loaders {
     pub programme_countries: DataLoader<ProgrammeCountriesLoader, HashMapCache>,
     pub users: DataLoader<UserLoader>,
     pub user_roles: DataLoader<UserRolesLoader>,
+    pub organisations: DataLoader<OrganisationLoader, HashMapCache>,
+    /// A user's role in an organisation, keyed by (organisation, user).
+    pub memberships: DataLoader<MembershipLoader>,
+    pub regions: DataLoader<RegionLoader, HashMapCache>,
+    pub region_parts: DataLoader<RegionPartsLoader, HashMapCache>,
+    pub partnerships: DataLoader<PartnershipLoader, HashMapCache>,
+    pub partners: DataLoader<PartnersLoader, HashMapCache>,
+    pub calls: DataLoader<CallLoader, HashMapCache>,
 }
 
 impl Loaders {
@@ -33,12 +45,54 @@ impl Loaders {
             ),
             users: DataLoader::new(UserLoader(db.clone()), tokio::spawn),
             user_roles: DataLoader::new(UserRolesLoader(db.clone()), tokio::spawn),
+            organisations: DataLoader::with_cache(
+                OrganisationLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            memberships: DataLoader::new(MembershipLoader(db.clone()), tokio::spawn),
+            regions: DataLoader::with_cache(RegionLoader(db.clone()), tokio::spawn, HashMapCache::default()),
+            region_parts: DataLoader::with_cache(RegionPartsLoader(db.clone()), tokio::spawn, HashMapCache::default()),
+            partnerships: DataLoader::with_cache(PartnershipLoader(db.clone()), tokio::spawn, HashMapCache::default()),
+            partners: DataLoader::with_cache(PartnersLoader(db.clone()), tokio::spawn, HashMapCache::default()),
+            calls: DataLoader::with_cache(CallLoader(db.clone()), tokio::spawn, HashMapCache::default()),
         }
     }
 
     /// Loads the countries of a page of programmes in one go, so that its items' `countries` fields find them
     /// cached: a batch that waits for its items would be cut by the DataLoader's time window, and the number
     /// of statements would then depend on timing.
+    /// Loads, for a page of partnerships, their partners, the partners' organisations and those organisations'
+    /// countries, and the regions: a fixed number of statements however long the page, with no batch cut by timing.
+    pub async fn prime_partnerships(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let partners = partnerships::partners_of(db, ids).await?;
+        let all: Vec<partner::Model> = partners.values().flatten().cloned().collect();
+        self.partners.feed_many(partners).await;
+        let organisations = partnerships::organisations_of_partners(db, &all).await?;
+        let mut codes: Vec<String> = organisations.iter().map(|o| o.country_code.clone()).collect();
+        codes.sort();
+        codes.dedup();
+        if !codes.is_empty() {
+            let countries = reference::countries_by_code(db, &codes).await?;
+            self.countries.feed_many(countries.into_iter().map(|c| (c.code.clone(), c))).await;
+        }
+        self.organisations.feed_many(organisations.into_iter().map(|o| (o.id, o))).await;
+        Ok(())
+    }
+
+    /// Loads the partnerships of a page of applications, then as `prime_partnerships`.
+    pub async fn prime_applications(&self, db: &DatabaseConnection, partnership_ids: &[Uuid]) -> AppResult<()> {
+        if partnership_ids.is_empty() {
+            return Ok(());
+        }
+        let rows = partnerships::partnerships_by_id(db, partnership_ids).await?;
+        self.partnerships.feed_many(rows.into_iter().map(|p| (p.id, p))).await;
+        self.prime_partnerships(db, partnership_ids).await
+    }
+
     pub async fn prime_programme_countries(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
         if !ids.is_empty() {
             self.programme_countries.feed_many(programme_countries(db, ids).await?).await;
@@ -146,5 +200,92 @@ impl Loader<Uuid> for UserRolesLoader {
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         roles::roles_of_users(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct OrganisationLoader(DatabaseConnection);
+
+impl Loader<Uuid> for OrganisationLoader {
+    type Value = organisation::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = organisations::organisations_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|o| (o.id, o)).collect())
+    }
+}
+
+pub struct MembershipLoader(DatabaseConnection);
+
+impl Loader<(Uuid, Uuid)> for MembershipLoader {
+    type Value = MemberRole;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
+        let rows = entity::organisation_member::Entity::find()
+            .filter(entity::organisation_member::Column::OrganisationId.is_in(keys.iter().map(|k| k.0)))
+            .filter(entity::organisation_member::Column::UserId.is_in(keys.iter().map(|k| k.1)))
+            .all(&self.0)
+            .await
+            .map_err(|e| Arc::new(AppError::from(e)))?;
+        Ok(rows.into_iter().map(|m| ((m.organisation_id, m.user_id), m.role)).collect())
+    }
+}
+
+pub struct RegionLoader(DatabaseConnection);
+
+impl Loader<Uuid> for RegionLoader {
+    type Value = cross_border_region::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = regions::regions_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+
+pub struct RegionPartsLoader(DatabaseConnection);
+
+impl Loader<Uuid> for RegionPartsLoader {
+    type Value = regions::RegionParts;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        regions::parts_of(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct PartnershipLoader(DatabaseConnection);
+
+impl Loader<Uuid> for PartnershipLoader {
+    type Value = partnership::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = partnerships::partnerships_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+    }
+}
+
+pub struct PartnersLoader(DatabaseConnection);
+
+impl Loader<Uuid> for PartnersLoader {
+    type Value = Vec<partner::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        partnerships::partners_of(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct CallLoader(DatabaseConnection);
+
+impl Loader<Uuid> for CallLoader {
+    type Value = call::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = calls::calls_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|c| (c.id, c)).collect())
     }
 }

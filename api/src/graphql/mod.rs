@@ -3,14 +3,19 @@
 pub mod accounts;
 pub mod administration;
 pub mod api_info;
+pub mod applications;
+pub mod calls;
 pub mod connection;
 pub mod errors;
 pub mod execution;
 pub mod loaders;
 pub mod node;
+pub mod organisations;
+pub mod partnerships;
 pub mod payload;
 pub mod programmes;
 pub mod reference;
+pub mod regions;
 pub mod sessions;
 
 use crate::config::Config;
@@ -25,6 +30,11 @@ pub struct QueryRoot(
     api_info::ApiInfoQuery,
     accounts::AccountQuery,
     administration::AdministrationQuery,
+    organisations::OrganisationQuery,
+    regions::RegionQuery,
+    partnerships::PartnershipQuery,
+    calls::CallQuery,
+    applications::ApplicationQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -33,6 +43,11 @@ pub struct MutationRoot(
     sessions::SessionMutation,
     administration::AdministrationMutation,
     programmes::ProgrammeMutation,
+    organisations::OrganisationMutation,
+    regions::RegionMutation,
+    partnerships::PartnershipMutation,
+    calls::CallMutation,
+    applications::ApplicationMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

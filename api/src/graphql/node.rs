@@ -6,11 +6,17 @@
 use crate::auth::Caller;
 use crate::config::MAX_PAGE_SIZE;
 use crate::domain::roles::may_see_user;
+use crate::domain::{applications, calls, partnerships};
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::User;
+use crate::graphql::applications::Application;
+use crate::graphql::calls::Call;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::organisations::Organisation;
+use crate::graphql::partnerships::Partnership;
 use crate::graphql::programmes::InterregProgramme;
 use crate::graphql::reference::{Country, NutsRegion};
+use crate::graphql::regions::CrossBorderRegion;
 use async_graphql::{Context, ID, Interface, Object};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -23,6 +29,11 @@ pub enum Node {
     NutsRegion(NutsRegion),
     InterregProgramme(InterregProgramme),
     User(User),
+    Organisation(Organisation),
+    CrossBorderRegion(CrossBorderRegion),
+    Partnership(Partnership),
+    Call(Call),
+    Application(Application),
 }
 
 /// The types that implement `Node`, as named inside global IDs.
@@ -32,10 +43,25 @@ pub enum NodeType {
     NutsRegion,
     InterregProgramme,
     User,
+    Organisation,
+    CrossBorderRegion,
+    Partnership,
+    Call,
+    Application,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 4] = [NodeType::Country, NodeType::NutsRegion, NodeType::InterregProgramme, NodeType::User];
+    const ALL: [NodeType; 9] = [
+        NodeType::Country,
+        NodeType::NutsRegion,
+        NodeType::InterregProgramme,
+        NodeType::User,
+        NodeType::Organisation,
+        NodeType::CrossBorderRegion,
+        NodeType::Partnership,
+        NodeType::Call,
+        NodeType::Application,
+    ];
 
     fn name(self) -> &'static str {
         match self {
@@ -43,6 +69,11 @@ impl NodeType {
             NodeType::NutsRegion => "NutsRegion",
             NodeType::InterregProgramme => "InterregProgramme",
             NodeType::User => "User",
+            NodeType::Organisation => "Organisation",
+            NodeType::CrossBorderRegion => "CrossBorderRegion",
+            NodeType::Partnership => "Partnership",
+            NodeType::Call => "Call",
+            NodeType::Application => "Application",
         }
     }
 
@@ -50,7 +81,7 @@ impl NodeType {
     fn accepts(self, key: &str) -> bool {
         match self {
             NodeType::Country | NodeType::NutsRegion => !key.is_empty(),
-            NodeType::InterregProgramme | NodeType::User => Uuid::parse_str(key).is_ok(),
+            _ => Uuid::parse_str(key).is_ok(),
         }
     }
 }
@@ -129,6 +160,27 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
     // Each type's own visibility rule applies; what the caller may not see is null, like what does not exist.
     let visible_users = uuids_of(NodeType::User).into_iter().filter(|id| may_see_user(caller, *id));
     let users = loaders.users.load_many(visible_users).await?;
+    let services = ctx.data_unchecked::<crate::domain::Services>();
+    let db = &services.db;
+    // Organisations and regions show their public face to everybody; the rest follows each type's own rule.
+    let organisations = loaders.organisations.load_many(uuids_of(NodeType::Organisation)).await?;
+    let border_regions = loaders.regions.load_many(uuids_of(NodeType::CrossBorderRegion)).await?;
+    let visible_partnerships = partnerships::visible_ids(db, caller, &uuids_of(NodeType::Partnership)).await?;
+    let partnerships = loaders.partnerships.load_many(visible_partnerships).await?;
+    let calls: std::collections::HashMap<Uuid, entity::call::Model> = loaders
+        .calls
+        .load_many(uuids_of(NodeType::Call))
+        .await?
+        .into_iter()
+        .filter(|(_, c)| calls::may_see(caller, c))
+        .collect();
+    let applications: std::collections::HashMap<Uuid, entity::application::Model> =
+        applications::visible_by_id(db, caller, &uuids_of(NodeType::Application))
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+    let uuid = |id: &GlobalId| Uuid::parse_str(&id.key).ok();
     Ok(ids
         .iter()
         .map(|id| match id.node_type {
@@ -140,6 +192,19 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
                 .map(|m| Node::InterregProgramme(InterregProgramme(m))),
             NodeType::User => {
                 Uuid::parse_str(&id.key).ok().and_then(|key| users.get(&key).cloned()).map(|m| Node::User(User(m)))
+            }
+            NodeType::Organisation => {
+                uuid(id).and_then(|k| organisations.get(&k).cloned()).map(|m| Node::Organisation(Organisation(m)))
+            }
+            NodeType::CrossBorderRegion => uuid(id)
+                .and_then(|k| border_regions.get(&k).cloned())
+                .map(|m| Node::CrossBorderRegion(CrossBorderRegion(m))),
+            NodeType::Partnership => {
+                uuid(id).and_then(|k| partnerships.get(&k).cloned()).map(|m| Node::Partnership(Partnership(m)))
+            }
+            NodeType::Call => uuid(id).and_then(|k| calls.get(&k).cloned()).map(|m| Node::Call(Call(m))),
+            NodeType::Application => {
+                uuid(id).and_then(|k| applications.get(&k).cloned()).map(|m| Node::Application(Application(m)))
             }
         })
         .collect())
