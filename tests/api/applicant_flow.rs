@@ -376,3 +376,71 @@ async fn selections_stop_at_the_programme_maximum() {
     )
     .await;
 }
+
+/// Runs a query as staff on a connection that records every SQL statement; returns the data and the statements.
+async fn statements_as_staff(database_url: &str, query: &str) -> (Value, Vec<String>) {
+    use std::sync::{Arc, Mutex};
+    let mut db = api::db::connect(&api::config::Config::for_database(database_url)).await.unwrap();
+    let statements = Arc::new(Mutex::new(Vec::new()));
+    let recorded = statements.clone();
+    db.set_metric_callback(move |info| recorded.lock().unwrap().push(info.statement.sql.clone()));
+    let schema = crate::helpers::schema_on(&db, database_url).await;
+    let staff = api::auth::Principal {
+        id: uuid::Uuid::now_v7(),
+        kind: api::auth::SubjectKind::User,
+        roles: vec![api::auth::Role::Staff],
+        programmes: Vec::new(),
+        session: None,
+    };
+    let request = async_graphql::Request::new(query)
+        .data(api::graphql::loaders::Loaders::new(&db))
+        .data(api::auth::Caller(Some(staff)));
+    let response = schema.execute(request).await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let data = response.data.into_json().unwrap();
+    db.close().await.ok();
+    let statements = statements.lock().unwrap().clone();
+    (data, statements)
+}
+
+#[tokio::test]
+async fn a_page_of_partnerships_or_applications_costs_the_same_statements_at_any_size() {
+    each_backend(|app| async move {
+        let staff = staff(&app).await;
+        let call = open_call(&app, &staff, 5).await;
+        let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
+        let at = organisation(&app, &ana, "Gemeinde", "AT", "AT211", "1").await;
+        let si = organisation(&app, &ana, "Občina", "SI", "SI033", "2").await;
+        let region = region(&app, &ana, "Karawanken", json!(["AT", "SI"]), json!(["AT21", "SI03"])).await;
+        for n in 0..100 {
+            let created = app
+                .data_as(&ana, CREATE_PARTNERSHIP, json!({ "i": { "regionId": region, "name": format!("Partnership {n:03}"),
+                    "partners": [{ "organisationId": at, "side": "AT", "role": "LEAD" }, { "organisationId": si, "side": "SI", "role": "PARTNER" }] } }))
+                .await;
+            let partnership = created["createPartnership"]["partnership"]["id"].clone();
+            let draft = app.data_as(&ana, CREATE_APPLICATION, json!({ "i": { "callId": call, "partnershipId": partnership } })).await;
+            assert_eq!(draft["createApplication"]["userErrors"], json!([]));
+        }
+        let partnerships = |first: usize| {
+            format!("{{ partnerships(first: {first}) {{ nodes {{ name partners {{ side role organisation {{ name country {{ code name }} }} }} }} }} }}")
+        };
+        let applications = |first: usize| {
+            format!("{{ applications(first: {first}) {{ nodes {{ status partnership {{ name partners {{ side organisation {{ name country {{ code }} }} }} }} }} }} }}")
+        };
+        let mut lines = Vec::new();
+        let queries = [
+            ("partnerships", partnerships(20), partnerships(100)),
+            ("applications", applications(20), applications(100)),
+        ];
+        for (label, small_query, large_query) in queries {
+            let (small, small_statements) = statements_as_staff(&app.database_url, &small_query).await;
+            let (large, large_statements) = statements_as_staff(&app.database_url, &large_query).await;
+            assert_eq!(small[label]["nodes"].as_array().unwrap().len(), 20);
+            assert_eq!(large[label]["nodes"].as_array().unwrap().len(), 100);
+            assert_eq!(small_statements.len(), large_statements.len(), "{label}: {large_statements:#?}");
+            lines.push(format!("{label}: {} statements for 20, {} for 100", small_statements.len(), large_statements.len()));
+        }
+        eprintln!("statements per page: {lines:?}");
+    })
+    .await;
+}

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 pub struct Loaders {
-    pub countries: DataLoader<CountryLoader>,
+    pub countries: DataLoader<CountryLoader, HashMapCache>,
     pub nuts_regions: DataLoader<NutsRegionLoader>,
     pub programmes: DataLoader<ProgrammeLoader>,
     /// The countries each programme covers; cached, so that a list can fill it for its whole page at once.
@@ -35,7 +35,7 @@ pub struct Loaders {
 impl Loaders {
     pub fn new(db: &DatabaseConnection) -> Self {
         Self {
-            countries: DataLoader::new(CountryLoader(db.clone()), tokio::spawn),
+            countries: DataLoader::with_cache(CountryLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             nuts_regions: DataLoader::new(NutsRegionLoader(db.clone()), tokio::spawn),
             programmes: DataLoader::new(ProgrammeLoader(db.clone()), tokio::spawn),
             programme_countries: DataLoader::with_cache(
