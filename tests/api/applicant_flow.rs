@@ -444,3 +444,51 @@ async fn a_page_of_partnerships_or_applications_costs_the_same_statements_at_any
     })
     .await;
 }
+
+#[tokio::test]
+async fn owners_invite_members_who_then_see_the_details() {
+    each_backend(|app| async move {
+        const INVITE: &str = "mutation($o: ID!, $e: String!) { inviteOrganisationMember(input: { organisationId: $o, email: $e, role: EDITOR }) { invitedEmail userErrors { field code } } }";
+        const ACCEPT: &str = "mutation($t: String!) { acceptOrganisationInvitation(input: { token: $t }) { organisation { name myRole } userErrors { field code } } }";
+        const DETAILS: &str = "query($id: ID!) { node(id: $id) { ... on Organisation { name registrationId members { role user { email } } } } }";
+        const CHANGE: &str = "mutation($o: ID!, $u: ID!, $r: OrganisationRole) { changeOrganisationMember(input: { organisationId: $o, userId: $u, role: $r }) { userErrors { field code } } }";
+        let ana = verified_user(&app, "ana@example.org", "APPLICANT").await;
+        let ben = verified_user(&app, "ben@example.org", "APPLICANT").await;
+        let cal = token(&verified_user(&app, "cal@example.org", "APPLICANT").await);
+        let (ana_id, ana, ben) = (ana["user"]["id"].clone(), token(&ana), token(&ben));
+        let org = organisation(&app, &ana, "Gemeinde", "AT", "AT211", "1").await;
+
+        let invited = app.data_as(&ana, INVITE, json!({ "o": org, "e": "Ben@Example.org" })).await;
+        assert_eq!(invited["inviteOrganisationMember"]["invitedEmail"], "ben@example.org");
+        let invitation = crate::helpers::mail_token(&app, "ben@example.org", "accept-invitation").await;
+        // Only the invited address may accept, and only once.
+        let wrong = app.data_as(&cal, ACCEPT, json!({ "t": invitation })).await;
+        assert_eq!(wrong["acceptOrganisationInvitation"]["userErrors"][0]["code"], "INVALID_TOKEN");
+        let accepted = app.data_as(&ben, ACCEPT, json!({ "t": invitation })).await;
+        assert_eq!(accepted["acceptOrganisationInvitation"]["organisation"], json!({ "name": "Gemeinde", "myRole": "EDITOR" }));
+        let again = app.data_as(&ben, ACCEPT, json!({ "t": invitation })).await;
+        assert_eq!(again["acceptOrganisationInvitation"]["userErrors"][0]["code"], "INVALID_TOKEN");
+
+        // Members see the details; others only the public face.
+        let as_ben = app.data_as(&ben, DETAILS, json!({ "id": org })).await;
+        assert_eq!(as_ben["node"]["registrationId"], "1");
+        assert_eq!(as_ben["node"]["members"].as_array().unwrap().len(), 2);
+        let as_cal = app.data_as(&cal, DETAILS, json!({ "id": org })).await;
+        assert_eq!(as_cal["node"], json!({ "name": "Gemeinde", "registrationId": null, "members": [] }));
+        assert_eq!(app.data(DETAILS, json!({ "id": org })).await["node"]["registrationId"], Value::Null);
+
+        // Editors do not invite; the last owner stays.
+        let by_editor = app.graphql_as(&ben, INVITE, json!({ "o": org, "e": "dan@example.org" })).await;
+        assert_eq!(crate::helpers::first_error_code(&by_editor), "FORBIDDEN");
+        let last_owner = app.data_as(&ana, CHANGE, json!({ "o": org, "u": ana_id, "r": "VIEWER" })).await;
+        assert_eq!(last_owner["changeOrganisationMember"]["userErrors"], json!([{ "field": ["input", "userId"], "code": "INVALID_STATE" }]));
+        let removed = app.data_as(&ana, CHANGE, json!({ "o": org, "u": accepted_user(&app, &ben).await, "r": null })).await;
+        assert_eq!(removed["changeOrganisationMember"]["userErrors"], json!([]));
+        assert_eq!(app.data_as(&ben, "{ myOrganisations { totalCount } }", json!({})).await["myOrganisations"]["totalCount"], 0);
+    })
+    .await;
+}
+
+async fn accepted_user(app: &TestApp, token: &str) -> Value {
+    app.data_as(token, "{ me { id } }", json!({})).await["me"]["id"].clone()
+}
