@@ -82,6 +82,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub auth: Auth,
+
+    #[command(flatten)]
+    pub programme: Programme,
 }
 
 /// Every limit the server enforces; `apiInfo.limits` publishes them to frontends.
@@ -320,10 +323,77 @@ impl Config {
             limits: Limits::default(),
             mail: Mail::default(),
             auth: Auth::default(),
+            programme: Programme::default(),
         }
     }
 
     pub fn is_production(&self) -> bool {
         self.environment == Environment::Production
+    }
+}
+
+const DEFAULT_MAX_PILOT_REGIONS: u32 = 30;
+const DEFAULT_ASSESSMENT_CRITERIA: &str = "relevance:30,partnership:25,feasibility:25,cooperation:20";
+
+/// One criterion of the quality assessment and its highest score.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Criterion {
+    pub name: String,
+    pub max_score: i32,
+}
+
+/// `name:max,name:max`: at least one criterion, names of letters, digits and `_`, maxima from 1.
+pub fn parse_criteria(text: &str) -> Result<Criteria, String> {
+    let mut criteria: Vec<Criterion> = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, max) = part.split_once(':').ok_or_else(|| format!("`{part}` is not `name:max`"))?;
+        let name = name.trim().to_ascii_lowercase();
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(format!("`{name}` is not a criterion name (letters, digits, _)"));
+        }
+        let max_score: i32 = max.trim().parse().map_err(|_| format!("`{max}` is not a whole number"))?;
+        if max_score < 1 {
+            return Err(format!("the maximum of `{name}` must be at least 1"));
+        }
+        if criteria.iter().any(|c| c.name == name) {
+            return Err(format!("`{name}` is named twice"));
+        }
+        criteria.push(Criterion { name, max_score });
+    }
+    if criteria.is_empty() {
+        return Err("name at least one criterion".to_owned());
+    }
+    Ok(Criteria(criteria))
+}
+
+/// The criteria of the quality assessment, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Criteria(pub Vec<Criterion>);
+
+impl std::ops::Deref for Criteria {
+    type Target = [Criterion];
+    fn deref(&self) -> &[Criterion] {
+        &self.0
+    }
+}
+
+/// The programme's own settings: how many pilot regions it selects and how applications are scored.
+#[derive(Debug, Clone, Args)]
+pub struct Programme {
+    /// Most pilot regions selected across all calls.
+    #[arg(long, env = "IMPACT_MAX_PILOT_REGIONS", value_name = "IMPACT_MAX_PILOT_REGIONS", default_value_t = DEFAULT_MAX_PILOT_REGIONS, global = true)]
+    pub max_pilot_regions: u32,
+
+    /// Criteria of the quality assessment with their highest score: `name:max,name:max`.
+    #[arg(long, env = "IMPACT_ASSESSMENT_CRITERIA", value_name = "IMPACT_ASSESSMENT_CRITERIA", default_value = DEFAULT_ASSESSMENT_CRITERIA, value_parser = parse_criteria, global = true)]
+    pub assessment_criteria: Criteria,
+}
+
+impl Default for Programme {
+    fn default() -> Self {
+        Self {
+            max_pilot_regions: DEFAULT_MAX_PILOT_REGIONS,
+            assessment_criteria: parse_criteria(DEFAULT_ASSESSMENT_CRITERIA).unwrap_or_default(),
+        }
     }
 }

@@ -86,6 +86,16 @@ pub enum UserErrorCode {
     AlreadyRegistered,
     /// Registration for the event is not open now (before it opens or after it closes).
     RegistrationClosed,
+    /// The country (or an organisation's country) does not take part in IMPACT.
+    NotEligible,
+    /// A programme-wide maximum (e.g. of pilot regions) is reached.
+    LimitReached,
+    /// The call is not open (not yet, or its deadline has passed).
+    CallClosed,
+    /// The application's check still finds errors.
+    CheckFailed,
+    /// The decision needs an assessment first.
+    AssessmentMissing,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,8 +1,12 @@
 //! sea-orm entities of impact-api: one module per table, no business logic.
 
 pub mod app_user;
+pub mod application;
+pub mod application_event;
 pub mod audit_event;
+pub mod call;
 pub mod country;
+pub mod cross_border_region;
 pub mod event;
 pub mod event_registration;
 pub mod external_identity;
@@ -12,8 +16,17 @@ pub mod login_failure;
 pub mod newsletter_delivery;
 pub mod newsletter_issue;
 pub mod nuts_region;
+pub mod organisation;
+pub mod organisation_invitation;
+pub mod organisation_member;
 pub mod outbound_email;
+pub mod partner;
+pub mod partnership;
+pub mod region_country;
+pub mod region_nuts;
+pub mod region_programme;
 pub mod resource;
+pub mod selection_lock;
 pub mod service_account;
 pub mod session;
 pub mod subscriber;

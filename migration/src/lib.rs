@@ -13,6 +13,7 @@ mod m20261121_000005_create_interreg_programme;
 mod m20261121_000006_load_interreg_programmes;
 mod m20261121_000010_create_identity;
 mod m20261121_000020_create_outbound_email;
+mod m20261121_000030_create_applicant_flow;
 mod m20261121_000040_create_newsletter;
 mod m20261121_000041_create_resource;
 mod m20261121_000050_create_events;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_load_interreg_programmes::Migration),
             Box::new(m20261121_000010_create_identity::Migration),
             Box::new(m20261121_000020_create_outbound_email::Migration),
+            Box::new(m20261121_000030_create_applicant_flow::Migration),
             Box::new(m20261121_000040_create_newsletter::Migration),
             Box::new(m20261121_000041_create_resource::Migration),
             Box::new(m20261121_000050_create_events::Migration),

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod applicant_flow;
 mod authorization;
 mod events;
 mod external_identity;
@@ -15,6 +16,7 @@ mod newsletter;
 mod node;
 mod pagination;
 mod privacy;
+mod programme_edits;
 mod programmes;
 mod reference;
 mod resources;

@@ -16,7 +16,6 @@ use entity::{app_user, external_identity, user_role, user_token};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -50,7 +49,7 @@ pub async fn register(services: &Services, origin: &Origin, input: Registration)
     };
     let password_hash = hash_password(&input.password)?;
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     if find_by_email(&txn, &email).await?.is_some() {
         return Err(email_taken());
     }
@@ -96,7 +95,7 @@ fn email_taken() -> AppError {
 /// Confirms the address of the token's account. The token works once, before it expires.
 pub async fn verify_email(services: &Services, origin: &Origin, token: &str) -> AppResult<app_user::Model> {
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let user_id = use_token(&txn, token, TokenPurpose::VerifyEmail, now).await?;
     let user = mark_verified(&txn, user_id, now).await?;
     let entry = AuditEntry {
@@ -114,7 +113,7 @@ pub async fn verify_email(services: &Services, origin: &Origin, token: &str) -> 
 /// has an account, so it cannot be used to find out who is registered.
 pub async fn request_email_verification(services: &Services, email: &str) -> AppResult<()> {
     let Ok(email) = Email::parse("email", email) else { return Ok(()) };
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     if let Some(user) = find_by_email(&txn, &email).await?
         && user.email_verified_at.is_none()
     {
@@ -128,7 +127,7 @@ pub async fn request_email_verification(services: &Services, email: &str) -> App
 /// Mails a password-reset link if the address has an account; answers the same either way.
 pub async fn request_password_reset(services: &Services, origin: &Origin, email: &str) -> AppResult<()> {
     let Ok(email) = Email::parse("email", email) else { return Ok(()) };
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     if let Some(user) = find_by_email(&txn, &email).await? {
         send_token_mail(&txn, services, &user, TokenPurpose::ResetPassword).await?;
         let entry = AuditEntry {
@@ -148,7 +147,7 @@ pub async fn request_password_reset(services: &Services, origin: &Origin, email:
 /// reached the mailbox) confirms the address.
 pub async fn reset_password(services: &Services, origin: &Origin, token: &str, new_password: &str) -> AppResult<()> {
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let hash = token_hash(token);
     let user =
         user_token::Entity::find().filter(user_token::Column::TokenHash.eq(hash)).one(&txn).await?.map(|t| t.user_id);
@@ -186,7 +185,7 @@ pub async fn change_password(
 ) -> AppResult<()> {
     let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let user = load(&txn, user_id).await?;
     if !user.password_hash.as_deref().is_some_and(|hash| verify_password(current, hash)) {
         return Err(AppError::rejected(
@@ -246,7 +245,7 @@ pub async fn create_admin(
     min_length: usize,
 ) -> AppResult<(app_user::Model, bool)> {
     let email = Email::parse("email", email).map_err(|e| AppError::BadUserInput(e.message))?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (user, created) = match find_by_email(&txn, &email).await? {
         Some(user) => (user, false),
         None => {
@@ -292,7 +291,7 @@ pub async fn link_external(
     }
     let email = identity.verified_email.as_deref().ok_or(AppError::Unauthenticated)?;
     let email = Email::parse("email", email).map_err(|_| AppError::Unauthenticated)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let user = match find_by_email(&txn, &email).await? {
         Some(user) => user,
         None => {

@@ -22,7 +22,7 @@ use entity::event_registration::{self, RegistrationStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+    QueryOrder, QuerySelect, Set, SqlErr,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -86,7 +86,7 @@ pub async fn register_user(
 ) -> AppResult<event_registration::Model> {
     let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let event = lock_event(&txn, event_id, &["eventId"]).await?;
     check_open(&event, now)?;
     let user =
@@ -121,7 +121,7 @@ pub async fn register_by_email(
         return Err(AppError::Internal(anyhow::anyhow!("checked registration lost a value")));
     };
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let event = lock_event(&txn, event_id, &["eventId"]).await?;
     check_open(&event, now)?;
     let existing = event_registration::Entity::find()
@@ -218,7 +218,7 @@ pub async fn confirm(services: &Services, token: &str) -> AppResult<event_regist
     // Found before the transaction, which must begin by writing (see the module's note).
     let found = by_token(hash.clone()).one(&services.db).await?.ok_or_else(invalid)?;
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let event = lock_event(&txn, found.event_id, &["token"]).await?;
     let registration = by_token(hash).one(&txn).await?.ok_or_else(invalid)?;
     if registration.status != RegistrationStatus::Pending
@@ -410,7 +410,7 @@ pub async fn cancel(
     let not_found = || AppError::rejected(&[field], UserErrorCode::NotFound, "there is no such registration to cancel");
     let found = finder.clone().one(&services.db).await?.ok_or_else(not_found)?;
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let event = lock_event(&txn, found.event_id, &[field]).await?;
     let registration = finder.one(&txn).await?.ok_or_else(not_found)?;
     if registration.status == RegistrationStatus::Cancelled {

@@ -14,10 +14,7 @@ use chrono::{DateTime, Utc};
 use entity::event::{self, EventKind, EventStatus};
 use entity::event_registration::{self, RegistrationStatus};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use std::str::FromStr;
 use uuid::Uuid;
 
@@ -201,7 +198,7 @@ pub async fn update_event(
     staff_only(principal)?;
     let checked = check(input)?;
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let existing = event_registrations::lock_event(&txn, id, &["id"]).await?;
     if !matches!(existing.status, EventStatus::Draft | EventStatus::Published) {
         return Err(invalid_state("only draft and published events can be changed"));
@@ -280,7 +277,7 @@ fn status_name(status: EventStatus) -> &'static str {
 /// DRAFT → PUBLISHED (staff); tells the subscribers of the EVENTS topic in the same transaction.
 pub async fn publish_event(services: &Services, principal: &Principal, id: Uuid) -> AppResult<event::Model> {
     staff_only(principal)?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let event = move_status(&txn, id, EventStatus::Draft, EventStatus::Published, services.now()).await?;
     notify_event_subscribers(&txn, services, &event).await?;
     txn.commit().await?;
@@ -318,7 +315,7 @@ pub async fn notify_event_subscribers(
 pub async fn cancel_event(services: &Services, principal: &Principal, id: Uuid) -> AppResult<event::Model> {
     staff_only(principal)?;
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let event = move_status(&txn, id, EventStatus::Published, EventStatus::Cancelled, now).await?;
     for registration in active_registrations(&txn, id).await? {
         let text_body = format!(
@@ -339,7 +336,7 @@ pub async fn cancel_event(services: &Services, principal: &Principal, id: Uuid) 
 /// PUBLISHED → COMPLETED (staff).
 pub async fn complete_event(services: &Services, principal: &Principal, id: Uuid) -> AppResult<event::Model> {
     staff_only(principal)?;
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let event = move_status(&txn, id, EventStatus::Published, EventStatus::Completed, services.now()).await?;
     txn.commit().await?;
     Ok(event)

@@ -2,15 +2,23 @@
 //! Nothing here knows about GraphQL; resolvers, subscriptions and webhooks all call into it.
 
 pub mod accounts;
+pub mod application_check;
+pub mod application_workflow;
+pub mod applications;
 pub mod audit;
+pub mod calls;
 pub mod event_calendar;
 pub mod event_registrations;
 pub mod events;
 pub mod newsletter;
+pub mod organisations;
 pub mod pagination;
+pub mod partnerships;
+pub mod places;
 pub mod privacy;
 pub mod programmes;
 pub mod reference;
+pub mod regions;
 pub mod resources;
 pub mod roles;
 pub mod service_accounts;

@@ -16,10 +16,7 @@ use entity::{
     app_user, audit_event, external_identity, login_failure, outbound_email, session, subscriber_token, user_programme,
     user_role,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
 /// Everything the service holds about the signed-in caller, as one JSON document (token hashes and password
@@ -103,7 +100,7 @@ fn topic_names(stored: &str) -> Vec<&'static str> {
 /// Erases a subscription given a manage token from any of its mails.
 pub async fn erase_subscription(services: &Services, token: &str) -> AppResult<()> {
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let subscriber = subscriptions::find_by_key(&txn, &SubscriberKey::Token(token)).await?;
     erase_subscriber(&txn, subscriber, "api", now).await?;
     txn.commit().await?;
@@ -148,7 +145,7 @@ async fn delete_mail_to(conn: &impl ConnectionTrait, email: &str) -> AppResult<(
 pub async fn erase_my_account(services: &Services, principal: &Principal, password: &str) -> AppResult<()> {
     let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let user = accounts::load(&txn, user_id).await?;
     if !user.password_hash.as_deref().is_some_and(|hash| verify_password(password, hash)) {
         return Err(AppError::rejected(&["password"], UserErrorCode::InvalidCredentials, "the password is not right"));

@@ -10,7 +10,7 @@ use entity::interreg_programme_country;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder, Set, SqlErr,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -121,7 +121,7 @@ pub async fn create_programme(
     now: DateTime<Utc>,
 ) -> AppResult<interreg_programme::Model> {
     let input = check(db, input, None).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let programme = interreg_programme::ActiveModel {
         id: Set(Uuid::new_v4()),
         cci: Set(input.cci),
@@ -150,7 +150,7 @@ pub async fn update_programme(
         .await?
         .ok_or_else(|| AppError::NotFound("Interreg programme".to_owned()))?;
     let input = check(db, input, Some(id)).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut programme: interreg_programme::ActiveModel = existing.into();
     programme.cci = Set(input.cci);
     programme.name = Set(input.name);
@@ -182,16 +182,16 @@ async fn check(db: &impl ConnectionTrait, input: &ProgrammeInput, except: Option
 
     let name = input.name.trim().to_owned();
     if name.is_empty() {
-        errors.push(UserError::new(&["input", "name"], UserErrorCode::Required, "Enter the programme's name."));
+        errors.push(UserError::new(&["name"], UserErrorCode::Required, "Enter the programme's name."));
     } else if name.chars().count() > MAX_NAME_CHARS {
         errors.push(UserError::new(
-            &["input", "name"],
+            &["name"],
             UserErrorCode::Invalid,
             format!("The name may have at most {MAX_NAME_CHARS} characters."),
         ));
     } else if taken_by_another(db, interreg_programme::Column::Name, &name, except).await? {
         errors.push(UserError::new(
-            &["input", "name"],
+            &["name"],
             UserErrorCode::Taken,
             format!("A programme named “{name}” already exists."),
         ));
@@ -201,13 +201,13 @@ async fn check(db: &impl ConnectionTrait, input: &ProgrammeInput, except: Option
     if let Some(cci) = &cci {
         if !is_cci(cci) {
             errors.push(UserError::new(
-                &["input", "cci"],
+                &["cci"],
                 UserErrorCode::Invalid,
                 format!("`{cci}` is not a CCI code of 2021–2027: {CCI_PREFIX} and {CCI_SUFFIX_LEN} letters or digits."),
             ));
         } else if taken_by_another(db, interreg_programme::Column::Cci, cci, except).await? {
             errors.push(UserError::new(
-                &["input", "cci"],
+                &["cci"],
                 UserErrorCode::Taken,
                 format!("Another programme has the CCI code {cci}."),
             ));
@@ -224,7 +224,7 @@ async fn check(db: &impl ConnectionTrait, input: &ProgrammeInput, except: Option
                 }
             }
             Err(_) => errors.push(UserError {
-                field: vec!["input".to_owned(), "countries".to_owned(), index.to_string()],
+                field: vec!["countries".to_owned(), index.to_string()],
                 message: format!("`{raw}` is not a country code (two letters, ISO 3166-1 alpha-2)."),
                 code: UserErrorCode::Invalid,
             }),
@@ -232,7 +232,7 @@ async fn check(db: &impl ConnectionTrait, input: &ProgrammeInput, except: Option
     }
     if input.countries.is_empty() {
         errors.push(UserError::new(
-            &["input", "countries"],
+            &["countries"],
             UserErrorCode::Required,
             "Name at least one country the programme covers.",
         ));
@@ -268,7 +268,7 @@ fn taken(error: DbErr) -> AppError {
     match error.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(message)) => {
             let field = if message.contains("cci") { "cci" } else { "name" };
-            AppError::rejected(&["input", field], UserErrorCode::Taken, format!("Another programme has this {field}."))
+            AppError::rejected(&[field], UserErrorCode::Taken, format!("Another programme has this {field}."))
         }
         _ => AppError::Database(error),
     }
@@ -348,21 +348,21 @@ mod tests {
         assert_eq!(
             rejections(create_programme(&db, &new, at(9)).await),
             [
-                ("input.name".to_owned(), UserErrorCode::Required),
-                ("input.cci".to_owned(), UserErrorCode::Invalid),
-                ("input.countries.1".to_owned(), UserErrorCode::Invalid),
-                ("input.countries.2".to_owned(), UserErrorCode::Invalid),
+                ("name".to_owned(), UserErrorCode::Required),
+                ("cci".to_owned(), UserErrorCode::Invalid),
+                ("countries.1".to_owned(), UserErrorCode::Invalid),
+                ("countries.2".to_owned(), UserErrorCode::Invalid),
             ]
         );
         let no_country = input("Interreg VI-A IPA Hungary-Serbia", &[]);
         assert_eq!(
             rejections(create_programme(&db, &no_country, at(9)).await),
-            [("input.countries".to_owned(), UserErrorCode::Required)]
+            [("countries".to_owned(), UserErrorCode::Required)]
         );
         let long = input(&"x".repeat(MAX_NAME_CHARS + 1), &["FR"]);
         assert_eq!(
             rejections(create_programme(&db, &long, at(9)).await),
-            [("input.name".to_owned(), UserErrorCode::Invalid)]
+            [("name".to_owned(), UserErrorCode::Invalid)]
         );
     }
 
@@ -374,7 +374,7 @@ mod tests {
         copy.cci = Some("2021TC16RFIR001".to_owned());
         assert_eq!(
             rejections(create_programme(&db, &copy, at(9)).await),
-            [("input.name".to_owned(), UserErrorCode::Taken), ("input.cci".to_owned(), UserErrorCode::Taken)]
+            [("name".to_owned(), UserErrorCode::Taken), ("cci".to_owned(), UserErrorCode::Taken)]
         );
         // Absent CCIs never clash with each other.
         create_programme(&db, &input("Interreg VI-A IPA Romania-Serbia", &["RO", "RS"]), at(9)).await.unwrap();
@@ -394,9 +394,9 @@ mod tests {
             updated_at: Set(at(9)),
         };
         let by_name = write("Interreg Europe", None).insert(&db).await.map_err(taken);
-        assert_eq!(rejections(by_name), [("input.name".to_owned(), UserErrorCode::Taken)]);
+        assert_eq!(rejections(by_name), [("name".to_owned(), UserErrorCode::Taken)]);
         let by_cci = write("Interreg Europe 2", Some("2021TC16RFIR001")).insert(&db).await.map_err(taken);
-        assert_eq!(rejections(by_cci), [("input.cci".to_owned(), UserErrorCode::Taken)]);
+        assert_eq!(rejections(by_cci), [("cci".to_owned(), UserErrorCode::Taken)]);
     }
 
     #[tokio::test]
@@ -419,7 +419,7 @@ mod tests {
         let clash = input("Interreg Europe", &["GR"]);
         assert_eq!(
             rejections(update_programme(&db, created.id, &clash, at(12)).await),
-            [("input.name".to_owned(), UserErrorCode::Taken)]
+            [("name".to_owned(), UserErrorCode::Taken)]
         );
         assert!(matches!(update_programme(&db, Uuid::new_v4(), &fixed, at(12)).await, Err(AppError::NotFound(_))));
     }

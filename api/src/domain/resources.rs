@@ -9,7 +9,7 @@ use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::values::{Checks, LanguageCode, required_text};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use entity::resource::{self, ResourceKind};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 const MAX_TITLE_CHARS: usize = 300;
@@ -128,7 +128,7 @@ pub async fn update_resource(
 pub async fn publish_resource(services: &Services, principal: &Principal, id: Uuid) -> AppResult<resource::Model> {
     staff_only(principal)?;
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let found = load(&txn, id).await?;
     if found.published_at.is_some() {
         return Err(AppError::rejected(

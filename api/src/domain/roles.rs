@@ -10,7 +10,6 @@ use entity::{app_user, user_programme, user_role};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -31,7 +30,7 @@ pub async fn grant_role(
     programmes: Vec<Uuid>,
 ) -> AppResult<app_user::Model> {
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let user = target_user(&txn, user_id).await?;
     if role == Role::ManagingAuthority {
         if programmes.is_empty() {
@@ -84,7 +83,7 @@ pub async fn revoke_role(
     role: Role,
 ) -> AppResult<app_user::Model> {
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let user = target_user(&txn, user_id).await?;
     if role == Role::Admin {
         let admins = user_role::Entity::find().filter(user_role::Column::Role.eq(Role::Admin)).count(&txn).await?;

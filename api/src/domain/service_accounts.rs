@@ -10,7 +10,7 @@ use crate::domain::{Origin, Services};
 use crate::error::{AppError, AppResult, UserErrorCode};
 use chrono::{DateTime, Utc};
 use entity::service_account;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -30,7 +30,7 @@ pub async fn create(
     let now = services.now();
     let client_secret = new_token();
     let client_id = format!("svc_{}", Uuid::new_v4().simple());
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let account = service_account::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name),

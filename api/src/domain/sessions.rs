@@ -17,7 +17,6 @@ use entity::{app_user, login_failure, session};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -78,7 +77,7 @@ pub async fn login(services: &Services, origin: &Origin, email: &str, password: 
         }
     };
     let Some(user) = user.filter(|_| password_ok) else {
-        let txn = services.db.begin().await?;
+        let txn = crate::db::begin_write(&services.db).await?;
         for key in std::iter::once(&account_key).chain(client_key.as_ref()) {
             login_failure::ActiveModel { id: Set(Uuid::now_v7()), throttle_key: Set(key.clone()), failed_at: Set(now) }
                 .insert(&txn)
@@ -100,7 +99,7 @@ pub async fn login(services: &Services, origin: &Origin, email: &str, password: 
             "confirm your e-mail address first: follow the link we sent you, or ask for a new one",
         ));
     }
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     login_failure::Entity::delete_many().filter(login_failure::Column::ThrottleKey.eq(&account_key)).exec(&txn).await?;
     let issued = start_session(&txn, services, user, Uuid::now_v7(), now).await?;
     let entry = AuditEntry {
@@ -119,7 +118,7 @@ pub async fn refresh(services: &Services, origin: &Origin, refresh_token: &str) 
     let now = services.now();
     let invalid =
         || AppError::rejected(&["refreshToken"], UserErrorCode::InvalidToken, "the session has ended; sign in again");
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let Some(current) = session::Entity::find()
         .filter(session::Column::RefreshTokenHash.eq(token_hash(refresh_token)))
         .one(&txn)
@@ -159,7 +158,7 @@ pub async fn refresh(services: &Services, origin: &Origin, refresh_token: &str) 
 pub async fn logout(services: &Services, origin: &Origin, principal: &Principal, everywhere: bool) -> AppResult<()> {
     let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     match (everywhere, principal.session) {
         (false, Some(family)) => revoke_family(&txn, family, now).await?,
         _ => revoke_all(&txn, user_id, None, now).await?,

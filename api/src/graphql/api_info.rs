@@ -22,6 +22,8 @@ pub struct ApiLimits {
     pub max_page_size: usize,
     pub max_body_bytes: usize,
     pub request_timeout_seconds: u64,
+    /// Most pilot regions selected across all calls.
+    pub max_pilot_regions: u32,
 }
 
 #[derive(Default)]
@@ -42,6 +44,7 @@ impl ApiInfoQuery {
                 max_page_size: limits.max_page_size(),
                 max_body_bytes: limits.max_body_bytes,
                 request_timeout_seconds: limits.request_timeout_secs,
+                max_pilot_regions: config.programme.max_pilot_regions,
             },
         }
     }

@@ -2,19 +2,24 @@
 
 use crate::auth::Role;
 use crate::domain::newsletter::issues::{self, DeliveryCounts};
-use crate::domain::{event_registrations, events, programmes, reference, resources, roles};
+use crate::domain::{
+    calls, event_registrations, events, organisations, partnerships, programmes, reference, regions, resources, roles,
+};
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use entity::organisation_member::MemberRole;
 use entity::{
-    app_user, country, event, event_registration, interreg_programme, newsletter_issue, nuts_region, resource,
+    app_user, call, country, cross_border_region, event, event_registration, interreg_programme, newsletter_issue,
+    nuts_region, organisation, partner, partnership, resource,
 };
 use sea_orm::DatabaseConnection;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
 pub struct Loaders {
-    pub countries: DataLoader<CountryLoader>,
+    pub countries: DataLoader<CountryLoader, HashMapCache>,
     pub nuts_regions: DataLoader<NutsRegionLoader>,
     pub programmes: DataLoader<ProgrammeLoader>,
     /// The countries each programme covers; cached, so that a list can fill it for its whole page at once.
@@ -28,12 +33,20 @@ pub struct Loaders {
     pub event_registrations: DataLoader<EventRegistrationLoader>,
     /// A user's registration for an event, keyed by (event, user).
     pub user_registrations: DataLoader<UserRegistrationLoader>,
+    pub organisations: DataLoader<OrganisationLoader, HashMapCache>,
+    /// A user's role in an organisation, keyed by (organisation, user).
+    pub memberships: DataLoader<MembershipLoader>,
+    pub regions: DataLoader<RegionLoader, HashMapCache>,
+    pub region_parts: DataLoader<RegionPartsLoader, HashMapCache>,
+    pub partnerships: DataLoader<PartnershipLoader, HashMapCache>,
+    pub partners: DataLoader<PartnersLoader, HashMapCache>,
+    pub calls: DataLoader<CallLoader, HashMapCache>,
 }
 
 impl Loaders {
     pub fn new(db: &DatabaseConnection) -> Self {
         Self {
-            countries: DataLoader::new(CountryLoader(db.clone()), tokio::spawn),
+            countries: DataLoader::with_cache(CountryLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             nuts_regions: DataLoader::new(NutsRegionLoader(db.clone()), tokio::spawn),
             programmes: DataLoader::new(ProgrammeLoader(db.clone()), tokio::spawn),
             programme_countries: DataLoader::with_cache(
@@ -49,12 +62,54 @@ impl Loaders {
             events: DataLoader::new(EventLoader(db.clone()), tokio::spawn),
             event_registrations: DataLoader::new(EventRegistrationLoader(db.clone()), tokio::spawn),
             user_registrations: DataLoader::new(UserRegistrationLoader(db.clone()), tokio::spawn),
+            organisations: DataLoader::with_cache(
+                OrganisationLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            memberships: DataLoader::new(MembershipLoader(db.clone()), tokio::spawn),
+            regions: DataLoader::with_cache(RegionLoader(db.clone()), tokio::spawn, HashMapCache::default()),
+            region_parts: DataLoader::with_cache(RegionPartsLoader(db.clone()), tokio::spawn, HashMapCache::default()),
+            partnerships: DataLoader::with_cache(PartnershipLoader(db.clone()), tokio::spawn, HashMapCache::default()),
+            partners: DataLoader::with_cache(PartnersLoader(db.clone()), tokio::spawn, HashMapCache::default()),
+            calls: DataLoader::with_cache(CallLoader(db.clone()), tokio::spawn, HashMapCache::default()),
         }
     }
 
     /// Loads the countries of a page of programmes in one go, so that its items' `countries` fields find them
     /// cached: a batch that waits for its items would be cut by the DataLoader's time window, and the number
     /// of statements would then depend on timing.
+    /// Loads, for a page of partnerships, their partners, the partners' organisations and those organisations'
+    /// countries, and the regions: a fixed number of statements however long the page, with no batch cut by timing.
+    pub async fn prime_partnerships(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let partners = partnerships::partners_of(db, ids).await?;
+        let all: Vec<partner::Model> = partners.values().flatten().cloned().collect();
+        self.partners.feed_many(partners).await;
+        let organisations = partnerships::organisations_of_partners(db, &all).await?;
+        let mut codes: Vec<String> = organisations.iter().map(|o| o.country_code.clone()).collect();
+        codes.sort();
+        codes.dedup();
+        if !codes.is_empty() {
+            let countries = reference::countries_by_code(db, &codes).await?;
+            self.countries.feed_many(countries.into_iter().map(|c| (c.code.clone(), c))).await;
+        }
+        self.organisations.feed_many(organisations.into_iter().map(|o| (o.id, o))).await;
+        Ok(())
+    }
+
+    /// Loads the partnerships of a page of applications, then as `prime_partnerships`.
+    pub async fn prime_applications(&self, db: &DatabaseConnection, partnership_ids: &[Uuid]) -> AppResult<()> {
+        if partnership_ids.is_empty() {
+            return Ok(());
+        }
+        let rows = partnerships::partnerships_by_id(db, partnership_ids).await?;
+        self.partnerships.feed_many(rows.into_iter().map(|p| (p.id, p))).await;
+        self.prime_partnerships(db, partnership_ids).await
+    }
+
     pub async fn prime_programme_countries(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
         if !ids.is_empty() {
             self.programme_countries.feed_many(programme_countries(db, ids).await?).await;
@@ -243,5 +298,92 @@ impl Loader<(Uuid, Uuid)> for UserRegistrationLoader {
             found.extend(rows.into_iter().map(|(event_id, r)| ((event_id, user_id), r)));
         }
         Ok(found)
+    }
+}
+
+pub struct OrganisationLoader(DatabaseConnection);
+
+impl Loader<Uuid> for OrganisationLoader {
+    type Value = organisation::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = organisations::organisations_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|o| (o.id, o)).collect())
+    }
+}
+
+pub struct MembershipLoader(DatabaseConnection);
+
+impl Loader<(Uuid, Uuid)> for MembershipLoader {
+    type Value = MemberRole;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[(Uuid, Uuid)]) -> Result<HashMap<(Uuid, Uuid), Self::Value>, Self::Error> {
+        let rows = entity::organisation_member::Entity::find()
+            .filter(entity::organisation_member::Column::OrganisationId.is_in(keys.iter().map(|k| k.0)))
+            .filter(entity::organisation_member::Column::UserId.is_in(keys.iter().map(|k| k.1)))
+            .all(&self.0)
+            .await
+            .map_err(|e| Arc::new(AppError::from(e)))?;
+        Ok(rows.into_iter().map(|m| ((m.organisation_id, m.user_id), m.role)).collect())
+    }
+}
+
+pub struct RegionLoader(DatabaseConnection);
+
+impl Loader<Uuid> for RegionLoader {
+    type Value = cross_border_region::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = regions::regions_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+
+pub struct RegionPartsLoader(DatabaseConnection);
+
+impl Loader<Uuid> for RegionPartsLoader {
+    type Value = regions::RegionParts;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        regions::parts_of(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct PartnershipLoader(DatabaseConnection);
+
+impl Loader<Uuid> for PartnershipLoader {
+    type Value = partnership::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = partnerships::partnerships_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+    }
+}
+
+pub struct PartnersLoader(DatabaseConnection);
+
+impl Loader<Uuid> for PartnersLoader {
+    type Value = Vec<partner::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        partnerships::partners_of(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct CallLoader(DatabaseConnection);
+
+impl Loader<Uuid> for CallLoader {
+    type Value = call::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = calls::calls_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|c| (c.id, c)).collect())
     }
 }

@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod administration;
 pub mod api_info;
+pub mod applications;
+pub mod calls;
 pub mod connection;
 pub mod errors;
 pub mod event_registrations;
@@ -11,10 +13,13 @@ pub mod execution;
 pub mod loaders;
 pub mod newsletter_issues;
 pub mod node;
+pub mod organisations;
+pub mod partnerships;
 pub mod payload;
 pub mod privacy;
 pub mod programmes;
 pub mod reference;
+pub mod regions;
 pub mod resources;
 pub mod sessions;
 pub mod subscriptions;
@@ -37,6 +42,11 @@ pub struct QueryRoot(
     privacy::PrivacyQuery,
     events::EventQuery,
     event_registrations::EventRegistrationQuery,
+    organisations::OrganisationQuery,
+    regions::RegionQuery,
+    partnerships::PartnershipQuery,
+    calls::CallQuery,
+    applications::ApplicationQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -50,6 +60,12 @@ pub struct MutationRoot(
     privacy::PrivacyMutation,
     events::EventMutation,
     event_registrations::EventRegistrationMutation,
+    programmes::ProgrammeMutation,
+    organisations::OrganisationMutation,
+    regions::RegionMutation,
+    partnerships::PartnershipMutation,
+    calls::CallMutation,
+    applications::ApplicationMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

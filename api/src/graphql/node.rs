@@ -8,14 +8,20 @@ use crate::config::MAX_PAGE_SIZE;
 use crate::domain::event_registrations::may_see_registration;
 use crate::domain::events::may_see_event;
 use crate::domain::roles::may_see_user;
+use crate::domain::{applications, calls, partnerships};
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::User;
+use crate::graphql::applications::Application;
+use crate::graphql::calls::Call;
 use crate::graphql::event_registrations::EventRegistration;
 use crate::graphql::events::Event;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::newsletter_issues::NewsletterIssue;
+use crate::graphql::organisations::Organisation;
+use crate::graphql::partnerships::Partnership;
 use crate::graphql::programmes::InterregProgramme;
 use crate::graphql::reference::{Country, NutsRegion};
+use crate::graphql::regions::CrossBorderRegion;
 use crate::graphql::resources::Resource;
 use async_graphql::{Context, ID, Interface, Object};
 use base64::Engine;
@@ -33,6 +39,11 @@ pub enum Node {
     Resource(Resource),
     Event(Event),
     EventRegistration(EventRegistration),
+    Organisation(Organisation),
+    CrossBorderRegion(CrossBorderRegion),
+    Partnership(Partnership),
+    Call(Call),
+    Application(Application),
 }
 
 /// The types that implement `Node`, as named inside global IDs.
@@ -46,10 +57,15 @@ pub enum NodeType {
     Resource,
     Event,
     EventRegistration,
+    Organisation,
+    CrossBorderRegion,
+    Partnership,
+    Call,
+    Application,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 8] = [
+    const ALL: [NodeType; 13] = [
         NodeType::Country,
         NodeType::NutsRegion,
         NodeType::InterregProgramme,
@@ -58,6 +74,11 @@ impl NodeType {
         NodeType::Resource,
         NodeType::Event,
         NodeType::EventRegistration,
+        NodeType::Organisation,
+        NodeType::CrossBorderRegion,
+        NodeType::Partnership,
+        NodeType::Call,
+        NodeType::Application,
     ];
 
     fn name(self) -> &'static str {
@@ -70,6 +91,11 @@ impl NodeType {
             NodeType::Resource => "Resource",
             NodeType::Event => "Event",
             NodeType::EventRegistration => "EventRegistration",
+            NodeType::Organisation => "Organisation",
+            NodeType::CrossBorderRegion => "CrossBorderRegion",
+            NodeType::Partnership => "Partnership",
+            NodeType::Call => "Call",
+            NodeType::Application => "Application",
         }
     }
 
@@ -77,12 +103,7 @@ impl NodeType {
     fn accepts(self, key: &str) -> bool {
         match self {
             NodeType::Country | NodeType::NutsRegion => !key.is_empty(),
-            NodeType::InterregProgramme
-            | NodeType::User
-            | NodeType::NewsletterIssue
-            | NodeType::Resource
-            | NodeType::Event
-            | NodeType::EventRegistration => Uuid::parse_str(key).is_ok(),
+            _ => Uuid::parse_str(key).is_ok(),
         }
     }
 }
@@ -169,6 +190,27 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
     let resources = loaders.resources.load_many(uuids_of(NodeType::Resource)).await?;
     let events = loaders.events.load_many(uuids_of(NodeType::Event)).await?;
     let registrations = loaders.event_registrations.load_many(uuids_of(NodeType::EventRegistration)).await?;
+    let services = ctx.data_unchecked::<crate::domain::Services>();
+    let db = &services.db;
+    // Organisations and regions show their public face to everybody; the rest follows each type's own rule.
+    let organisations = loaders.organisations.load_many(uuids_of(NodeType::Organisation)).await?;
+    let border_regions = loaders.regions.load_many(uuids_of(NodeType::CrossBorderRegion)).await?;
+    let visible_partnerships = partnerships::visible_ids(db, caller, &uuids_of(NodeType::Partnership)).await?;
+    let partnerships = loaders.partnerships.load_many(visible_partnerships).await?;
+    let calls: std::collections::HashMap<Uuid, entity::call::Model> = loaders
+        .calls
+        .load_many(uuids_of(NodeType::Call))
+        .await?
+        .into_iter()
+        .filter(|(_, c)| calls::may_see(caller, c))
+        .collect();
+    let applications: std::collections::HashMap<Uuid, entity::application::Model> =
+        applications::visible_by_id(db, caller, &uuids_of(NodeType::Application))
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+    let uuid = |id: &GlobalId| Uuid::parse_str(&id.key).ok();
     Ok(ids
         .iter()
         .map(|id| match id.node_type {
@@ -200,6 +242,19 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
                 .and_then(|key| registrations.get(&key).cloned())
                 .filter(|m| may_see_registration(caller, m))
                 .map(|m| Node::EventRegistration(EventRegistration(m))),
+            NodeType::Organisation => {
+                uuid(id).and_then(|k| organisations.get(&k).cloned()).map(|m| Node::Organisation(Organisation(m)))
+            }
+            NodeType::CrossBorderRegion => uuid(id)
+                .and_then(|k| border_regions.get(&k).cloned())
+                .map(|m| Node::CrossBorderRegion(CrossBorderRegion(m))),
+            NodeType::Partnership => {
+                uuid(id).and_then(|k| partnerships.get(&k).cloned()).map(|m| Node::Partnership(Partnership(m)))
+            }
+            NodeType::Call => uuid(id).and_then(|k| calls.get(&k).cloned()).map(|m| Node::Call(Call(m))),
+            NodeType::Application => {
+                uuid(id).and_then(|k| applications.get(&k).cloned()).map(|m| Node::Application(Application(m)))
+            }
         })
         .collect())
 }

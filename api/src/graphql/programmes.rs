@@ -109,3 +109,74 @@ fn selects_countries(ctx: &Context<'_>) -> bool {
         .iter()
         .any(|item| item.field("countryCodes").exists() || item.field("countries").exists())
 }
+
+/// What staff enter for a programme; an update replaces every field.
+#[derive(async_graphql::InputObject)]
+pub struct CreateInterregProgrammeInput {
+    /// `2021TC16` and seven letters or digits; absent until confirmed.
+    pub cci: Option<String>,
+    pub name: String,
+    pub strand: InterregStrand,
+    /// ISO 3166-1 codes (`EL` and `UK` are taken for GR and GB).
+    pub countries: Vec<String>,
+}
+
+#[derive(async_graphql::InputObject)]
+pub struct UpdateInterregProgrammeInput {
+    pub id: ID,
+    pub cci: Option<String>,
+    pub name: String,
+    pub strand: InterregStrand,
+    pub countries: Vec<String>,
+}
+
+#[derive(async_graphql::SimpleObject)]
+pub struct InterregProgrammePayload {
+    pub interreg_programme: Option<InterregProgramme>,
+    pub user_errors: Vec<crate::error::UserError>,
+}
+
+#[derive(Default)]
+pub struct ProgrammeMutation;
+
+#[Object]
+impl ProgrammeMutation {
+    /// Adds an Interreg programme missing from the reference list (staff).
+    #[graphql(guard = "crate::auth::guard::RoleGuard(crate::auth::STAFF)")]
+    async fn create_interreg_programme(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateInterregProgrammeInput,
+    ) -> async_graphql::Result<InterregProgrammePayload> {
+        let services = ctx.data_unchecked::<crate::domain::Services>();
+        let input = programmes::ProgrammeInput {
+            cci: input.cci,
+            name: input.name,
+            strand: input.strand.into(),
+            countries: input.countries,
+        };
+        let result = programmes::create_programme(&services.db, &input, services.now()).await;
+        let (programme, user_errors) = crate::graphql::payload::into_payload(result)?;
+        Ok(InterregProgrammePayload { interreg_programme: programme.map(InterregProgramme), user_errors })
+    }
+
+    /// Corrects an Interreg programme: every field is replaced (staff).
+    #[graphql(guard = "crate::auth::guard::RoleGuard(crate::auth::STAFF)")]
+    async fn update_interreg_programme(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateInterregProgrammeInput,
+    ) -> async_graphql::Result<InterregProgrammePayload> {
+        let services = ctx.data_unchecked::<crate::domain::Services>();
+        let id = GlobalId::decode_as(&input.id, NodeType::InterregProgramme)?;
+        let input = programmes::ProgrammeInput {
+            cci: input.cci,
+            name: input.name,
+            strand: input.strand.into(),
+            countries: input.countries,
+        };
+        let result = programmes::update_programme(&services.db, id, &input, services.now()).await;
+        let (programme, user_errors) = crate::graphql::payload::into_payload(result)?;
+        Ok(InterregProgrammePayload { interreg_programme: programme.map(InterregProgramme), user_errors })
+    }
+}

@@ -15,7 +15,7 @@ use entity::outbound_email::{self, OutboundEmailStatus};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect,
-    RelationTrait, Set, SqlErr, TransactionTrait,
+    RelationTrait, Set, SqlErr,
 };
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -113,7 +113,7 @@ pub async fn send_issue(
         return Err(AppError::Forbidden);
     }
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let issue = load_issue(&txn, issue_id).await?;
     let already: HashSet<Uuid> = newsletter_delivery::Entity::find()
         .select_only()

@@ -16,9 +16,7 @@ use entity::subscriber::{self, SubscriptionStatus};
 use entity::subscriber_token::{self, SubscriberTokenPurpose};
 use entity::subscription_consent::{self, ConsentAction};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use uuid::Uuid;
 
 /// Where a consent change came from when the client does not say.
@@ -72,7 +70,7 @@ pub async fn subscribe(services: &Services, input: SubscribeInput) -> AppResult<
     };
     let language = language.into_string();
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let existing = find_by_email(&txn, email.as_str()).await?;
     let subscriber = match existing {
         Some(found) if found.status == SubscriptionStatus::Confirmed => {
@@ -178,7 +176,7 @@ async fn burn_confirmation_tokens(
 pub async fn confirm(services: &Services, token: &str, source_input: Option<&str>) -> AppResult<subscriber::Model> {
     let source = source("source", source_input).map_err(|e| AppError::Rejected(vec![e]))?;
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let found = subscriber_token::Entity::find()
         .filter(subscriber_token::Column::TokenHash.eq(token_hash(token)))
         .filter(subscriber_token::Column::Purpose.eq(SubscriberTokenPurpose::Confirm))
@@ -234,7 +232,7 @@ pub async fn update(
         return Err(AppError::Internal(anyhow::anyhow!("checked change lost a value")));
     };
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let subscriber = find_by_key(&txn, &key).await?;
     if !matches!(subscriber.status, SubscriptionStatus::Pending | SubscriptionStatus::Confirmed) {
         return Err(AppError::rejected(
@@ -262,7 +260,7 @@ pub async fn unsubscribe(
 ) -> AppResult<subscriber::Model> {
     let source = source("source", source_input).map_err(|e| AppError::Rejected(vec![e]))?;
     let now = services.now();
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let subscriber = find_by_key(&txn, &key).await?;
     if subscriber.status == SubscriptionStatus::Unsubscribed {
         return Ok(subscriber);

@@ -1,0 +1,393 @@
+//! The application workflow (DOMAIN rules 2–4): DRAFT → SUBMITTED → (RETURNED → SUBMITTED) → ELIGIBLE |
+//! INELIGIBLE → SELECTED | RESERVE | NOT_SELECTED, and WITHDRAWN before a decision. Every move is recorded
+//! with actor, time and note, and mailed to the lead organisation's members, in the same transaction.
+
+use crate::auth::Principal;
+use crate::domain::application_check::{self, Severity};
+use crate::domain::applications::find_visible;
+use crate::domain::calls::{self, CallStatus};
+use crate::domain::{Services, organisations, partnerships, regions};
+use crate::error::{AppError, AppResult, UserError, UserErrorCode};
+use crate::mail::{self, OutgoingEmail};
+use chrono::{DateTime, Utc};
+use entity::application::{self, ApplicationStatus};
+use entity::cross_border_region::RegionStatus;
+use entity::partner::PartnerRole;
+use entity::{application_event, selection_lock};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+use ApplicationStatus::*;
+
+/// Whether the workflow has a move from `from` to `to`.
+pub fn allowed(from: ApplicationStatus, to: ApplicationStatus) -> bool {
+    matches!(
+        (from, to),
+        (Draft | Returned, Submitted)
+            | (Submitted, Returned | Eligible | Ineligible)
+            | (Eligible | Reserve, Selected | NotSelected)
+            | (Eligible, Reserve)
+            | (Draft | Submitted | Returned | Eligible, Withdrawn)
+    )
+}
+
+fn status_name(status: ApplicationStatus) -> &'static str {
+    match status {
+        Draft => "DRAFT",
+        Submitted => "SUBMITTED",
+        Returned => "RETURNED",
+        Eligible => "ELIGIBLE",
+        Ineligible => "INELIGIBLE",
+        Selected => "SELECTED",
+        Reserve => "RESERVE",
+        NotSelected => "NOT_SELECTED",
+        Withdrawn => "WITHDRAWN",
+    }
+}
+
+fn invalid_state(from: ApplicationStatus, to: ApplicationStatus) -> AppError {
+    AppError::rejected(
+        &["id"],
+        UserErrorCode::InvalidState,
+        format!("an application that is {} cannot become {}", status_name(from), status_name(to)),
+    )
+}
+
+/// Moves an application inside `txn`: the status, an event, and a mail to the lead organisation's members.
+async fn move_to(
+    txn: &DatabaseTransaction,
+    services: &Services,
+    existing: application::Model,
+    to: ApplicationStatus,
+    actor: Uuid,
+    note: Option<String>,
+    change: impl FnOnce(&mut application::ActiveModel),
+) -> AppResult<application::Model> {
+    let from = existing.status;
+    if !allowed(from, to) {
+        return Err(invalid_state(from, to));
+    }
+    let now = services.now();
+    let id = existing.id;
+    let partnership_id = existing.partnership_id;
+    // Only the row still in `from` moves: two concurrent moves of one application cannot both succeed.
+    let mut active: application::ActiveModel = existing.into();
+    active.status = Set(to);
+    active.updated_at = Set(now);
+    change(&mut active);
+    let moved = application::Entity::update_many()
+        .set(active)
+        .filter(application::Column::Id.eq(id))
+        .filter(application::Column::Status.eq(from))
+        .exec(txn)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(invalid_state(from, to));
+    }
+    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    application_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        application_id: Set(id),
+        from_status: Set(Some(from)),
+        to_status: Set(to),
+        actor_id: Set(actor),
+        note: Set(note.clone()),
+        occurred_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    notify_lead(txn, services, partnership_id, to, note.as_deref(), now).await?;
+    application::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::NotFound("application".to_owned()))
+}
+
+async fn notify_lead(
+    txn: &DatabaseTransaction,
+    services: &Services,
+    partnership_id: Uuid,
+    to: ApplicationStatus,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let partnership = partnerships::find(txn, partnership_id).await?;
+    let partners = partnerships::partners_of(txn, &[partnership_id]).await?.remove(&partnership_id).unwrap_or_default();
+    let leads: Vec<Uuid> = partners.iter().filter(|p| p.role == PartnerRole::Lead).map(|p| p.organisation_id).collect();
+    let frontend = services.config.frontend_url.trim_end_matches('/');
+    for address in organisations::member_addresses(txn, &leads).await? {
+        let note = note.map(|n| format!("\nNote: {n}\n")).unwrap_or_default();
+        let text_body = format!(
+            "Hello,\n\nthe application of {name} is now {status}.\n{note}\nFollow it at {frontend}/applications\n",
+            name = partnership.name,
+            status = status_name(to),
+        );
+        let mail = OutgoingEmail {
+            to: address,
+            subject: format!("IMPACT application of {}: {}", partnership.name, status_name(to)),
+            text_body,
+            headers: Vec::new(),
+        };
+        mail::enqueue(txn, now, mail).await?;
+    }
+    Ok(())
+}
+
+/// Loads an application the caller may edit as an applicant (owner or editor of the lead organisation).
+async fn load_for_applicant(services: &Services, principal: &Principal, id: Uuid) -> AppResult<application::Model> {
+    let application = find_visible(&services.db, Some(principal), id).await?;
+    let partnership = partnerships::find(&services.db, application.partnership_id).await?;
+    partnerships::require_editor(&services.db, principal, &partnership).await?;
+    Ok(application)
+}
+
+async fn load_any(db: &impl ConnectionTrait, id: Uuid) -> AppResult<application::Model> {
+    application::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("application".to_owned()))
+}
+
+/// Submits a draft or a returned application while its call is open and its check finds no error.
+pub async fn submit(services: &Services, principal: &Principal, id: Uuid) -> AppResult<application::Model> {
+    let application = load_for_applicant(services, principal, id).await?;
+    if !allowed(application.status, Submitted) {
+        return Err(invalid_state(application.status, Submitted));
+    }
+    let call = calls::find(&services.db, application.call_id).await?;
+    let now = services.now();
+    match calls::status_at(&call, now) {
+        CallStatus::Open => {}
+        CallStatus::Upcoming => {
+            return Err(AppError::rejected(&["id"], UserErrorCode::CallClosed, "the call is not open yet"));
+        }
+        CallStatus::Closed => {
+            return Err(AppError::rejected(
+                &["id"],
+                UserErrorCode::CallClosed,
+                format!("the call closed at {} (UTC)", call.closes_at.format("%Y-%m-%d %H:%M:%S")),
+            ));
+        }
+    }
+    let problems = application_check::check(&services.db, &application).await?;
+    let errors: Vec<UserError> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| UserError {
+            field: std::iter::once("id".to_owned()).chain(p.field.iter().cloned()).collect(),
+            message: p.message.clone(),
+            code: UserErrorCode::CheckFailed,
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(AppError::Rejected(errors));
+    }
+    let txn = crate::db::begin_write(&services.db).await?;
+    let moved =
+        move_to(&txn, services, application, Submitted, principal.id, None, |a| a.submitted_at = Set(Some(now)))
+            .await?;
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(moved)
+}
+
+/// Withdraws an application before a decision (its applicants).
+pub async fn withdraw(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    note: Option<String>,
+) -> AppResult<application::Model> {
+    let application = load_for_applicant(services, principal, id).await?;
+    let txn = crate::db::begin_write(&services.db).await?;
+    let moved = move_to(&txn, services, application, Withdrawn, principal.id, note, |_| {}).await?;
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(moved)
+}
+
+/// Returns a submitted application for changes (staff, with a note).
+pub async fn return_for_changes(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    note: &str,
+) -> AppResult<application::Model> {
+    if note.trim().is_empty() {
+        return Err(AppError::rejected(&["note"], UserErrorCode::Required, "say what needs to change"));
+    }
+    let application = load_any(&services.db, id).await?;
+    let txn = crate::db::begin_write(&services.db).await?;
+    let moved = move_to(&txn, services, application, Returned, principal.id, Some(note.to_owned()), |_| {}).await?;
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(moved)
+}
+
+/// Records the eligibility check (staff): SUBMITTED → ELIGIBLE or INELIGIBLE, with the reasons.
+pub async fn record_eligibility(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    passed: bool,
+    reasons: &[String],
+) -> AppResult<application::Model> {
+    let reasons: Vec<String> = reasons.iter().map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).collect();
+    if !passed && reasons.is_empty() {
+        return Err(AppError::rejected(&["reasons"], UserErrorCode::Required, "give the reasons of an ineligibility"));
+    }
+    let application = load_any(&services.db, id).await?;
+    let to = if passed { Eligible } else { Ineligible };
+    let note = (!reasons.is_empty()).then(|| reasons.join("; "));
+    let txn = crate::db::begin_write(&services.db).await?;
+    let stored = serde_json::to_string(&reasons).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let moved = move_to(&txn, services, application, to, principal.id, note, |a| {
+        a.eligibility_passed = Set(Some(passed));
+        a.eligibility_reasons = Set(Some(stored));
+    })
+    .await?;
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(moved)
+}
+
+/// Records the quality assessment (staff) of an eligible application: a score for each configured criterion.
+pub async fn record_quality(
+    services: &Services,
+    id: Uuid,
+    scores: &[(String, i32)],
+    comment: Option<String>,
+) -> AppResult<application::Model> {
+    let application = load_any(&services.db, id).await?;
+    if !matches!(application.status, Eligible | Reserve) {
+        return Err(AppError::rejected(
+            &["id"],
+            UserErrorCode::InvalidState,
+            "only an eligible application (or one in reserve) is assessed for quality",
+        ));
+    }
+    let criteria = &services.config.programme.assessment_criteria;
+    let mut errors = Vec::new();
+    let mut recorded = BTreeMap::new();
+    for (index, (name, score)) in scores.iter().enumerate() {
+        let at = index.to_string();
+        match criteria.iter().find(|c| c.name == *name) {
+            None => errors.push(UserError::new(
+                &["scores", &at, "criterion"],
+                UserErrorCode::Invalid,
+                format!("{name} is not a criterion"),
+            )),
+            Some(c) if !(0..=c.max_score).contains(score) => errors.push(UserError::new(
+                &["scores", &at, "score"],
+                UserErrorCode::Invalid,
+                format!("{name} is scored from 0 to {}", c.max_score),
+            )),
+            Some(_) => {
+                recorded.insert(name.clone(), *score);
+            }
+        }
+    }
+    for criterion in criteria.iter() {
+        if !scores.iter().any(|(name, _)| *name == criterion.name) {
+            errors.push(UserError::new(&["scores"], UserErrorCode::Required, format!("score {}", criterion.name)));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Rejected(errors));
+    }
+    let mut active: application::ActiveModel = application.into();
+    active.quality_scores =
+        Set(Some(serde_json::to_string(&recorded).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?));
+    active.quality_comment = Set(comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()));
+    active.updated_at = Set(services.now());
+    Ok(active.update(&services.db).await?)
+}
+
+/// Decides on an assessed application (staff): SELECTED, RESERVE or NOT_SELECTED. Selections stay within
+/// the call's maximum and the programme-wide maximum, even when staff decide at the same moment: the
+/// decision first updates the one `selection_lock` row (a row lock on PostgreSQL, the write lock on SQLite),
+/// then counts and moves in the same transaction. A selected application makes its region a pilot.
+pub async fn decide(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    decision: ApplicationStatus,
+    note: Option<String>,
+) -> AppResult<application::Model> {
+    if !matches!(decision, Selected | Reserve | NotSelected) {
+        return Err(AppError::rejected(
+            &["decision"],
+            UserErrorCode::Invalid,
+            "decide SELECTED, RESERVE or NOT_SELECTED",
+        ));
+    }
+    let txn = crate::db::begin_write(&services.db).await?;
+    if decision == Selected {
+        selection_lock::Entity::update_many()
+            .col_expr(selection_lock::Column::Decisions, Expr::col(selection_lock::Column::Decisions).add(1))
+            .filter(selection_lock::Column::Id.eq(1))
+            .exec(&txn)
+            .await?;
+    }
+    let application = load_any(&txn, id).await?;
+    if !allowed(application.status, decision) {
+        return Err(invalid_state(application.status, decision));
+    }
+    if application.eligibility_passed != Some(true) || application.quality_scores.is_none() {
+        return Err(AppError::rejected(
+            &["id"],
+            UserErrorCode::AssessmentMissing,
+            "record the eligibility check and the quality assessment first",
+        ));
+    }
+    if decision == Selected {
+        let maximum = services.config.programme.max_pilot_regions;
+        let selected = application::Entity::find().filter(application::Column::Status.eq(Selected)).count(&txn).await?;
+        if selected >= u64::from(maximum) {
+            return Err(AppError::rejected(
+                &["decision"],
+                UserErrorCode::LimitReached,
+                format!("{selected} pilot regions are selected: the programme takes at most {maximum}"),
+            ));
+        }
+        let call = calls::find(&txn, application.call_id).await?;
+        let in_call = application::Entity::find()
+            .filter(application::Column::Status.eq(Selected))
+            .filter(application::Column::CallId.eq(call.id))
+            .count(&txn)
+            .await?;
+        if in_call >= u64::try_from(call.max_selections).unwrap_or(0) {
+            return Err(AppError::rejected(
+                &["decision"],
+                UserErrorCode::LimitReached,
+                format!("this call selects at most {}", call.max_selections),
+            ));
+        }
+    }
+    let partnership_id = application.partnership_id;
+    let moved = move_to(&txn, services, application, decision, principal.id, note, |_| {}).await?;
+    if decision == Selected {
+        let partnership = partnerships::find(&txn, partnership_id).await?;
+        regions::set_status(&txn, partnership.region_id, RegionStatus::Pilot, services.now()).await?;
+    }
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(moved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_workflow_allows_only_its_moves() {
+        assert!(allowed(Draft, Submitted));
+        assert!(allowed(Returned, Submitted));
+        assert!(allowed(Submitted, Returned));
+        assert!(allowed(Eligible, Selected));
+        assert!(allowed(Reserve, Selected));
+        assert!(!allowed(Draft, Eligible));
+        assert!(!allowed(Submitted, Selected));
+        assert!(!allowed(Selected, Withdrawn));
+        assert!(!allowed(Ineligible, Selected));
+        assert!(!allowed(Withdrawn, Submitted));
+    }
+}

@@ -1,0 +1,143 @@
+//! Calls for pilot regions and for experts: drafted and published by staff; their status (upcoming, open,
+//! closed) follows from the injectable clock and is never stored.
+
+use crate::auth::Principal;
+use crate::domain::Services;
+use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
+use crate::domain::values::{Checks, required_text};
+use crate::error::{AppError, AppResult, UserError, UserErrorCode};
+use chrono::{DateTime, Utc};
+use entity::call::{self, CallKind};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallStatus {
+    Upcoming,
+    Open,
+    Closed,
+}
+
+/// Where a call stands at `now`: open from `opens_at` (inclusive) until `closes_at` (exclusive).
+pub fn status_at(call: &call::Model, now: DateTime<Utc>) -> CallStatus {
+    if now < call.opens_at {
+        CallStatus::Upcoming
+    } else if now < call.closes_at {
+        CallStatus::Open
+    } else {
+        CallStatus::Closed
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CallInput {
+    pub kind: CallKind,
+    pub title: String,
+    pub round: i32,
+    pub description: String,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub max_selections: i32,
+}
+
+fn check(input: &CallInput) -> AppResult<String> {
+    let mut checks = Checks::default();
+    let title = checks.take(required_text("title", &input.title, 255));
+    if input.round < 1 {
+        checks.push(UserError::new(&["round"], UserErrorCode::Invalid, "rounds are numbered from 1"));
+    }
+    if input.closes_at <= input.opens_at {
+        checks.push(UserError::new(&["closesAt"], UserErrorCode::Invalid, "a call closes after it opens"));
+    }
+    if input.max_selections < 1 {
+        checks.push(UserError::new(&["maxSelections"], UserErrorCode::Invalid, "a call selects at least one"));
+    }
+    checks.finish()?;
+    title.ok_or_else(|| AppError::Internal(anyhow::anyhow!("checked call lost its title")))
+}
+
+/// Drafts a call (staff); it is public once published.
+pub async fn create_call(services: &Services, input: &CallInput) -> AppResult<call::Model> {
+    let title = check(input)?;
+    let now = services.now();
+    Ok(call::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(input.kind),
+        title: Set(title),
+        round: Set(input.round),
+        description: Set(input.description.trim().to_owned()),
+        opens_at: Set(input.opens_at),
+        closes_at: Set(input.closes_at),
+        max_selections: Set(input.max_selections),
+        published_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&services.db)
+    .await?)
+}
+
+pub async fn update_call(services: &Services, id: Uuid, input: &CallInput) -> AppResult<call::Model> {
+    let existing = find(&services.db, id).await?;
+    let title = check(input)?;
+    let mut active: call::ActiveModel = existing.into();
+    active.kind = Set(input.kind);
+    active.title = Set(title);
+    active.round = Set(input.round);
+    active.description = Set(input.description.trim().to_owned());
+    active.opens_at = Set(input.opens_at);
+    active.closes_at = Set(input.closes_at);
+    active.max_selections = Set(input.max_selections);
+    active.updated_at = Set(services.now());
+    Ok(active.update(&services.db).await?)
+}
+
+/// Publishes a call (once; publishing again changes nothing).
+pub async fn publish_call(services: &Services, id: Uuid) -> AppResult<call::Model> {
+    let existing = find(&services.db, id).await?;
+    if existing.published_at.is_some() {
+        return Ok(existing);
+    }
+    let mut active: call::ActiveModel = existing.into();
+    active.published_at = Set(Some(services.now()));
+    active.updated_at = Set(services.now());
+    Ok(active.update(&services.db).await?)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> AppResult<call::Model> {
+    call::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("call".to_owned()))
+}
+
+pub fn may_see(principal: Option<&Principal>, call: &call::Model) -> bool {
+    call.published_at.is_some() || principal.is_some_and(Principal::is_staff)
+}
+
+pub async fn calls_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<call::Model>> {
+    Ok(call::Entity::find().filter(call::Column::Id.is_in(ids.iter().copied())).all(db).await?)
+}
+
+/// Calls by opening time: published ones for everybody, drafts too for staff.
+pub async fn list_calls(
+    db: &impl ConnectionTrait,
+    principal: Option<&Principal>,
+    kind: Option<CallKind>,
+    status: Option<CallStatus>,
+    now: DateTime<Utc>,
+    page: &PageRequest,
+) -> AppResult<Page<call::Model>> {
+    let mut select = call::Entity::find();
+    if !principal.is_some_and(Principal::is_staff) {
+        select = select.filter(call::Column::PublishedAt.is_not_null());
+    }
+    if let Some(kind) = kind {
+        select = select.filter(call::Column::Kind.eq(kind));
+    }
+    select = match status {
+        Some(CallStatus::Upcoming) => select.filter(call::Column::OpensAt.gt(now)),
+        Some(CallStatus::Open) => select.filter(call::Column::OpensAt.lte(now)).filter(call::Column::ClosesAt.gt(now)),
+        Some(CallStatus::Closed) => select.filter(call::Column::ClosesAt.lte(now)),
+        None => select,
+    };
+    paginate(db, select, (call::Column::OpensAt, call::Column::Id), |c| (c.opens_at, c.id), SortOrder::Ascending, page)
+        .await
+}

@@ -1,0 +1,433 @@
+//! Organisations: the legal entities that apply, their members (owner, editor, viewer) and invitations.
+//! Who may see and change what is decided here.
+
+use crate::auth::Principal;
+use crate::auth::secrets::{new_token, token_hash};
+use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
+use crate::domain::places::{eligible_country, nuts_in_country};
+use crate::domain::values::{Checks, Email, required_text};
+use crate::domain::{Services, accounts};
+use crate::error::{AppError, AppResult, UserError, UserErrorCode};
+use crate::mail::{self, OutgoingEmail};
+use chrono::Duration;
+use entity::organisation::{self, OrganisationType};
+use entity::organisation_member::{self, MemberRole};
+use entity::{app_user, organisation_invitation};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    SqlErr,
+};
+use uuid::Uuid;
+
+/// How long an invitation link works.
+const INVITATION_TTL_DAYS: i64 = 14;
+
+#[derive(Debug, Clone)]
+pub struct OrganisationInput {
+    pub name: String,
+    pub original_name: Option<String>,
+    pub organisation_type: OrganisationType,
+    pub country: String,
+    pub nuts_region: Option<String>,
+    pub address: Option<String>,
+    pub registration_id: String,
+    pub website: Option<String>,
+}
+
+struct Checked {
+    name: String,
+    original_name: Option<String>,
+    country: String,
+    nuts_code: Option<String>,
+    address: Option<String>,
+    registration_id: String,
+    website: Option<String>,
+}
+
+fn optional(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+async fn check(db: &impl ConnectionTrait, input: &OrganisationInput) -> AppResult<Checked> {
+    let mut checks = Checks::default();
+    let name = checks.take(required_text("name", &input.name, 255));
+    let registration_id = checks.take(required_text("registrationId", &input.registration_id, 100));
+    let country = checks.take(eligible_country(db, &["country"], &input.country).await?);
+    let mut nuts_code = None;
+    if let (Some(country), Some(raw)) = (&country, optional(&input.nuts_region)) {
+        nuts_code = checks.take(nuts_in_country(db, &["nutsRegion"], &raw, country).await?);
+    }
+    let website = optional(&input.website);
+    if let Some(site) = &website
+        && !(site.starts_with("https://") || site.starts_with("http://"))
+    {
+        checks.push(UserError::new(&["website"], UserErrorCode::Invalid, "the website must start with https://"));
+    }
+    checks.finish()?;
+    let (Some(name), Some(registration_id), Some(country)) = (name, registration_id, country) else {
+        return Err(AppError::Internal(anyhow::anyhow!("checked organisation lost a value")));
+    };
+    Ok(Checked {
+        name,
+        original_name: optional(&input.original_name),
+        country: country.code,
+        nuts_code,
+        address: optional(&input.address),
+        registration_id: registration_id.to_uppercase(),
+        website,
+    })
+}
+
+fn registration_taken(error: DbErr) -> AppError {
+    match error.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => taken(),
+        _ => AppError::Database(error),
+    }
+}
+
+fn taken() -> AppError {
+    AppError::rejected(
+        &["registrationId"],
+        UserErrorCode::Taken,
+        "an organisation with this registration id exists in this country; ask its owner to invite you",
+    )
+}
+
+/// Creates an organisation owned by the caller. One organisation per registration id and country.
+pub async fn create_organisation(
+    services: &Services,
+    principal: &Principal,
+    input: &OrganisationInput,
+) -> AppResult<organisation::Model> {
+    let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
+    let checked = check(&services.db, input).await?;
+    let now = services.now();
+    let txn = crate::db::begin_write(&services.db).await?;
+    let exists = organisation::Entity::find()
+        .filter(organisation::Column::CountryCode.eq(&checked.country))
+        .filter(organisation::Column::RegistrationId.eq(&checked.registration_id))
+        .count(&txn)
+        .await?;
+    if exists > 0 {
+        return Err(taken());
+    }
+    let created = organisation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(checked.name),
+        original_name: Set(checked.original_name),
+        organisation_type: Set(input.organisation_type),
+        country_code: Set(checked.country),
+        nuts_code: Set(checked.nuts_code),
+        address: Set(checked.address),
+        registration_id: Set(checked.registration_id),
+        website: Set(checked.website),
+        created_by: Set(user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(registration_taken)?;
+    organisation_member::ActiveModel {
+        organisation_id: Set(created.id),
+        user_id: Set(user_id),
+        role: Set(MemberRole::Owner),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Replaces an organisation's details (its owners and editors, or staff).
+pub async fn update_organisation(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    input: &OrganisationInput,
+) -> AppResult<organisation::Model> {
+    let existing = find(&services.db, id).await?;
+    require_role(&services.db, principal, id, &[MemberRole::Owner, MemberRole::Editor]).await?;
+    let checked = check(&services.db, input).await?;
+    let clash = organisation::Entity::find()
+        .filter(organisation::Column::CountryCode.eq(&checked.country))
+        .filter(organisation::Column::RegistrationId.eq(&checked.registration_id))
+        .filter(organisation::Column::Id.ne(id))
+        .count(&services.db)
+        .await?;
+    if clash > 0 {
+        return Err(taken());
+    }
+    let mut active: organisation::ActiveModel = existing.into();
+    active.name = Set(checked.name);
+    active.original_name = Set(checked.original_name);
+    active.organisation_type = Set(input.organisation_type);
+    active.country_code = Set(checked.country);
+    active.nuts_code = Set(checked.nuts_code);
+    active.address = Set(checked.address);
+    active.registration_id = Set(checked.registration_id);
+    active.website = Set(checked.website);
+    active.updated_at = Set(services.now());
+    active.update(&services.db).await.map_err(registration_taken)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> AppResult<organisation::Model> {
+    organisation::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("organisation".to_owned()))
+}
+
+/// The caller's role in an organisation, if a member.
+pub async fn role_of(db: &impl ConnectionTrait, organisation_id: Uuid, user_id: Uuid) -> AppResult<Option<MemberRole>> {
+    Ok(organisation_member::Entity::find_by_id((organisation_id, user_id)).one(db).await?.map(|m| m.role))
+}
+
+/// Refuses (`FORBIDDEN`) a caller who is neither staff nor a member with one of `roles`.
+pub async fn require_role(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    organisation_id: Uuid,
+    roles: &[MemberRole],
+) -> AppResult<()> {
+    if principal.is_staff() {
+        return Ok(());
+    }
+    let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
+    match role_of(db, organisation_id, user_id).await? {
+        Some(role) if roles.contains(&role) => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Which of these organisations the caller may see in full (members and staff); others show only the public
+/// name, type and country.
+pub async fn member_of(db: &impl ConnectionTrait, principal: Option<&Principal>, ids: &[Uuid]) -> AppResult<Vec<Uuid>> {
+    let Some(principal) = principal else { return Ok(Vec::new()) };
+    if principal.is_staff() {
+        return Ok(ids.to_vec());
+    }
+    let Some(user_id) = principal.user_id() else { return Ok(Vec::new()) };
+    Ok(organisation_member::Entity::find()
+        .filter(organisation_member::Column::UserId.eq(user_id))
+        .filter(organisation_member::Column::OrganisationId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.organisation_id)
+        .collect())
+}
+
+/// The organisations the user belongs to, by name.
+pub async fn organisations_of(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    page: &PageRequest,
+) -> AppResult<Page<organisation::Model>> {
+    let select = organisation::Entity::find().filter(
+        organisation::Column::Id.in_subquery(
+            Query::select()
+                .column(organisation_member::Column::OrganisationId)
+                .from(organisation_member::Entity)
+                .and_where(organisation_member::Column::UserId.eq(user_id))
+                .to_owned(),
+        ),
+    );
+    paginate(
+        db,
+        select,
+        (organisation::Column::Name, organisation::Column::Id),
+        |o| (o.name.clone(), o.id),
+        SortOrder::Ascending,
+        page,
+    )
+    .await
+}
+
+pub async fn organisations_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<organisation::Model>> {
+    Ok(organisation::Entity::find().filter(organisation::Column::Id.is_in(ids.iter().copied())).all(db).await?)
+}
+
+/// The members of an organisation with their users, owners first.
+pub async fn members(
+    db: &impl ConnectionTrait,
+    organisation_id: Uuid,
+) -> AppResult<Vec<(organisation_member::Model, app_user::Model)>> {
+    let rows = organisation_member::Entity::find()
+        .filter(organisation_member::Column::OrganisationId.eq(organisation_id))
+        .order_by_asc(organisation_member::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let users =
+        app_user::Entity::find().filter(app_user::Column::Id.is_in(rows.iter().map(|m| m.user_id))).all(db).await?;
+    Ok(rows.into_iter().filter_map(|m| users.iter().find(|u| u.id == m.user_id).cloned().map(|u| (m, u))).collect())
+}
+
+/// The members' e-mail addresses of several organisations (for notifications).
+pub async fn member_addresses(db: &impl ConnectionTrait, organisation_ids: &[Uuid]) -> AppResult<Vec<String>> {
+    let user_ids: Vec<Uuid> = organisation_member::Entity::find()
+        .filter(organisation_member::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    let mut addresses: Vec<String> = app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(user_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.email)
+        .collect();
+    addresses.sort();
+    addresses.dedup();
+    Ok(addresses)
+}
+
+/// Invites someone by e-mail (owners). The mail carries a single-use link that expires.
+pub async fn invite_member(
+    services: &Services,
+    principal: &Principal,
+    organisation_id: Uuid,
+    email: &str,
+    role: MemberRole,
+) -> AppResult<organisation_invitation::Model> {
+    let organisation = find(&services.db, organisation_id).await?;
+    require_role(&services.db, principal, organisation_id, &[MemberRole::Owner]).await?;
+    let email = Email::parse("email", email).map_err(|e| AppError::Rejected(vec![e]))?;
+    let now = services.now();
+    let token = new_token();
+    let txn = crate::db::begin_write(&services.db).await?;
+    let invitation = organisation_invitation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        organisation_id: Set(organisation_id),
+        email: Set(email.as_str().to_owned()),
+        role: Set(role),
+        token_hash: Set(token_hash(&token)),
+        expires_at: Set(now + Duration::days(INVITATION_TTL_DAYS)),
+        used_at: Set(None),
+        invited_by: Set(principal.id),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let frontend = services.config.frontend_url.trim_end_matches('/');
+    let text_body = format!(
+        "Hello,\n\nyou are invited to join {name} on IMPACT.\n\nSign in with this address ({address}) and open:\n\n\
+         {frontend}/accept-invitation?token={token}\n\nThe link works once and expires in {INVITATION_TTL_DAYS} days.\n",
+        name = organisation.name,
+        address = email.as_str(),
+    );
+    let mail = OutgoingEmail {
+        to: email.into_string(),
+        subject: format!("Join {} on IMPACT", organisation.name),
+        text_body,
+        headers: Vec::new(),
+    };
+    mail::enqueue(&txn, now, mail).await?;
+    txn.commit().await?;
+    services.mailer.notify();
+    Ok(invitation)
+}
+
+/// Accepts an invitation: the signed-in user must have the invited address. Works once, before it expires.
+pub async fn accept_invitation(
+    services: &Services,
+    principal: &Principal,
+    token: &str,
+) -> AppResult<organisation::Model> {
+    let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
+    let invalid = || {
+        AppError::rejected(
+            &["token"],
+            UserErrorCode::InvalidToken,
+            "this invitation is invalid, already used or expired",
+        )
+    };
+    let now = services.now();
+    let txn = crate::db::begin_write(&services.db).await?;
+    let invitation = organisation_invitation::Entity::find()
+        .filter(organisation_invitation::Column::TokenHash.eq(token_hash(token)))
+        .one(&txn)
+        .await?
+        .ok_or_else(invalid)?;
+    if invitation.used_at.is_some() || invitation.expires_at <= now {
+        return Err(invalid());
+    }
+    let user = accounts::load(&txn, user_id).await?;
+    if user.email != invitation.email {
+        return Err(AppError::rejected(
+            &["token"],
+            UserErrorCode::InvalidToken,
+            "this invitation is for another e-mail address; sign in with that address",
+        ));
+    }
+    let spent = organisation_invitation::Entity::update_many()
+        .col_expr(organisation_invitation::Column::UsedAt, Expr::value(now))
+        .filter(organisation_invitation::Column::Id.eq(invitation.id))
+        .filter(organisation_invitation::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        return Err(invalid());
+    }
+    match organisation_member::Entity::find_by_id((invitation.organisation_id, user_id)).one(&txn).await? {
+        // Already a member: the invitation never lowers a role.
+        Some(_) => {}
+        None => {
+            organisation_member::ActiveModel {
+                organisation_id: Set(invitation.organisation_id),
+                user_id: Set(user_id),
+                role: Set(invitation.role),
+                created_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    let organisation = find(&txn, invitation.organisation_id).await?;
+    txn.commit().await?;
+    Ok(organisation)
+}
+
+/// Changes a member's role, or removes the member (`role` None); owners only. At least one owner stays.
+pub async fn change_member(
+    services: &Services,
+    principal: &Principal,
+    organisation_id: Uuid,
+    user_id: Uuid,
+    role: Option<MemberRole>,
+) -> AppResult<organisation::Model> {
+    let organisation = find(&services.db, organisation_id).await?;
+    require_role(&services.db, principal, organisation_id, &[MemberRole::Owner]).await?;
+    let txn = crate::db::begin_write(&services.db).await?;
+    let member = organisation_member::Entity::find_by_id((organisation_id, user_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::rejected(&["userId"], UserErrorCode::NotFound, "this user is not a member"))?;
+    if member.role == MemberRole::Owner && role != Some(MemberRole::Owner) {
+        let owners = organisation_member::Entity::find()
+            .filter(organisation_member::Column::OrganisationId.eq(organisation_id))
+            .filter(organisation_member::Column::Role.eq(MemberRole::Owner))
+            .count(&txn)
+            .await?;
+        if owners <= 1 {
+            return Err(AppError::rejected(
+                &["userId"],
+                UserErrorCode::InvalidState,
+                "an organisation keeps at least one owner; make another member owner first",
+            ));
+        }
+    }
+    match role {
+        Some(role) => {
+            let mut active: organisation_member::ActiveModel = member.into();
+            active.role = Set(role);
+            active.update(&txn).await?;
+        }
+        None => {
+            organisation_member::Entity::delete_by_id((organisation_id, user_id)).exec(&txn).await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(organisation)
+}

@@ -1,0 +1,322 @@
+//! Cross-border regions: a territory of 2 or 3 eligible countries (its sides), the NUTS regions it covers and
+//! the Interreg programmes covering it. Applicants create candidates; status changes come from selection (or staff).
+
+use crate::auth::Principal;
+use crate::domain::Services;
+use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
+use crate::domain::places::eligible_country;
+use crate::domain::reference::CountryCode;
+use crate::domain::values::{Checks, required_text};
+use crate::error::{AppError, AppResult, UserError, UserErrorCode};
+use entity::cross_border_region::{self, RegionStatus};
+use entity::{interreg_programme, nuts_region, region_country, region_nuts, region_programme};
+use sea_orm::sea_query::Query;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct RegionInput {
+    pub name: String,
+    pub description: String,
+    pub countries: Vec<String>,
+    pub nuts_regions: Vec<String>,
+    pub population: Option<i64>,
+    pub area_km2: Option<f64>,
+    pub programmes: Vec<Uuid>,
+    /// Only staff may set it; applicants' regions are candidates.
+    pub status: Option<RegionStatus>,
+}
+
+/// The sides and areas of regions, by region id.
+#[derive(Debug, Clone, Default)]
+pub struct RegionParts {
+    pub countries: Vec<String>,
+    pub nuts: Vec<String>,
+    pub programmes: Vec<Uuid>,
+}
+
+struct Checked {
+    name: String,
+    description: String,
+    countries: Vec<String>,
+    nuts: Vec<String>,
+}
+
+async fn check(db: &impl ConnectionTrait, input: &RegionInput) -> AppResult<Checked> {
+    let mut checks = Checks::default();
+    let name = checks.take(required_text("name", &input.name, 255));
+    let description = input.description.trim().to_owned();
+    let mut countries: Vec<entity::country::Model> = Vec::new();
+    for (index, raw) in input.countries.iter().enumerate() {
+        let field = index.to_string();
+        if let Some(country) = checks.take(eligible_country(db, &["countries", &field], raw).await?)
+            && !countries.iter().any(|c| c.code == country.code)
+        {
+            countries.push(country);
+        }
+    }
+    if unique_count(&input.countries) != input.countries.len() {
+        checks.push(UserError::new(&["countries"], UserErrorCode::Invalid, "name each country once"));
+    } else if !(2..=3).contains(&input.countries.len()) {
+        checks.push(UserError::new(
+            &["countries"],
+            UserErrorCode::Invalid,
+            "a cross-border region spans two or three distinct countries",
+        ));
+    }
+    let codes: Vec<String> = input.nuts_regions.iter().map(|c| c.trim().to_ascii_uppercase()).collect();
+    let found: Vec<nuts_region::Model> =
+        nuts_region::Entity::find().filter(nuts_region::Column::Code.is_in(codes.clone())).all(db).await?;
+    let mut nuts = Vec::new();
+    for (index, code) in codes.iter().enumerate() {
+        let field = index.to_string();
+        match found.iter().find(|r| &r.code == code) {
+            None => checks.push(UserError::new(
+                &["nutsRegions", &field],
+                UserErrorCode::NotFound,
+                format!("there is no NUTS region {code}"),
+            )),
+            Some(region) if !countries.iter().any(|c| c.nuts_code == region.nuts_country) => {
+                checks.push(UserError::new(
+                    &["nutsRegions", &field],
+                    UserErrorCode::Invalid,
+                    format!("{code} does not lie in a country of the region"),
+                ))
+            }
+            Some(_) => {
+                if !nuts.contains(code) {
+                    nuts.push(code.clone());
+                }
+            }
+        }
+    }
+    if input.population.is_some_and(|p| p < 0) {
+        checks.push(UserError::new(&["population"], UserErrorCode::Invalid, "the population cannot be negative"));
+    }
+    if input.area_km2.is_some_and(|a| !a.is_finite() || a < 0.0) {
+        checks.push(UserError::new(&["areaKm2"], UserErrorCode::Invalid, "the area cannot be negative"));
+    }
+    let known = interreg_programme::Entity::find()
+        .filter(interreg_programme::Column::Id.is_in(input.programmes.iter().copied()))
+        .all(db)
+        .await?;
+    for (index, id) in input.programmes.iter().enumerate() {
+        if !known.iter().any(|p| p.id == *id) {
+            let field = index.to_string();
+            checks.push(UserError::new(
+                &["programmeIds", &field],
+                UserErrorCode::NotFound,
+                "no such Interreg programme",
+            ));
+        }
+    }
+    checks.finish()?;
+    let Some(name) = name else { return Err(AppError::Internal(anyhow::anyhow!("checked region lost its name"))) };
+    Ok(Checked { name, description, countries: countries.into_iter().map(|c| c.code).collect(), nuts })
+}
+
+fn unique_count(values: &[String]) -> usize {
+    let mut all: Vec<String> = values.iter().map(|v| v.trim().to_ascii_uppercase()).collect();
+    all.sort();
+    all.dedup();
+    all.len()
+}
+
+/// Creates a region. Applicants' regions are CANDIDATE; staff may give another status.
+pub async fn create_region(
+    services: &Services,
+    principal: &Principal,
+    input: &RegionInput,
+) -> AppResult<cross_border_region::Model> {
+    let status = match input.status {
+        Some(status) if status != RegionStatus::Candidate && !principal.is_staff() => return Err(AppError::Forbidden),
+        Some(status) => status,
+        None => RegionStatus::Candidate,
+    };
+    let checked = check(&services.db, input).await?;
+    let now = services.now();
+    let txn = crate::db::begin_write(&services.db).await?;
+    let region = cross_border_region::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(checked.name),
+        description: Set(checked.description),
+        population: Set(input.population),
+        area_km2: Set(input.area_km2),
+        status: Set(status),
+        created_by: Set(principal.id),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    replace_parts(&txn, region.id, &checked.countries, &checked.nuts, &input.programmes).await?;
+    txn.commit().await?;
+    Ok(region)
+}
+
+/// Corrects a region: its creator while it is a candidate, staff always. Only staff change the status.
+pub async fn update_region(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    input: &RegionInput,
+) -> AppResult<cross_border_region::Model> {
+    let existing = find(&services.db, id).await?;
+    let may_edit =
+        principal.is_staff() || (existing.created_by == principal.id && existing.status == RegionStatus::Candidate);
+    if !may_edit {
+        return Err(AppError::Forbidden);
+    }
+    if input.status.is_some_and(|s| s != existing.status) && !principal.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let checked = check(&services.db, input).await?;
+    let txn = crate::db::begin_write(&services.db).await?;
+    let mut active: cross_border_region::ActiveModel = existing.clone().into();
+    active.name = Set(checked.name);
+    active.description = Set(checked.description);
+    active.population = Set(input.population);
+    active.area_km2 = Set(input.area_km2);
+    active.status = Set(input.status.unwrap_or(existing.status));
+    active.updated_at = Set(services.now());
+    let region = active.update(&txn).await?;
+    replace_parts(&txn, id, &checked.countries, &checked.nuts, &input.programmes).await?;
+    txn.commit().await?;
+    Ok(region)
+}
+
+async fn replace_parts(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    countries: &[String],
+    nuts: &[String],
+    programmes: &[Uuid],
+) -> AppResult<()> {
+    region_country::Entity::delete_many().filter(region_country::Column::RegionId.eq(id)).exec(db).await?;
+    region_nuts::Entity::delete_many().filter(region_nuts::Column::RegionId.eq(id)).exec(db).await?;
+    region_programme::Entity::delete_many().filter(region_programme::Column::RegionId.eq(id)).exec(db).await?;
+    if !countries.is_empty() {
+        region_country::Entity::insert_many(
+            countries
+                .iter()
+                .map(|code| region_country::ActiveModel { region_id: Set(id), country_code: Set(code.clone()) }),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    if !nuts.is_empty() {
+        region_nuts::Entity::insert_many(
+            nuts.iter().map(|code| region_nuts::ActiveModel { region_id: Set(id), nuts_code: Set(code.clone()) }),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    let mut unique: Vec<Uuid> = programmes.to_vec();
+    unique.sort();
+    unique.dedup();
+    if !unique.is_empty() {
+        region_programme::Entity::insert_many(
+            unique.iter().map(|p| region_programme::ActiveModel { region_id: Set(id), programme_id: Set(*p) }),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> AppResult<cross_border_region::Model> {
+    cross_border_region::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("cross-border region".to_owned()))
+}
+
+pub async fn regions_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<cross_border_region::Model>> {
+    Ok(cross_border_region::Entity::find()
+        .filter(cross_border_region::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// The sides, NUTS regions and programmes of several regions, in three statements.
+pub async fn parts_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, RegionParts>> {
+    let mut parts: HashMap<Uuid, RegionParts> = ids.iter().map(|id| (*id, RegionParts::default())).collect();
+    for row in region_country::Entity::find()
+        .filter(region_country::Column::RegionId.is_in(ids.iter().copied()))
+        .order_by_asc(region_country::Column::CountryCode)
+        .all(db)
+        .await?
+    {
+        parts.entry(row.region_id).or_default().countries.push(row.country_code);
+    }
+    for row in region_nuts::Entity::find()
+        .filter(region_nuts::Column::RegionId.is_in(ids.iter().copied()))
+        .order_by_asc(region_nuts::Column::NutsCode)
+        .all(db)
+        .await?
+    {
+        parts.entry(row.region_id).or_default().nuts.push(row.nuts_code);
+    }
+    for row in region_programme::Entity::find()
+        .filter(region_programme::Column::RegionId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        parts.entry(row.region_id).or_default().programmes.push(row.programme_id);
+    }
+    Ok(parts)
+}
+
+/// Regions by name, filtered by status and by a country among their sides.
+pub async fn list_regions(
+    db: &impl ConnectionTrait,
+    status: Option<RegionStatus>,
+    country: Option<&CountryCode>,
+    page: &PageRequest,
+) -> AppResult<Page<cross_border_region::Model>> {
+    let mut select = cross_border_region::Entity::find();
+    if let Some(status) = status {
+        select = select.filter(cross_border_region::Column::Status.eq(status));
+    }
+    if let Some(code) = country {
+        let iso = match crate::domain::reference::find_country(db, code).await? {
+            Some(country) => country.code,
+            None => code.as_str().to_owned(),
+        };
+        select = select.filter(
+            cross_border_region::Column::Id.in_subquery(
+                Query::select()
+                    .column(region_country::Column::RegionId)
+                    .from(region_country::Entity)
+                    .and_where(region_country::Column::CountryCode.eq(iso))
+                    .to_owned(),
+            ),
+        );
+    }
+    paginate(
+        db,
+        select,
+        (cross_border_region::Column::Name, cross_border_region::Column::Id),
+        |r| (r.name.clone(), r.id),
+        SortOrder::Ascending,
+        page,
+    )
+    .await
+}
+
+/// Sets a region's status (selection makes it a pilot).
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    status: RegionStatus,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    cross_border_region::Entity::update_many()
+        .col_expr(cross_border_region::Column::Status, sea_orm::sea_query::Expr::value(status))
+        .col_expr(cross_border_region::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(cross_border_region::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

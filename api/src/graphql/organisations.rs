@@ -1,0 +1,324 @@
+//! GraphQL of organisations: the public face (name, type, country), the members' view, and the mutations of
+//! owners (members, invitations).
+
+use crate::auth::Caller;
+use crate::auth::guard::SignedInUser;
+use crate::domain::Services;
+use crate::domain::organisations::{self, OrganisationInput as DomainInput};
+use crate::error::{AppResult, UserError};
+use crate::graphql::accounts::User;
+use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::loaders::Loaders;
+use crate::graphql::node::{GlobalId, NodeType};
+use crate::graphql::payload::into_payload;
+use crate::graphql::reference::{Country, NutsRegion};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{organisation, organisation_member};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "entity::organisation::OrganisationType")]
+pub enum OrganisationType {
+    RegionalAuthority,
+    LocalAuthority,
+    Ngo,
+    CivilSociety,
+    LocalActionGroup,
+    FisheriesLocalActionGroup,
+    TourismOrganisation,
+    Egtc,
+    Euroregion,
+    OtherCrossBorderStructure,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "entity::organisation_member::MemberRole")]
+pub enum OrganisationRole {
+    /// Manages the organisation and its members.
+    Owner,
+    /// Edits the organisation's partnerships and applications.
+    Editor,
+    /// Reads only.
+    Viewer,
+}
+
+/// A legal entity taking part in IMPACT. Everybody sees its name, type and country; its members and staff
+/// see the rest (other fields are null for others).
+#[derive(Clone)]
+pub struct Organisation(pub organisation::Model);
+
+impl Organisation {
+    /// The caller's role, if a member; staff count as owners for reading.
+    async fn access(&self, ctx: &Context<'_>) -> AppResult<Option<organisation_member::MemberRole>> {
+        let caller = ctx.data_unchecked::<Caller>();
+        let Some(principal) = caller.0.as_ref() else { return Ok(None) };
+        let own = match principal.user_id() {
+            Some(user) => ctx.data_unchecked::<Loaders>().memberships.load_one((self.0.id, user)).await?,
+            None => None,
+        };
+        Ok(own.or(principal.is_staff().then_some(organisation_member::MemberRole::Viewer)))
+    }
+
+    async fn detail<T>(
+        &self,
+        ctx: &Context<'_>,
+        value: impl FnOnce(&organisation::Model) -> T,
+    ) -> AppResult<Option<T>> {
+        Ok(self.access(ctx).await?.map(|_| value(&self.0)))
+    }
+}
+
+#[Object]
+impl Organisation {
+    pub async fn id(&self) -> ID {
+        GlobalId::encode(NodeType::Organisation, &self.0.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The name in the organisation's own language.
+    async fn original_name(&self) -> Option<&str> {
+        self.0.original_name.as_deref()
+    }
+    async fn organisation_type(&self) -> OrganisationType {
+        self.0.organisation_type.into()
+    }
+    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
+        Ok(ctx.data_unchecked::<Loaders>().countries.load_one(self.0.country_code.clone()).await?.map(Country))
+    }
+    /// Members and staff only.
+    async fn nuts_region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NutsRegion>> {
+        let Some(Some(code)) = self.detail(ctx, |o| o.nuts_code.clone()).await? else { return Ok(None) };
+        Ok(ctx.data_unchecked::<Loaders>().nuts_regions.load_one(code).await?.map(NutsRegion))
+    }
+    /// Members and staff only.
+    async fn address(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.detail(ctx, |o| o.address.clone()).await?.flatten())
+    }
+    /// Members and staff only.
+    async fn registration_id(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.detail(ctx, |o| o.registration_id.clone()).await?)
+    }
+    /// Members and staff only.
+    async fn website(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.detail(ctx, |o| o.website.clone()).await?.flatten())
+    }
+    /// The caller's role in the organisation, if a member.
+    async fn my_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationRole>> {
+        let caller = ctx.data_unchecked::<Caller>();
+        let Some(user) = caller.0.as_ref().and_then(|p| p.user_id()) else { return Ok(None) };
+        Ok(ctx.data_unchecked::<Loaders>().memberships.load_one((self.0.id, user)).await?.map(Into::into))
+    }
+    /// Members and staff only (empty for others).
+    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationMember>> {
+        if self.access(ctx).await?.is_none() {
+            return Ok(Vec::new());
+        }
+        let services = ctx.data_unchecked::<Services>();
+        Ok(organisations::members(&services.db, self.0.id)
+            .await?
+            .into_iter()
+            .map(|(member, user)| OrganisationMember {
+                role: member.role.into(),
+                joined_at: member.created_at,
+                user: User(user),
+            })
+            .collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct OrganisationMember {
+    pub user: User,
+    pub role: OrganisationRole,
+    pub joined_at: DateTime<Utc>,
+}
+
+#[derive(InputObject)]
+pub struct OrganisationFields {
+    pub name: String,
+    pub original_name: Option<String>,
+    pub organisation_type: OrganisationType,
+    /// ISO code of an eligible country (`EL` is taken for Greece).
+    pub country: String,
+    /// A NUTS code in that country.
+    pub nuts_region: Option<String>,
+    pub address: Option<String>,
+    /// The legal registration id; one organisation per id and country.
+    pub registration_id: String,
+    pub website: Option<String>,
+}
+
+impl From<OrganisationFields> for DomainInput {
+    fn from(f: OrganisationFields) -> Self {
+        DomainInput {
+            name: f.name,
+            original_name: f.original_name,
+            organisation_type: f.organisation_type.into(),
+            country: f.country,
+            nuts_region: f.nuts_region,
+            address: f.address,
+            registration_id: f.registration_id,
+            website: f.website,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateOrganisationInput {
+    #[graphql(flatten)]
+    pub fields: OrganisationFields,
+}
+
+#[derive(InputObject)]
+pub struct UpdateOrganisationInput {
+    pub id: ID,
+    #[graphql(flatten)]
+    pub fields: OrganisationFields,
+}
+
+#[derive(InputObject)]
+pub struct InviteOrganisationMemberInput {
+    pub organisation_id: ID,
+    pub email: String,
+    pub role: OrganisationRole,
+}
+
+#[derive(InputObject)]
+pub struct AcceptOrganisationInvitationInput {
+    pub token: String,
+}
+
+#[derive(InputObject)]
+pub struct ChangeOrganisationMemberInput {
+    pub organisation_id: ID,
+    pub user_id: ID,
+    /// The new role; null removes the member.
+    pub role: Option<OrganisationRole>,
+}
+
+#[derive(SimpleObject)]
+pub struct OrganisationPayload {
+    pub organisation: Option<Organisation>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject)]
+pub struct InviteOrganisationMemberPayload {
+    /// The address the invitation went to.
+    pub invited_email: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub user_errors: Vec<UserError>,
+}
+
+pub fn organisation_uuid(id: &ID) -> AppResult<Uuid> {
+    GlobalId::decode_as(id, NodeType::Organisation)
+}
+
+fn payload(result: AppResult<organisation::Model>) -> async_graphql::Result<OrganisationPayload> {
+    let (organisation, user_errors) = into_payload(result)?;
+    Ok(OrganisationPayload { organisation: organisation.map(Organisation), user_errors })
+}
+
+#[derive(Default)]
+pub struct OrganisationQuery;
+
+#[Object]
+impl OrganisationQuery {
+    /// The organisations the caller belongs to, by name.
+    #[graphql(
+        guard = "SignedInUser",
+        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1"
+    )]
+    async fn my_organisations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<ConnectionOf<Organisation>> {
+        let page = page_request(ctx, first, after, last, before)?;
+        let user = ctx.data_unchecked::<Caller>().user_id()?;
+        let services = ctx.data_unchecked::<Services>();
+        Ok(connection(organisations::organisations_of(&services.db, user, &page).await?, Organisation))
+    }
+}
+
+#[derive(Default)]
+pub struct OrganisationMutation;
+
+#[Object]
+impl OrganisationMutation {
+    /// Creates an organisation; the caller becomes its owner.
+    #[graphql(guard = "SignedInUser")]
+    async fn create_organisation(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOrganisationInput,
+    ) -> async_graphql::Result<OrganisationPayload> {
+        let services = ctx.data_unchecked::<Services>();
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        payload(organisations::create_organisation(services, principal, &input.fields.into()).await)
+    }
+
+    /// Replaces an organisation's details (owners and editors).
+    #[graphql(guard = "SignedInUser")]
+    async fn update_organisation(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateOrganisationInput,
+    ) -> async_graphql::Result<OrganisationPayload> {
+        let services = ctx.data_unchecked::<Services>();
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let id = organisation_uuid(&input.id)?;
+        payload(organisations::update_organisation(services, principal, id, &input.fields.into()).await)
+    }
+
+    /// Invites someone by e-mail to join an organisation (owners).
+    #[graphql(guard = "SignedInUser")]
+    async fn invite_organisation_member(
+        &self,
+        ctx: &Context<'_>,
+        input: InviteOrganisationMemberInput,
+    ) -> async_graphql::Result<InviteOrganisationMemberPayload> {
+        let services = ctx.data_unchecked::<Services>();
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let id = organisation_uuid(&input.organisation_id)?;
+        let result = organisations::invite_member(services, principal, id, &input.email, input.role.into()).await;
+        let (invitation, user_errors) = into_payload(result)?;
+        Ok(InviteOrganisationMemberPayload {
+            invited_email: invitation.as_ref().map(|i| i.email.clone()),
+            expires_at: invitation.map(|i| i.expires_at),
+            user_errors,
+        })
+    }
+
+    /// Joins an organisation with the token of an invitation sent to the caller's address.
+    #[graphql(guard = "SignedInUser")]
+    async fn accept_organisation_invitation(
+        &self,
+        ctx: &Context<'_>,
+        input: AcceptOrganisationInvitationInput,
+    ) -> async_graphql::Result<OrganisationPayload> {
+        let services = ctx.data_unchecked::<Services>();
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        payload(organisations::accept_invitation(services, principal, &input.token).await)
+    }
+
+    /// Changes a member's role or removes the member (owners); an organisation keeps one owner at least.
+    #[graphql(guard = "SignedInUser")]
+    async fn change_organisation_member(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeOrganisationMemberInput,
+    ) -> async_graphql::Result<OrganisationPayload> {
+        let services = ctx.data_unchecked::<Services>();
+        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let id = organisation_uuid(&input.organisation_id)?;
+        let user = GlobalId::decode_as(&input.user_id, NodeType::User)?;
+        payload(organisations::change_member(services, principal, id, user, input.role.map(Into::into)).await)
+    }
+}
