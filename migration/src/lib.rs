@@ -18,6 +18,7 @@ mod m20261121_000040_create_newsletter;
 mod m20261121_000041_create_resource;
 mod m20261121_000050_create_events;
 mod reference_data;
+mod schema_helpers;
 
 pub struct Migrator;
 

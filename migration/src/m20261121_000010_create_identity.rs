@@ -1,27 +1,15 @@
 //! Identity and access: users and their roles, single-use e-mail tokens, refresh-token sessions,
 //! service accounts for integrators, failed-login records for throttling, and the security audit log.
 
+use crate::schema_helpers::{foreign_key, index};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+/// Rows of a user go with the user.
 fn fk(table: &'static str, column: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_{column}"))
-        .from(table, column)
-        .to(to, "id")
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
-}
-
-fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(format!("idx_{table}_{}", columns.join("_"))).table(table);
-    for column in columns {
-        index.col(*column);
-    }
-    index.to_owned()
+    foreign_key(table, column, to, "id", ForeignKeyAction::Cascade)
 }
 
 #[async_trait::async_trait]

@@ -1,6 +1,7 @@
 //! The applicant flow: organisations and their members and invitations, cross-border regions, partnerships
 //! and partners, calls, applications with their workflow events, and the lock that serialises selections.
 
+use crate::schema_helpers::{foreign_key, index};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -12,21 +13,7 @@ fn fk(
     to: &'static str,
     to_column: &'static str,
 ) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_{column}"))
-        .from(table, column)
-        .to(to, to_column)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
-}
-
-fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(format!("idx_{table}_{}", columns.join("_"))).table(table);
-    for column in columns {
-        index.col(*column);
-    }
-    index.to_owned()
+    foreign_key(table, column, to, to_column, ForeignKeyAction::Cascade)
 }
 
 #[async_trait::async_trait]

@@ -1,18 +1,15 @@
 //! Newsletter: subscribers (no account needed), their tokens (hashes only), the append-only consent history,
 //! newsletter issues and one delivery row per (issue, subscriber).
 
+use crate::schema_helpers::foreign_key;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 fn fk(table: &'static str, column: &'static str, to: &'static str, cascade: bool) -> ForeignKeyCreateStatement {
-    let mut fk = ForeignKey::create();
-    fk.name(format!("fk_{table}_{column}")).from(table, column).to(to, "id");
-    if cascade {
-        fk.on_delete(ForeignKeyAction::Cascade);
-    }
-    fk.to_owned()
+    let on_delete = if cascade { ForeignKeyAction::Cascade } else { ForeignKeyAction::NoAction };
+    foreign_key(table, column, to, "id", on_delete)
 }
 
 #[async_trait::async_trait]
