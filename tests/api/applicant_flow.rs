@@ -2,7 +2,8 @@
 //! assessment and selection, with the rules broken on purpose.
 
 use crate::helpers::{
-    PASSWORD, TestApp, admin_session, each_backend, each_backend_with, grant, login, server_start, verified_user,
+    PASSWORD, TestApp, admin_session, each_backend, each_backend_with, first_error_code, grant, login, server_start,
+    verified_user,
 };
 use chrono::Duration;
 use serde_json::{Value, json};
@@ -491,4 +492,47 @@ async fn owners_invite_members_who_then_see_the_details() {
 
 async fn accepted_user(app: &TestApp, token: &str) -> Value {
     app.data_as(token, "{ me { id } }", json!({})).await["me"]["id"].clone()
+}
+
+#[tokio::test]
+async fn staff_filter_and_sort_applications_and_applicants_withdraw_before_a_decision() {
+    each_backend(|app| async move {
+        const LIST: &str = "query($f: ApplicationsFilter, $s: ApplicationSort) { applications(filter: $f, sort: $s) { totalCount nodes { id status } } }";
+        const WITHDRAW: &str = "mutation($id: ID!) { withdrawApplication(input: { id: $id, note: \"merged with another region\" }) { application { status } userErrors { field code } } }";
+        let staff = staff(&app).await;
+        let call = open_call(&app, &staff, 10).await;
+        let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
+        let (first, _) = submitted_application(&app, &ana, &call, 0).await;
+        app.clock.advance(Duration::minutes(5));
+        let (second, _) = submitted_application(&app, &ana, &call, 1).await;
+        assess(&app, &staff, &second).await;
+
+        let list = |filter: Value, sort: Value| {
+            let (app, staff) = (&app, &staff);
+            async move { app.data_as(staff, LIST, json!({ "f": filter, "s": sort })).await["applications"].clone() }
+        };
+        let eligible = list(json!({ "status": ["ELIGIBLE"] }), Value::Null).await;
+        assert_eq!(eligible["nodes"], json!([{ "id": second, "status": "ELIGIBLE" }]));
+        assert_eq!(list(json!({ "callId": call }), Value::Null).await["totalCount"], 2);
+        assert_eq!(list(json!({ "country": "SI" }), Value::Null).await["totalCount"], 2);
+        assert_eq!(list(json!({ "country": "HR" }), Value::Null).await["totalCount"], 0);
+        assert_eq!(list(json!({ "organisationType": "LOCAL_AUTHORITY" }), Value::Null).await["totalCount"], 2);
+        assert_eq!(list(json!({ "organisationType": "NGO" }), Value::Null).await["totalCount"], 0);
+        let newest_first = list(Value::Null, json!("CREATED_AT")).await;
+        let ids: Vec<&Value> = newest_first["nodes"].as_array().unwrap().iter().map(|n| &n["id"]).collect();
+        assert_eq!(ids, [&second, &first]);
+        assert_eq!(first_error_code(&app.graphql_as(&ana, LIST, json!({})).await), "FORBIDDEN");
+
+        // Another applicant cannot withdraw it; its owner can, before a decision.
+        let ben = token(&verified_user(&app, "ben@example.org", "APPLICANT").await);
+        let foreign = app.graphql_as(&ben, WITHDRAW, json!({ "id": first })).await;
+        assert_eq!(first_error_code(&foreign), "NOT_FOUND", "another applicant's application is as good as missing");
+        let withdrawn = app.data_as(&ana, WITHDRAW, json!({ "id": first })).await;
+        assert_eq!(withdrawn["withdrawApplication"], json!({ "application": { "status": "WITHDRAWN" }, "userErrors": [] }));
+        let decided = app.data_as(&staff, DECIDE, json!({ "id": second, "d": "NOT_SELECTED" })).await;
+        assert_eq!(decided["decideApplication"]["application"]["status"], "NOT_SELECTED");
+        let too_late = app.data_as(&ana, WITHDRAW, json!({ "id": second })).await;
+        assert_eq!(too_late["withdrawApplication"]["userErrors"][0]["code"], "INVALID_STATE");
+    })
+    .await;
 }
