@@ -4,14 +4,20 @@ use crate::auth::authenticate::Authenticator;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::domain::Services;
+use crate::domain::domain_events::spawn_publisher;
 use crate::graphql::{self, AppSchema};
 use crate::mail::{self, RetryPolicy};
 use crate::{db, http};
 use anyhow::Context;
+use sea_orm::DatabaseConnection;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
+
+/// How often the event publisher looks for events without being woken (events of other instances).
+const EVENT_POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 /// What every request handler can reach.
 #[derive(Clone)]
@@ -28,10 +34,8 @@ pub struct App {
 
 impl App {
     /// Loads the signing keys, connects to the database, applies pending migrations, binds the listener
-    /// (port 0 picks a free port) and starts the mail sender.
+    /// (port 0 picks a free port) and starts the mail sender and the event publisher.
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Self> {
-        let authenticator = Arc::new(Authenticator::from_config(&config)?);
-        let transport = mail::Transport::from_config(&config.mail)?;
         let db = db::connect(&config).await.with_context(|| {
             format!("cannot connect to the database (DATABASE_URL={})", redact(&config.database_url))
         })?;
@@ -39,15 +43,7 @@ impl App {
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on IMPACT_LISTEN={}", config.listen))?;
-        let config = Arc::new(config);
-        let mailer = mail::spawn(
-            db.clone(),
-            transport,
-            clock.clone(),
-            RetryPolicy::from_config(&config.mail),
-            config.mail.poll_interval(),
-        );
-        let services = Services { db, clock, config, mailer, authenticator };
+        let services = start_services(db, Arc::new(config), clock).await?;
         let schema = graphql::build_schema(&services);
         Ok(Self { state: AppState { services, schema }, listener })
     }
@@ -67,6 +63,39 @@ impl App {
             .with_graceful_shutdown(shutdown)
             .await
     }
+}
+
+/// The services of a running server on a migrated database: the signing keys, and the mail sender and the
+/// event publisher started on the current runtime (each with its own connection pool when `background_db`
+/// differs). The server and the tests build them this one way.
+pub async fn start_services(
+    db: DatabaseConnection,
+    config: Arc<Config>,
+    clock: SharedClock,
+) -> anyhow::Result<Services> {
+    let background = db.clone();
+    start_services_with(db, background, config, clock).await
+}
+
+/// Like [`start_services`], with the background tasks on `background_db` (tests that count the statements
+/// of a request keep the tasks' polling off the counted connection).
+pub async fn start_services_with(
+    db: DatabaseConnection,
+    background_db: DatabaseConnection,
+    config: Arc<Config>,
+    clock: SharedClock,
+) -> anyhow::Result<Services> {
+    let authenticator = Arc::new(Authenticator::from_config(&config)?);
+    let transport = mail::Transport::from_config(&config.mail)?;
+    let mailer = mail::spawn(
+        background_db.clone(),
+        transport,
+        clock.clone(),
+        RetryPolicy::from_config(&config.mail),
+        config.mail.poll_interval(),
+    );
+    let publisher = spawn_publisher(background_db, EVENT_POLL_INTERVAL).await?;
+    Ok(Services { db, clock, config, mailer, publisher, authenticator })
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -126,6 +126,17 @@ impl AppError {
         AppError::Rejected(vec![UserError::new(field, code, message)])
     }
 
+    /// The target of a command (`field`, e.g. `["id"]`) does not exist or is not visible to the caller: the
+    /// same answer either way, so a command never reveals what the caller may not see.
+    pub fn not_found(field: &[&str], what: &str) -> Self {
+        Self::rejected(field, UserErrorCode::NotFound, format!("there is no such {what}"))
+    }
+
+    /// The command is not allowed in the target's current state.
+    pub fn invalid_state(field: &[&str], message: impl Into<String>) -> Self {
+        Self::rejected(field, UserErrorCode::InvalidState, message)
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             AppError::Unauthenticated => ErrorCode::Unauthenticated,

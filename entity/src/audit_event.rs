@@ -1,4 +1,4 @@
-//! `audit_event`: a security event (logins, role and password changes), readable by admins.
+//! `audit_event`: a security event or a workflow/administrative change, readable by admins.
 
 use sea_orm::entity::prelude::*;
 
@@ -11,8 +11,10 @@ pub struct Model {
     pub action: String,
     /// Who did it (a user or service account), when known.
     pub actor_id: Option<Uuid>,
-    /// Whom it concerned, when it concerned a user.
+    /// What it concerned: a user, or for workflow changes the object of `subject_type`.
     pub subject_id: Option<Uuid>,
+    /// The GraphQL type of the subject (`Call`, `Application`, ...); none means a user.
+    pub subject_type: Option<String>,
     pub client_address: Option<String>,
     /// JSON with details; never passwords or tokens.
     pub detail: String,

@@ -7,6 +7,7 @@ pub mod audit_event;
 pub mod call;
 pub mod country;
 pub mod cross_border_region;
+pub mod domain_event;
 pub mod event;
 pub mod event_registration;
 pub mod external_identity;

@@ -17,6 +17,7 @@ mod m20261121_000030_create_applicant_flow;
 mod m20261121_000040_create_newsletter;
 mod m20261121_000041_create_resource;
 mod m20261121_000050_create_events;
+mod m20261123_000060_create_domain_event;
 mod reference_data;
 mod schema_helpers;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000040_create_newsletter::Migration),
             Box::new(m20261121_000041_create_resource::Migration),
             Box::new(m20261121_000050_create_events::Migration),
+            Box::new(m20261123_000060_create_domain_event::Migration),
         ]
     }
 }

@@ -384,18 +384,44 @@ pub async fn service_token(app: &TestApp, admin_token: &str) -> String {
 }
 
 /// The GraphQL schema on a connection of the test's own (to count its SQL statements, say), with the
-/// services a server has; mail goes to a throwaway directory.
+/// services a server has (built the server's way); mail goes to a throwaway directory.
 pub async fn schema_on(db: &sea_orm::DatabaseConnection, database_url: &str) -> api::graphql::AppSchema {
-    let config = Arc::new(Config::for_database("sqlite::memory:"));
+    let mut config = Config::for_database(database_url);
+    config.mail.mail_dir = std::env::temp_dir().join("impact-test-mail");
     let clock: api::clock::SharedClock = Arc::new(api::clock::SystemClock);
-    let from = config.mail.mail_from.parse().expect("sender address");
-    let transport =
-        api::mail::Transport::files(&std::env::temp_dir().join("impact-test-mail"), from).expect("mail directory");
-    let policy = api::mail::RetryPolicy::from_config(&config.mail);
-    // The sender polls its own connection, so it does not show among the statements counted on `db`.
-    let mail_db = api::db::connect(&Config::for_database(database_url)).await.expect("database");
-    let mailer = api::mail::spawn(mail_db, transport, clock.clone(), policy, config.mail.poll_interval());
-    let authenticator = Arc::new(api::auth::authenticate::Authenticator::from_config(&config).expect("keys"));
-    let services = api::domain::Services { db: db.clone(), clock, config, mailer, authenticator };
+    // The background tasks poll their own connection, so they do not show among the statements counted on `db`.
+    let background = api::db::connect(&config).await.expect("database");
+    let services =
+        api::app::start_services_with(db.clone(), background, Arc::new(config), clock).await.expect("services start");
     api::graphql::build_schema(&services)
+}
+
+/// The one staff fixture: `staff@example.org`, a verified account granted STAFF by the admin; its access token.
+pub async fn staff_token(app: &TestApp) -> String {
+    let admin = admin_session(app).await["accessToken"].as_str().expect("admin token").to_owned();
+    let staff = verified_user(app, "staff@example.org", "APPLICANT").await;
+    grant(app, &admin, &staff["user"]["id"], "STAFF", json!([])).await;
+    staff["accessToken"].as_str().expect("staff token").to_owned()
+}
+
+/// The services of a server (built the server's way) on the test's database, to call domain commands directly.
+pub async fn services_on(app: &TestApp) -> api::domain::Services {
+    let mut config = Config::for_database(app.database_url.clone());
+    config.mail.mail_dir = app.mail_dir.clone();
+    let db = api::db::connect(&config).await.expect("database");
+    api::app::start_services(db, Arc::new(config), Arc::new(app.clock.clone())).await.expect("services start")
+}
+
+/// The domain events stored so far, oldest first, as (type, subject global ID, actor id, payload).
+pub async fn domain_events(app: &TestApp) -> Vec<(String, String, Option<String>, Value)> {
+    let db = Database::connect(&app.database_url).await.expect("database");
+    let events = api::domain::domain_events::after(&db, 0, 10_000).await.expect("events");
+    db.close().await.ok();
+    events
+        .into_iter()
+        .map(|e| {
+            let payload = serde_json::from_str(&e.payload).expect("JSON payload");
+            (e.event_type, e.subject, e.actor_id.map(|a| a.to_string()), payload)
+        })
+        .collect()
 }

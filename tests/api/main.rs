@@ -22,3 +22,4 @@ mod reference;
 mod resources;
 mod schema;
 mod tokens;
+mod write_path;

@@ -57,7 +57,7 @@ pub async fn create_application(
     let call = calls::find(&services.db, call_id)
         .await
         .ok()
-        .filter(|c| calls::may_see(Some(principal), c))
+        .filter(|c| calls::policy::can_read(Some(principal), c))
         .ok_or_else(|| AppError::rejected(&["callId"], UserErrorCode::NotFound, "no such call"))?;
     if call.kind != CallKind::PilotRegions {
         return Err(AppError::rejected(&["callId"], UserErrorCode::Invalid, "this call is for experts"));

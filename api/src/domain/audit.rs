@@ -1,6 +1,8 @@
-//! The security audit log: logins, role and password changes, written in the transaction of the change.
+//! The audit log: security events (logins, password changes) recorded where they happen, and workflow and
+//! administrative changes recorded from their domain events by the unit of work, in the change's transaction.
 
 use crate::domain::Origin;
+use crate::domain::domain_events::DomainEvent;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
@@ -9,64 +11,67 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde_json::Value;
 use uuid::Uuid;
 
-/// What happened. Stored by name; the GraphQL enum mirrors it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuditAction {
-    AccountRegistered,
-    EmailVerified,
-    LoginSucceeded,
-    LoginFailed,
-    LoginRefused,
-    Logout,
-    RefreshTokenReused,
-    PasswordChanged,
-    PasswordResetRequested,
-    RoleGranted,
-    RoleRevoked,
-    ServiceAccountCreated,
-    ServiceTokenIssued,
-    ExternalUserLinked,
+macro_rules! audit_actions {
+    ($($variant:ident => $name:literal,)*) => {
+        /// What happened. Stored by name; the GraphQL enum mirrors it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum AuditAction { $($variant,)* }
+
+        impl AuditAction {
+            pub const ALL: &'static [AuditAction] = &[$(AuditAction::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(AuditAction::$variant => $name,)* }
+            }
+        }
+    };
+}
+
+audit_actions! {
+    // Security events, recorded directly where they happen.
+    AccountRegistered => "ACCOUNT_REGISTERED",
+    EmailVerified => "EMAIL_VERIFIED",
+    LoginSucceeded => "LOGIN_SUCCEEDED",
+    LoginFailed => "LOGIN_FAILED",
+    LoginRefused => "LOGIN_REFUSED",
+    Logout => "LOGOUT",
+    RefreshTokenReused => "REFRESH_TOKEN_REUSED",
+    PasswordChanged => "PASSWORD_CHANGED",
+    PasswordResetRequested => "PASSWORD_RESET_REQUESTED",
+    ServiceTokenIssued => "SERVICE_TOKEN_ISSUED",
+    ExternalUserLinked => "EXTERNAL_USER_LINKED",
+    // Workflow and administrative changes, recorded from their domain events by the unit of work.
+    RoleGranted => "ROLE_GRANTED",
+    RoleRevoked => "ROLE_REVOKED",
+    ServiceAccountCreated => "SERVICE_ACCOUNT_CREATED",
+    AccountErased => "ACCOUNT_ERASED",
+    SubscriptionErased => "SUBSCRIPTION_ERASED",
+    ProgrammeCreated => "PROGRAMME_CREATED",
+    ProgrammeUpdated => "PROGRAMME_UPDATED",
+    CallCreated => "CALL_CREATED",
+    CallUpdated => "CALL_UPDATED",
+    CallPublished => "CALL_PUBLISHED",
+    MemberInvited => "MEMBER_INVITED",
+    MemberJoined => "MEMBER_JOINED",
+    MemberChanged => "MEMBER_CHANGED",
+    MemberRemoved => "MEMBER_REMOVED",
+    RegionStatusChanged => "REGION_STATUS_CHANGED",
+    ApplicationSubmitted => "APPLICATION_SUBMITTED",
+    ApplicationWithdrawn => "APPLICATION_WITHDRAWN",
+    ApplicationReturned => "APPLICATION_RETURNED",
+    ApplicationEligibilityAssessed => "APPLICATION_ELIGIBILITY_ASSESSED",
+    ApplicationQualityAssessed => "APPLICATION_QUALITY_ASSESSED",
+    ApplicationDecided => "APPLICATION_DECIDED",
+    EventPublished => "EVENT_PUBLISHED",
+    EventCancelled => "EVENT_CANCELLED",
+    EventCompleted => "EVENT_COMPLETED",
+    NewsletterIssueSent => "NEWSLETTER_ISSUE_SENT",
+    ResourcePublished => "RESOURCE_PUBLISHED",
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
-        AuditAction::AccountRegistered,
-        AuditAction::EmailVerified,
-        AuditAction::LoginSucceeded,
-        AuditAction::LoginFailed,
-        AuditAction::LoginRefused,
-        AuditAction::Logout,
-        AuditAction::RefreshTokenReused,
-        AuditAction::PasswordChanged,
-        AuditAction::PasswordResetRequested,
-        AuditAction::RoleGranted,
-        AuditAction::RoleRevoked,
-        AuditAction::ServiceAccountCreated,
-        AuditAction::ServiceTokenIssued,
-        AuditAction::ExternalUserLinked,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuditAction::AccountRegistered => "ACCOUNT_REGISTERED",
-            AuditAction::EmailVerified => "EMAIL_VERIFIED",
-            AuditAction::LoginSucceeded => "LOGIN_SUCCEEDED",
-            AuditAction::LoginFailed => "LOGIN_FAILED",
-            AuditAction::LoginRefused => "LOGIN_REFUSED",
-            AuditAction::Logout => "LOGOUT",
-            AuditAction::RefreshTokenReused => "REFRESH_TOKEN_REUSED",
-            AuditAction::PasswordChanged => "PASSWORD_CHANGED",
-            AuditAction::PasswordResetRequested => "PASSWORD_RESET_REQUESTED",
-            AuditAction::RoleGranted => "ROLE_GRANTED",
-            AuditAction::RoleRevoked => "ROLE_REVOKED",
-            AuditAction::ServiceAccountCreated => "SERVICE_ACCOUNT_CREATED",
-            AuditAction::ServiceTokenIssued => "SERVICE_TOKEN_ISSUED",
-            AuditAction::ExternalUserLinked => "EXTERNAL_USER_LINKED",
-        }
-    }
-
     pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == name)
+        Self::ALL.iter().copied().find(|a| a.as_str() == name)
     }
 }
 
@@ -90,8 +95,37 @@ pub async fn record(
         action: Set(entry.action.as_str().to_owned()),
         actor_id: Set(entry.actor),
         subject_id: Set(entry.subject),
+        subject_type: Set(None),
         client_address: Set(origin.client_address.clone()),
         detail: Set(entry.detail.to_string()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a workflow or administrative change from its domain event (the unit of work calls this).
+pub(crate) async fn record_change(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    actor: Option<Uuid>,
+    action: AuditAction,
+    event: &DomainEvent,
+) -> AppResult<()> {
+    let mut detail = event.payload.clone();
+    if let Value::Object(fields) = &mut detail {
+        fields.insert("event".to_owned(), Value::from(event.event_type.as_str()));
+    }
+    audit_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        occurred_at: Set(now),
+        action: Set(action.as_str().to_owned()),
+        actor_id: Set(actor),
+        subject_id: Set(Some(event.subject_id)),
+        subject_type: Set(Some(event.subject_type.name().to_owned())),
+        client_address: Set(origin.client_address.clone()),
+        detail: Set(detail.to_string()),
     }
     .insert(conn)
     .await?;

@@ -1,5 +1,9 @@
 //! Business rules per area: plain functions over a database connection, returning `AppResult`.
 //! Nothing here knows about GraphQL; resolvers, subscriptions and webhooks all call into it.
+//!
+//! Every state change is a command that opens a unit of work (`services.write(principal)`, see
+//! `unit_of_work`), checks the area's `policy` for the principal, writes, queues mail and domain events, and
+//! commits. Reads apply the same policy: a predicate for one object and a query condition for lists.
 
 pub mod accounts;
 pub mod application_check;
@@ -7,14 +11,17 @@ pub mod application_workflow;
 pub mod applications;
 pub mod audit;
 pub mod calls;
+pub mod domain_events;
 pub mod event_calendar;
 pub mod event_registrations;
 pub mod events;
+pub mod ids;
 pub mod newsletter;
 pub mod organisations;
 pub mod pagination;
 pub mod partnerships;
 pub mod places;
+pub mod policy;
 pub mod privacy;
 pub mod programmes;
 pub mod reference;
@@ -23,11 +30,13 @@ pub mod resources;
 pub mod roles;
 pub mod service_accounts;
 pub mod sessions;
+pub mod unit_of_work;
 pub mod values;
 
 use crate::auth::authenticate::Authenticator;
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::domain::domain_events::Publisher;
 use crate::mail::Mailer;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -40,6 +49,7 @@ pub struct Services {
     pub clock: SharedClock,
     pub config: Arc<Config>,
     pub mailer: Mailer,
+    pub publisher: Publisher,
     pub authenticator: Arc<Authenticator>,
 }
 

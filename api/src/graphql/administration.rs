@@ -72,7 +72,7 @@ pub struct CreateServiceAccountPayload {
     pub user_errors: Vec<UserError>,
 }
 
-/// Kinds of security events.
+/// Kinds of audit-log entries: security events, and workflow and administrative changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "crate::domain::audit::AuditAction")]
 pub enum AuditEventAction {
@@ -85,14 +85,37 @@ pub enum AuditEventAction {
     RefreshTokenReused,
     PasswordChanged,
     PasswordResetRequested,
+    ServiceTokenIssued,
+    ExternalUserLinked,
     RoleGranted,
     RoleRevoked,
     ServiceAccountCreated,
-    ServiceTokenIssued,
-    ExternalUserLinked,
+    AccountErased,
+    SubscriptionErased,
+    ProgrammeCreated,
+    ProgrammeUpdated,
+    CallCreated,
+    CallUpdated,
+    CallPublished,
+    MemberInvited,
+    MemberJoined,
+    MemberChanged,
+    MemberRemoved,
+    RegionStatusChanged,
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    ApplicationReturned,
+    ApplicationEligibilityAssessed,
+    ApplicationQualityAssessed,
+    ApplicationDecided,
+    EventPublished,
+    EventCancelled,
+    EventCompleted,
+    NewsletterIssueSent,
+    ResourcePublished,
 }
 
-/// A security event of the audit log.
+/// An entry of the audit log.
 pub struct AuditEvent(audit_event::Model);
 
 #[Object]
@@ -107,9 +130,11 @@ impl AuditEvent {
     async fn actor_id(&self) -> Option<String> {
         self.0.actor_id.map(|id| id.to_string())
     }
-    /// The user concerned, as a global ID.
+    /// What the entry is about, as a global ID: the user concerned for security events, the changed object
+    /// (call, application, organisation, ...) for workflow and administrative changes.
     async fn subject_id(&self) -> Option<ID> {
-        self.0.subject_id.map(|id| GlobalId::encode(NodeType::User, &id.to_string()))
+        let node_type = self.0.subject_type.as_deref().and_then(NodeType::parse).unwrap_or(NodeType::User);
+        self.0.subject_id.map(|id| GlobalId::encode(node_type, &id.to_string()))
     }
     async fn client_address(&self) -> Option<&str> {
         self.0.client_address.as_deref()

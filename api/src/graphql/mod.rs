@@ -6,6 +6,7 @@ pub mod api_info;
 pub mod applications;
 pub mod calls;
 pub mod connection;
+pub mod context;
 pub mod errors;
 pub mod event_registrations;
 pub mod events;

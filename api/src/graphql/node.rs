@@ -24,8 +24,6 @@ use crate::graphql::reference::{Country, NutsRegion};
 use crate::graphql::regions::CrossBorderRegion;
 use crate::graphql::resources::Resource;
 use async_graphql::{Context, ID, Interface, Object};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
 #[derive(Interface)]
@@ -46,67 +44,7 @@ pub enum Node {
     Application(Application),
 }
 
-/// The types that implement `Node`, as named inside global IDs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeType {
-    Country,
-    NutsRegion,
-    InterregProgramme,
-    User,
-    NewsletterIssue,
-    Resource,
-    Event,
-    EventRegistration,
-    Organisation,
-    CrossBorderRegion,
-    Partnership,
-    Call,
-    Application,
-}
-
-impl NodeType {
-    const ALL: [NodeType; 13] = [
-        NodeType::Country,
-        NodeType::NutsRegion,
-        NodeType::InterregProgramme,
-        NodeType::User,
-        NodeType::NewsletterIssue,
-        NodeType::Resource,
-        NodeType::Event,
-        NodeType::EventRegistration,
-        NodeType::Organisation,
-        NodeType::CrossBorderRegion,
-        NodeType::Partnership,
-        NodeType::Call,
-        NodeType::Application,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            NodeType::Country => "Country",
-            NodeType::NutsRegion => "NutsRegion",
-            NodeType::InterregProgramme => "InterregProgramme",
-            NodeType::User => "User",
-            NodeType::NewsletterIssue => "NewsletterIssue",
-            NodeType::Resource => "Resource",
-            NodeType::Event => "Event",
-            NodeType::EventRegistration => "EventRegistration",
-            NodeType::Organisation => "Organisation",
-            NodeType::CrossBorderRegion => "CrossBorderRegion",
-            NodeType::Partnership => "Partnership",
-            NodeType::Call => "Call",
-            NodeType::Application => "Application",
-        }
-    }
-
-    /// Whether `key` has the form of this type's keys (so a malformed ID is refused, not merely not found).
-    fn accepts(self, key: &str) -> bool {
-        match self {
-            NodeType::Country | NodeType::NutsRegion => !key.is_empty(),
-            _ => Uuid::parse_str(key).is_ok(),
-        }
-    }
-}
+pub use crate::domain::ids::NodeType;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GlobalId {
@@ -116,19 +54,13 @@ pub struct GlobalId {
 
 impl GlobalId {
     pub fn encode(node_type: NodeType, key: &str) -> ID {
-        ID(URL_SAFE_NO_PAD.encode(format!("{}:{key}", node_type.name())))
+        ID(crate::domain::ids::encode(node_type, key))
     }
 
     pub fn decode(id: &ID) -> AppResult<Self> {
-        let invalid = || AppError::BadUserInput(format!("`{}` is not a valid ID", id.as_str()));
-        let raw = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| invalid())?;
-        let text = String::from_utf8(raw).map_err(|_| invalid())?;
-        let (type_name, key) = text.split_once(':').ok_or_else(invalid)?;
-        let node_type = NodeType::ALL.into_iter().find(|t| t.name() == type_name).ok_or_else(invalid)?;
-        if !node_type.accepts(key) {
-            return Err(invalid());
-        }
-        Ok(Self { node_type, key: key.to_owned() })
+        let (node_type, key) = crate::domain::ids::decode(id.as_str())
+            .ok_or_else(|| AppError::BadUserInput(format!("`{}` is not a valid ID", id.as_str())))?;
+        Ok(Self { node_type, key })
     }
 
     /// The UUID inside an ID that must be of `expected` type (an argument naming, say, a user).
@@ -202,7 +134,7 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
         .load_many(uuids_of(NodeType::Call))
         .await?
         .into_iter()
-        .filter(|(_, c)| calls::may_see(caller, c))
+        .filter(|(_, c)| calls::policy::can_read(caller, c))
         .collect();
     let applications: std::collections::HashMap<Uuid, entity::application::Model> =
         applications::visible_by_id(db, caller, &uuids_of(NodeType::Application))
@@ -255,6 +187,8 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
             NodeType::Application => {
                 uuid(id).and_then(|k| applications.get(&k).cloned()).map(|m| Node::Application(Application(m)))
             }
+            // Subjects of domain events that are not (yet) GraphQL nodes.
+            NodeType::ServiceAccount | NodeType::NewsletterSubscription => None,
         })
         .collect())
 }

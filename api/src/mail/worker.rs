@@ -2,8 +2,8 @@
 
 use crate::clock::SharedClock;
 use crate::mail::outbox::deliver_due;
-use crate::mail::retry::RetryPolicy;
 use crate::mail::transport::Transport;
+use crate::outbox::RetryPolicy;
 use sea_orm::DatabaseConnection;
 use std::sync::{Arc, Weak};
 use std::time::Duration;

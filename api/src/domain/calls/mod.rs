@@ -1,14 +1,19 @@
 //! Calls for pilot regions and for experts: drafted and published by staff; their status (upcoming, open,
 //! closed) follows from the injectable clock and is never stored.
 
+pub mod policy;
+
 use crate::auth::Principal;
 use crate::domain::Services;
+use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
+use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::values::{Checks, required_text};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use chrono::{DateTime, Utc};
 use entity::call::{self, CallKind};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,10 +62,12 @@ fn check(input: &CallInput) -> AppResult<String> {
 }
 
 /// Drafts a call (staff); it is public once published.
-pub async fn create_call(services: &Services, input: &CallInput) -> AppResult<call::Model> {
+pub async fn create_call(services: &Services, actor: Option<&Principal>, input: &CallInput) -> AppResult<call::Model> {
+    let principal = policy::can_manage(actor)?;
     let title = check(input)?;
-    let now = services.now();
-    Ok(call::ActiveModel {
+    let mut tx = services.write(Some(principal)).await?;
+    let now = tx.now();
+    let call = call::ActiveModel {
         id: Set(Uuid::now_v7()),
         kind: Set(input.kind),
         title: Set(title),
@@ -73,13 +80,24 @@ pub async fn create_call(services: &Services, input: &CallInput) -> AppResult<ca
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&services.db)
-    .await?)
+    .insert(&*tx)
+    .await?;
+    tx.emit(event(EventType::CallCreated, &call));
+    tx.commit().await?;
+    Ok(call)
 }
 
-pub async fn update_call(services: &Services, id: Uuid, input: &CallInput) -> AppResult<call::Model> {
-    let existing = find(&services.db, id).await?;
+/// Corrects a call (staff).
+pub async fn update_call(
+    services: &Services,
+    actor: Option<&Principal>,
+    id: Uuid,
+    input: &CallInput,
+) -> AppResult<call::Model> {
+    let principal = policy::can_manage(actor)?;
     let title = check(input)?;
+    let mut tx = services.write(Some(principal)).await?;
+    let existing = find(&*tx, id).await?;
     let mut active: call::ActiveModel = existing.into();
     active.kind = Set(input.kind);
     active.title = Set(title);
@@ -88,28 +106,45 @@ pub async fn update_call(services: &Services, id: Uuid, input: &CallInput) -> Ap
     active.opens_at = Set(input.opens_at);
     active.closes_at = Set(input.closes_at);
     active.max_selections = Set(input.max_selections);
-    active.updated_at = Set(services.now());
-    Ok(active.update(&services.db).await?)
+    active.updated_at = Set(tx.now());
+    let call = active.update(&*tx).await?;
+    tx.emit(event(EventType::CallUpdated, &call));
+    tx.commit().await?;
+    Ok(call)
 }
 
 /// Publishes a call (once; publishing again changes nothing).
-pub async fn publish_call(services: &Services, id: Uuid) -> AppResult<call::Model> {
-    let existing = find(&services.db, id).await?;
+pub async fn publish_call(services: &Services, actor: Option<&Principal>, id: Uuid) -> AppResult<call::Model> {
+    let principal = policy::can_manage(actor)?;
+    let mut tx = services.write(Some(principal)).await?;
+    let existing = find(&*tx, id).await?;
     if existing.published_at.is_some() {
         return Ok(existing);
     }
     let mut active: call::ActiveModel = existing.into();
-    active.published_at = Set(Some(services.now()));
-    active.updated_at = Set(services.now());
-    Ok(active.update(&services.db).await?)
+    active.published_at = Set(Some(tx.now()));
+    active.updated_at = Set(tx.now());
+    let call = active.update(&*tx).await?;
+    tx.emit(event(EventType::CallPublished, &call));
+    tx.commit().await?;
+    Ok(call)
 }
 
+/// The event of a change to `call`: public once the call is, staff-only while a draft.
+fn event(event_type: EventType, call: &call::Model) -> DomainEvent {
+    let visibility = if call.published_at.is_some() { Visibility::Public } else { Visibility::Staff };
+    DomainEvent::new(event_type, NodeType::Call, call.id).visibility(visibility).payload(json!({
+        "kind": call.kind.to_value(),
+        "round": call.round,
+        "opensAt": call.opens_at,
+        "closesAt": call.closes_at,
+        "published": call.published_at.is_some(),
+    }))
+}
+
+/// The call `id`; `NOT_FOUND` on the input's `id` when there is none.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> AppResult<call::Model> {
-    call::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("call".to_owned()))
-}
-
-pub fn may_see(principal: Option<&Principal>, call: &call::Model) -> bool {
-    call.published_at.is_some() || principal.is_some_and(Principal::is_staff)
+    call::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::not_found(&["id"], "call"))
 }
 
 pub async fn calls_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<call::Model>> {
@@ -125,10 +160,7 @@ pub async fn list_calls(
     now: DateTime<Utc>,
     page: &PageRequest,
 ) -> AppResult<Page<call::Model>> {
-    let mut select = call::Entity::find();
-    if !principal.is_some_and(Principal::is_staff) {
-        select = select.filter(call::Column::PublishedAt.is_not_null());
-    }
+    let mut select = call::Entity::find().filter(policy::read_filter(principal));
     if let Some(kind) = kind {
         select = select.filter(call::Column::Kind.eq(kind));
     }

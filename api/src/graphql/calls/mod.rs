@@ -1,11 +1,11 @@
 //! GraphQL of calls: public once published, drafted and published by staff. `status` follows the server clock.
 
+use crate::auth::STAFF;
 use crate::auth::guard::RoleGuard;
-use crate::auth::{Caller, STAFF};
-use crate::domain::Services;
 use crate::domain::calls::{self, CallInput};
 use crate::error::{AppResult, UserError};
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
@@ -67,7 +67,7 @@ impl Call {
         self.0.published_at
     }
     async fn status(&self, ctx: &Context<'_>) -> CallStatus {
-        calls::status_at(&self.0, ctx.data_unchecked::<Services>().now()).into()
+        calls::status_at(&self.0, ctx.now()).into()
     }
 }
 
@@ -149,14 +149,13 @@ impl CallQuery {
         before: Option<String>,
     ) -> async_graphql::Result<ConnectionOf<Call>> {
         let page = page_request(ctx, first, after, last, before)?;
-        let services = ctx.data_unchecked::<Services>();
-        let caller = ctx.data_unchecked::<Caller>();
+        let services = ctx.services();
         let page = calls::list_calls(
             &services.db,
-            caller.0.as_ref(),
+            ctx.actor(),
             kind.map(Into::into),
             status.map(Into::into),
-            services.now(),
+            ctx.now(),
             &page,
         )
         .await?;
@@ -172,23 +171,20 @@ impl CallMutation {
     /// Drafts a call (staff).
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn create_call(&self, ctx: &Context<'_>, input: CreateCallInput) -> async_graphql::Result<CallPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        payload(calls::create_call(services, &input.fields.into()).await)
+        payload(calls::create_call(ctx.services(), ctx.actor(), &input.fields.into()).await)
     }
 
     /// Corrects a call (staff).
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn update_call(&self, ctx: &Context<'_>, input: UpdateCallInput) -> async_graphql::Result<CallPayload> {
-        let services = ctx.data_unchecked::<Services>();
         let id = call_uuid(&input.id)?;
-        payload(calls::update_call(services, id, &input.fields.into()).await)
+        payload(calls::update_call(ctx.services(), ctx.actor(), id, &input.fields.into()).await)
     }
 
     /// Publishes a call (staff): from then on everybody sees it.
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn publish_call(&self, ctx: &Context<'_>, input: PublishCallInput) -> async_graphql::Result<CallPayload> {
-        let services = ctx.data_unchecked::<Services>();
         let id = call_uuid(&input.id)?;
-        payload(calls::publish_call(services, id).await)
+        payload(calls::publish_call(ctx.services(), ctx.actor(), id).await)
     }
 }

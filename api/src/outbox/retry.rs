@@ -1,4 +1,4 @@
-//! When a failed mail is tried again, and when the sender gives up on it.
+//! When failed work (a mail, a delivery) is tried again, and when the worker gives up on it.
 
 use crate::config::Mail;
 use chrono::Duration;
