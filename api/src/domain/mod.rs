@@ -20,6 +20,7 @@ pub mod newsletter;
 pub mod organisations;
 pub mod pagination;
 pub mod partnerships;
+pub mod personal_data;
 pub mod places;
 pub mod policy;
 pub mod privacy;
