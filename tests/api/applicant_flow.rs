@@ -23,11 +23,11 @@ const ELIGIBILITY: &str = "mutation($id: ID!, $p: Boolean!) { recordEligibility(
 const QUALITY: &str = "mutation($id: ID!) { recordQualityAssessment(input: { id: $id, scores: [{ criterion: \"relevance\", score: 25 }, { criterion: \"partnership\", score: 20 }, { criterion: \"feasibility\", score: 20 }, { criterion: \"cooperation\", score: 15 }], comment: \"solid\" }) { application { status assessment { totalScore } } userErrors { field code } } }";
 const DECIDE: &str = "mutation($id: ID!, $d: SelectionDecision!) { decideApplication(input: { id: $id, decision: $d }) { application { status } userErrors { field code } } }";
 
-fn token(session: &Value) -> String {
+pub(crate) fn token(session: &Value) -> String {
     session["accessToken"].as_str().unwrap().to_owned()
 }
 
-async fn staff(app: &TestApp) -> String {
+pub(crate) async fn staff(app: &TestApp) -> String {
     let admin = token(&admin_session(app).await);
     let staff = verified_user(app, "staff@example.org", "APPLICANT").await;
     grant(app, &admin, &staff["user"]["id"], "STAFF", json!([])).await;
@@ -55,7 +55,7 @@ async fn region(app: &TestApp, who: &str, name: &str, countries: Value, nuts: Va
 }
 
 /// A published call for pilot regions, open from a day before the server's start for 30 days.
-async fn open_call(app: &TestApp, staff: &str, max: i32) -> Value {
+pub(crate) async fn open_call(app: &TestApp, staff: &str, max: i32) -> Value {
     let opens = server_start() - Duration::days(1);
     let closes = server_start() + Duration::days(30);
     let created = app
@@ -88,7 +88,7 @@ fn codes(check: &Value) -> Vec<String> {
 }
 
 /// A ready, submitted application of a fresh partnership (two organisations, an AT–SI region), as `who`.
-async fn submitted_application(app: &TestApp, who: &str, call: &Value, n: usize) -> (Value, Value) {
+pub(crate) async fn submitted_application(app: &TestApp, who: &str, call: &Value, n: usize) -> (Value, Value) {
     let at = organisation(app, who, &format!("Gemeinde {n}"), "AT", "AT211", &format!("AT-{n}")).await;
     let si = organisation(app, who, &format!("Občina {n}"), "SI", "SI033", &format!("SI-{n}")).await;
     let region = region(app, who, &format!("Karawanken {n}"), json!(["AT", "SI"]), json!(["AT21", "SI03"])).await;
@@ -117,7 +117,7 @@ async fn submitted_application(app: &TestApp, who: &str, call: &Value, n: usize)
     (id, region)
 }
 
-async fn assess(app: &TestApp, staff: &str, id: &Value) {
+pub(crate) async fn assess(app: &TestApp, staff: &str, id: &Value) {
     let eligible = app.data_as(staff, ELIGIBILITY, json!({ "id": id, "p": true })).await;
     assert_eq!(eligible["recordEligibility"]["application"]["status"], "ELIGIBLE");
     let quality = app.data_as(staff, QUALITY, json!({ "id": id })).await;
@@ -320,7 +320,11 @@ async fn an_applicant_cannot_read_or_edit_another_applicants_draft() {
         let edit = app
             .graphql_as(&ben, UPDATE_APPLICATION, json!({ "i": { "id": id, "content": { "motivation": "mine" } } }))
             .await;
-        assert_eq!(crate::helpers::first_error_code(&edit), "NOT_FOUND");
+        // A mutation on an invisible target answers a user error, as if the application did not exist.
+        assert_eq!(
+            edit["data"]["updateApplication"],
+            json!({ "application": null, "userErrors": [{ "field": ["input", "id"], "code": "NOT_FOUND" }] })
+        );
         let check = app.graphql_as(&ben, CHECK, json!({ "id": id })).await;
         assert_eq!(crate::helpers::first_error_code(&check), "NOT_FOUND");
         assert_eq!(
@@ -525,8 +529,12 @@ async fn staff_filter_and_sort_applications_and_applicants_withdraw_before_a_dec
 
         // Another applicant cannot withdraw it; its owner can, before a decision.
         let ben = token(&verified_user(&app, "ben@example.org", "APPLICANT").await);
-        let foreign = app.graphql_as(&ben, WITHDRAW, json!({ "id": first })).await;
-        assert_eq!(first_error_code(&foreign), "NOT_FOUND", "another applicant's application is as good as missing");
+        let foreign = app.data_as(&ben, WITHDRAW, json!({ "id": first })).await;
+        assert_eq!(
+            foreign["withdrawApplication"],
+            json!({ "application": null, "userErrors": [{ "field": ["input", "id"], "code": "NOT_FOUND" }] }),
+            "another applicant's application is as good as missing"
+        );
         let withdrawn = app.data_as(&ana, WITHDRAW, json!({ "id": first })).await;
         assert_eq!(withdrawn["withdrawApplication"], json!({ "application": { "status": "WITHDRAWN" }, "userErrors": [] }));
         let decided = app.data_as(&staff, DECIDE, json!({ "id": second, "d": "NOT_SELECTED" })).await;

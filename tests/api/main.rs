@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod applicant_events;
 mod applicant_flow;
 mod authorization;
 mod events;

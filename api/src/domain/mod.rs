@@ -6,8 +6,6 @@
 //! commits. Reads apply the same policy: a predicate for one object and a query condition for lists.
 
 pub mod accounts;
-pub mod application_check;
-pub mod application_workflow;
 pub mod applications;
 pub mod audit;
 pub mod calls;

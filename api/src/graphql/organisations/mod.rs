@@ -1,14 +1,12 @@
 //! GraphQL of organisations: the public face (name, type, country), the members' view, and the mutations of
 //! owners (members, invitations).
 
-use crate::auth::Caller;
 use crate::auth::guard::SignedInUser;
-use crate::domain::Services;
 use crate::domain::organisations::{self, OrganisationInput as DomainInput};
 use crate::error::{AppResult, UserError};
 use crate::graphql::accounts::User;
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
-use crate::graphql::loaders::Loaders;
+use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
 use crate::graphql::reference::{Country, NutsRegion};
@@ -52,10 +50,9 @@ pub struct Organisation(pub organisation::Model);
 impl Organisation {
     /// The caller's role, if a member; staff count as owners for reading.
     async fn access(&self, ctx: &Context<'_>) -> AppResult<Option<organisation_member::MemberRole>> {
-        let caller = ctx.data_unchecked::<Caller>();
-        let Some(principal) = caller.0.as_ref() else { return Ok(None) };
+        let Some(principal) = ctx.actor() else { return Ok(None) };
         let own = match principal.user_id() {
-            Some(user) => ctx.data_unchecked::<Loaders>().memberships.load_one((self.0.id, user)).await?,
+            Some(user) => ctx.loaders().memberships.load_one((self.0.id, user)).await?,
             None => None,
         };
         Ok(own.or(principal.is_staff().then_some(organisation_member::MemberRole::Viewer)))
@@ -86,12 +83,12 @@ impl Organisation {
         self.0.organisation_type.into()
     }
     async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
-        Ok(ctx.data_unchecked::<Loaders>().countries.load_one(self.0.country_code.clone()).await?.map(Country))
+        Ok(ctx.loaders().countries.load_one(self.0.country_code.clone()).await?.map(Country))
     }
     /// Members and staff only.
     async fn nuts_region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NutsRegion>> {
         let Some(Some(code)) = self.detail(ctx, |o| o.nuts_code.clone()).await? else { return Ok(None) };
-        Ok(ctx.data_unchecked::<Loaders>().nuts_regions.load_one(code).await?.map(NutsRegion))
+        Ok(ctx.loaders().nuts_regions.load_one(code).await?.map(NutsRegion))
     }
     /// Members and staff only.
     async fn address(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
@@ -107,16 +104,15 @@ impl Organisation {
     }
     /// The caller's role in the organisation, if a member.
     async fn my_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationRole>> {
-        let caller = ctx.data_unchecked::<Caller>();
-        let Some(user) = caller.0.as_ref().and_then(|p| p.user_id()) else { return Ok(None) };
-        Ok(ctx.data_unchecked::<Loaders>().memberships.load_one((self.0.id, user)).await?.map(Into::into))
+        let Some(user) = ctx.actor().and_then(|p| p.user_id()) else { return Ok(None) };
+        Ok(ctx.loaders().memberships.load_one((self.0.id, user)).await?.map(Into::into))
     }
     /// Members and staff only (empty for others).
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationMember>> {
         if self.access(ctx).await?.is_none() {
             return Ok(Vec::new());
         }
-        let services = ctx.data_unchecked::<Services>();
+        let services = ctx.services();
         Ok(organisations::members(&services.db, self.0.id)
             .await?
             .into_iter()
@@ -241,8 +237,8 @@ impl OrganisationQuery {
         before: Option<String>,
     ) -> async_graphql::Result<ConnectionOf<Organisation>> {
         let page = page_request(ctx, first, after, last, before)?;
-        let user = ctx.data_unchecked::<Caller>().user_id()?;
-        let services = ctx.data_unchecked::<Services>();
+        let user = ctx.principal()?.user_id().ok_or(crate::error::AppError::Forbidden)?;
+        let services = ctx.services();
         Ok(connection(organisations::organisations_of(&services.db, user, &page).await?, Organisation))
     }
 }
@@ -259,8 +255,8 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         input: CreateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         payload(organisations::create_organisation(services, principal, &input.fields.into()).await)
     }
 
@@ -271,8 +267,8 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         input: UpdateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = organisation_uuid(&input.id)?;
         payload(organisations::update_organisation(services, principal, id, &input.fields.into()).await)
     }
@@ -284,8 +280,8 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         input: InviteOrganisationMemberInput,
     ) -> async_graphql::Result<InviteOrganisationMemberPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = organisation_uuid(&input.organisation_id)?;
         let result = organisations::invite_member(services, principal, id, &input.email, input.role.into()).await;
         let (invitation, user_errors) = into_payload(result)?;
@@ -303,8 +299,8 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         input: AcceptOrganisationInvitationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         payload(organisations::accept_invitation(services, principal, &input.token).await)
     }
 
@@ -315,8 +311,8 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         input: ChangeOrganisationMemberInput,
     ) -> async_graphql::Result<OrganisationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = organisation_uuid(&input.organisation_id)?;
         let user = GlobalId::decode_as(&input.user_id, NodeType::User)?;
         payload(organisations::change_member(services, principal, id, user, input.role.map(Into::into)).await)

@@ -1,23 +1,29 @@
 //! Organisations: the legal entities that apply, their members (owner, editor, viewer) and invitations.
 //! Who may see and change what is decided here.
 
+pub mod personal_data;
+pub mod policy;
+
 use crate::auth::Principal;
 use crate::auth::secrets::{new_token, token_hash};
+use crate::domain::domain_events::{DomainEvent, EventType};
+use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::places::{eligible_country, nuts_in_country};
 use crate::domain::values::{Checks, Email, required_text};
 use crate::domain::{Services, accounts};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use crate::mail::{self, OutgoingEmail};
+use crate::mail::OutgoingEmail;
 use chrono::Duration;
 use entity::organisation::{self, OrganisationType};
 use entity::organisation_member::{self, MemberRole};
 use entity::{app_user, organisation_invitation};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    SqlErr,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, SqlErr,
 };
+use serde_json::json;
 use uuid::Uuid;
 
 /// How long an invitation link works.
@@ -97,17 +103,18 @@ fn taken() -> AppError {
 /// Creates an organisation owned by the caller. One organisation per registration id and country.
 pub async fn create_organisation(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     input: &OrganisationInput,
 ) -> AppResult<organisation::Model> {
+    let principal = policy::can_create(actor)?;
     let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
-    let checked = check(&services.db, input).await?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
+    let mut tx = services.write(Some(principal)).await?;
+    let checked = check(&*tx, input).await?;
+    let now = tx.now();
     let exists = organisation::Entity::find()
         .filter(organisation::Column::CountryCode.eq(&checked.country))
         .filter(organisation::Column::RegistrationId.eq(&checked.registration_id))
-        .count(&txn)
+        .count(&*tx)
         .await?;
     if exists > 0 {
         return Err(taken());
@@ -126,7 +133,7 @@ pub async fn create_organisation(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(&*tx)
     .await
     .map_err(registration_taken)?;
     organisation_member::ActiveModel {
@@ -135,27 +142,34 @@ pub async fn create_organisation(
         role: Set(MemberRole::Owner),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(&*tx)
     .await?;
-    txn.commit().await?;
+    tx.emit(event(EventType::OrganisationCreated, &created).payload(json!({
+        "organisationType": created.organisation_type.to_value(),
+        "country": created.country_code,
+        "ownerId": user_id.to_string(),
+    })));
+    tx.commit().await?;
     Ok(created)
 }
 
 /// Replaces an organisation's details (its owners and editors, or staff).
 pub async fn update_organisation(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     id: Uuid,
     input: &OrganisationInput,
 ) -> AppResult<organisation::Model> {
-    let existing = find(&services.db, id).await?;
-    require_role(&services.db, principal, id, &[MemberRole::Owner, MemberRole::Editor]).await?;
-    let checked = check(&services.db, input).await?;
+    policy::can_create(actor)?;
+    let mut tx = services.write(actor).await?;
+    let existing = find(&*tx, id).await?;
+    policy::can_update(&*tx, actor, id).await?;
+    let checked = check(&*tx, input).await?;
     let clash = organisation::Entity::find()
         .filter(organisation::Column::CountryCode.eq(&checked.country))
         .filter(organisation::Column::RegistrationId.eq(&checked.registration_id))
         .filter(organisation::Column::Id.ne(id))
-        .count(&services.db)
+        .count(&*tx)
         .await?;
     if clash > 0 {
         return Err(taken());
@@ -169,35 +183,27 @@ pub async fn update_organisation(
     active.address = Set(checked.address);
     active.registration_id = Set(checked.registration_id);
     active.website = Set(checked.website);
-    active.updated_at = Set(services.now());
-    active.update(&services.db).await.map_err(registration_taken)
+    active.updated_at = Set(tx.now());
+    let updated = active.update(&*tx).await.map_err(registration_taken)?;
+    tx.emit(event(EventType::OrganisationUpdated, &updated).payload(json!({
+        "organisationType": updated.organisation_type.to_value(),
+        "country": updated.country_code,
+    })));
+    tx.commit().await?;
+    Ok(updated)
 }
 
+/// An event about `organisation`, for its parties (members) and staff.
+fn event(event_type: EventType, organisation: &organisation::Model) -> DomainEvent {
+    DomainEvent::new(event_type, NodeType::Organisation, organisation.id)
+}
+
+/// The organisation `id`; `NOT_FOUND` on the input's `id` when there is none.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> AppResult<organisation::Model> {
-    organisation::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("organisation".to_owned()))
+    organisation::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::not_found(&["id"], "organisation"))
 }
 
-/// The caller's role in an organisation, if a member.
-pub async fn role_of(db: &impl ConnectionTrait, organisation_id: Uuid, user_id: Uuid) -> AppResult<Option<MemberRole>> {
-    Ok(organisation_member::Entity::find_by_id((organisation_id, user_id)).one(db).await?.map(|m| m.role))
-}
-
-/// Refuses (`FORBIDDEN`) a caller who is neither staff nor a member with one of `roles`.
-pub async fn require_role(
-    db: &impl ConnectionTrait,
-    principal: &Principal,
-    organisation_id: Uuid,
-    roles: &[MemberRole],
-) -> AppResult<()> {
-    if principal.is_staff() {
-        return Ok(());
-    }
-    let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
-    match role_of(db, organisation_id, user_id).await? {
-        Some(role) if roles.contains(&role) => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
-}
+pub use policy::role_of;
 
 /// Which of these organisations the caller may see in full (members and staff); others show only the public
 /// name, type and country.
@@ -286,17 +292,19 @@ pub async fn member_addresses(db: &impl ConnectionTrait, organisation_ids: &[Uui
 /// Invites someone by e-mail (owners). The mail carries a single-use link that expires.
 pub async fn invite_member(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     organisation_id: Uuid,
     email: &str,
     role: MemberRole,
 ) -> AppResult<organisation_invitation::Model> {
-    let organisation = find(&services.db, organisation_id).await?;
-    require_role(&services.db, principal, organisation_id, &[MemberRole::Owner]).await?;
+    policy::can_create(actor)?;
+    let mut tx = services.write(actor).await?;
+    let organisation =
+        organisation::Entity::find_by_id(organisation_id).one(&*tx).await?.ok_or_else(not_found_organisation)?;
+    let principal = policy::can_manage_members(&*tx, actor, organisation_id).await?;
     let email = Email::parse("email", email).map_err(|e| AppError::Rejected(vec![e]))?;
-    let now = services.now();
+    let now = tx.now();
     let token = new_token();
-    let txn = crate::db::begin_write(&services.db).await?;
     let invitation = organisation_invitation::ActiveModel {
         id: Set(Uuid::now_v7()),
         organisation_id: Set(organisation_id),
@@ -308,7 +316,7 @@ pub async fn invite_member(
         invited_by: Set(principal.id),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(&*tx)
     .await?;
     let frontend = services.config.frontend_url.trim_end_matches('/');
     let text_body = format!(
@@ -323,18 +331,28 @@ pub async fn invite_member(
         text_body,
         headers: Vec::new(),
     };
-    mail::enqueue(&txn, now, mail).await?;
-    txn.commit().await?;
-    services.mailer.notify();
+    tx.mail(mail).await?;
+    tx.emit(event(EventType::OrganisationMemberInvited, &organisation).payload(json!({
+        "invitationId": invitation.id.to_string(),
+        "role": invitation.role.to_value(),
+        "expiresAt": invitation.expires_at,
+    })));
+    tx.commit().await?;
     Ok(invitation)
+}
+
+/// `NOT_FOUND` on the input's `organisationId`.
+fn not_found_organisation() -> AppError {
+    AppError::not_found(&["organisationId"], "organisation")
 }
 
 /// Accepts an invitation: the signed-in user must have the invited address. Works once, before it expires.
 pub async fn accept_invitation(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     token: &str,
 ) -> AppResult<organisation::Model> {
+    let principal = policy::can_create(actor)?;
     let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
     let invalid = || {
         AppError::rejected(
@@ -343,17 +361,17 @@ pub async fn accept_invitation(
             "this invitation is invalid, already used or expired",
         )
     };
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
+    let mut tx = services.write(Some(principal)).await?;
+    let now = tx.now();
     let invitation = organisation_invitation::Entity::find()
         .filter(organisation_invitation::Column::TokenHash.eq(token_hash(token)))
-        .one(&txn)
+        .one(&*tx)
         .await?
         .ok_or_else(invalid)?;
     if invitation.used_at.is_some() || invitation.expires_at <= now {
         return Err(invalid());
     }
-    let user = accounts::load(&txn, user_id).await?;
+    let user = accounts::load(&*tx, user_id).await?;
     if user.email != invitation.email {
         return Err(AppError::rejected(
             &["token"],
@@ -365,14 +383,14 @@ pub async fn accept_invitation(
         .col_expr(organisation_invitation::Column::UsedAt, Expr::value(now))
         .filter(organisation_invitation::Column::Id.eq(invitation.id))
         .filter(organisation_invitation::Column::UsedAt.is_null())
-        .exec(&txn)
+        .exec(&*tx)
         .await?;
     if spent.rows_affected != 1 {
         return Err(invalid());
     }
-    match organisation_member::Entity::find_by_id((invitation.organisation_id, user_id)).one(&txn).await? {
+    let role = match organisation_member::Entity::find_by_id((invitation.organisation_id, user_id)).one(&*tx).await? {
         // Already a member: the invitation never lowers a role.
-        Some(_) => {}
+        Some(member) => member.role,
         None => {
             organisation_member::ActiveModel {
                 organisation_id: Set(invitation.organisation_id),
@@ -380,54 +398,77 @@ pub async fn accept_invitation(
                 role: Set(invitation.role),
                 created_at: Set(now),
             }
-            .insert(&txn)
-            .await?;
+            .insert(&*tx)
+            .await?
+            .role
         }
-    }
-    let organisation = find(&txn, invitation.organisation_id).await?;
-    txn.commit().await?;
+    };
+    let organisation = find(&*tx, invitation.organisation_id).await?;
+    tx.emit(event(EventType::OrganisationMemberJoined, &organisation).payload(json!({
+        "invitationId": invitation.id.to_string(),
+        "userId": user_id.to_string(),
+        "role": role.to_value(),
+    })));
+    tx.commit().await?;
     Ok(organisation)
 }
 
 /// Changes a member's role, or removes the member (`role` None); owners only. At least one owner stays.
 pub async fn change_member(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     organisation_id: Uuid,
     user_id: Uuid,
     role: Option<MemberRole>,
 ) -> AppResult<organisation::Model> {
-    let organisation = find(&services.db, organisation_id).await?;
-    require_role(&services.db, principal, organisation_id, &[MemberRole::Owner]).await?;
-    let txn = crate::db::begin_write(&services.db).await?;
+    policy::can_create(actor)?;
+    let mut tx = services.write(actor).await?;
+    let organisation =
+        organisation::Entity::find_by_id(organisation_id).one(&*tx).await?.ok_or_else(not_found_organisation)?;
+    policy::can_manage_members(&*tx, actor, organisation_id).await?;
     let member = organisation_member::Entity::find_by_id((organisation_id, user_id))
-        .one(&txn)
+        .one(&*tx)
         .await?
         .ok_or_else(|| AppError::rejected(&["userId"], UserErrorCode::NotFound, "this user is not a member"))?;
-    if member.role == MemberRole::Owner && role != Some(MemberRole::Owner) {
-        let owners = organisation_member::Entity::find()
-            .filter(organisation_member::Column::OrganisationId.eq(organisation_id))
-            .filter(organisation_member::Column::Role.eq(MemberRole::Owner))
-            .count(&txn)
-            .await?;
-        if owners <= 1 {
-            return Err(AppError::rejected(
-                &["userId"],
-                UserErrorCode::InvalidState,
-                "an organisation keeps at least one owner; make another member owner first",
-            ));
-        }
+    if member.role == MemberRole::Owner
+        && role != Some(MemberRole::Owner)
+        && owner_count(&*tx, organisation_id).await? <= 1
+    {
+        return Err(AppError::rejected(
+            &["userId"],
+            UserErrorCode::InvalidState,
+            "an organisation keeps at least one owner; make another member owner first",
+        ));
     }
+    let from = member.role;
     match role {
         Some(role) => {
             let mut active: organisation_member::ActiveModel = member.into();
             active.role = Set(role);
-            active.update(&txn).await?;
+            active.update(&*tx).await?;
+            tx.emit(event(EventType::OrganisationMemberChanged, &organisation).payload(json!({
+                "userId": user_id.to_string(),
+                "from": from.to_value(),
+                "to": role.to_value(),
+            })));
         }
         None => {
-            organisation_member::Entity::delete_by_id((organisation_id, user_id)).exec(&txn).await?;
+            organisation_member::Entity::delete_by_id((organisation_id, user_id)).exec(&*tx).await?;
+            tx.emit(event(EventType::OrganisationMemberRemoved, &organisation).payload(json!({
+                "userId": user_id.to_string(),
+                "role": from.to_value(),
+            })));
         }
     }
-    txn.commit().await?;
+    tx.commit().await?;
     Ok(organisation)
+}
+
+/// How many owners an organisation has.
+pub(crate) async fn owner_count(db: &impl ConnectionTrait, organisation_id: Uuid) -> AppResult<u64> {
+    Ok(organisation_member::Entity::find()
+        .filter(organisation_member::Column::OrganisationId.eq(organisation_id))
+        .filter(organisation_member::Column::Role.eq(MemberRole::Owner))
+        .count(db)
+        .await?)
 }

@@ -2,17 +2,21 @@
 //! voting shares of the interest groups. Rules that a partnership under construction may still break are
 //! checked with its application (`applications::check`); inputs that can never be valid are refused at once.
 
+pub mod policy;
+
+pub use policy::{require_editor, visible_to};
+
 use crate::auth::Principal;
+use crate::domain::domain_events::{DomainEvent, EventType};
+use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::values::{Checks, required_text};
 use crate::domain::{Services, organisations, regions};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use entity::cross_border_region::RegionStatus;
-use entity::organisation_member::{self, MemberRole};
 use entity::partner::{self, PartnerRole};
-use entity::{cross_border_region, organisation, partnership};
-use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use entity::{organisation, partnership};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -67,9 +71,10 @@ pub struct PartnershipInput {
 async fn check(db: &impl ConnectionTrait, input: &PartnershipInput) -> AppResult<String> {
     let mut checks = Checks::default();
     let name = checks.take(required_text("name", &input.name, 255));
-    let region = regions::find(db, input.region_id)
-        .await
-        .map_err(|_| AppError::rejected(&["regionId"], UserErrorCode::NotFound, "no such cross-border region"))?;
+    let region = entity::cross_border_region::Entity::find_by_id(input.region_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::rejected(&["regionId"], UserErrorCode::NotFound, "no such cross-border region"))?;
     let sides = regions::parts_of(db, &[region.id]).await?.remove(&region.id).unwrap_or_default().countries;
     let ids: Vec<Uuid> = input.partners.iter().map(|p| p.organisation_id).collect();
     let found = organisations::organisations_by_id(db, &ids).await?;
@@ -122,59 +127,25 @@ async fn check(db: &impl ConnectionTrait, input: &PartnershipInput) -> AppResult
     name.ok_or_else(|| AppError::Internal(anyhow::anyhow!("checked partnership lost its name")))
 }
 
-/// Whether the caller may edit a partnership with these partners: staff, owners and editors of a lead
-/// organisation, or (while it has no lead) its creator.
-async fn may_edit(
-    db: &impl ConnectionTrait,
-    principal: &Principal,
-    created_by: Uuid,
-    partners: &[(Uuid, PartnerRole)],
-) -> AppResult<bool> {
-    if principal.is_staff() {
-        return Ok(true);
-    }
-    let Some(user_id) = principal.user_id() else { return Ok(false) };
-    let leads: Vec<Uuid> = partners.iter().filter(|(_, r)| *r == PartnerRole::Lead).map(|(id, _)| *id).collect();
-    if leads.is_empty() {
-        return Ok(created_by == user_id);
-    }
-    let editing = organisation_member::Entity::find()
-        .filter(organisation_member::Column::UserId.eq(user_id))
-        .filter(organisation_member::Column::OrganisationId.is_in(leads))
-        .filter(organisation_member::Column::Role.is_in([MemberRole::Owner, MemberRole::Editor]))
-        .one(db)
-        .await?;
-    Ok(editing.is_some())
-}
-
-/// Refuses (`FORBIDDEN`) a caller who may not edit the partnership.
-pub async fn require_editor(
-    db: &impl ConnectionTrait,
-    principal: &Principal,
-    partnership: &partnership::Model,
-) -> AppResult<()> {
-    let partners = partners_of(db, &[partnership.id]).await?.remove(&partnership.id).unwrap_or_default();
-    let roles: Vec<(Uuid, PartnerRole)> = partners.iter().map(|p| (p.organisation_id, p.role)).collect();
-    if may_edit(db, principal, partnership.created_by, &roles).await? { Ok(()) } else { Err(AppError::Forbidden) }
-}
-
+/// Creates a partnership; the caller must be able to edit it (an owner or editor of the lead organisation).
 pub async fn create_partnership(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     input: &PartnershipInput,
 ) -> AppResult<partnership::Model> {
+    let principal = policy::can_create(actor)?;
     let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
-    let name = check(&services.db, input).await?;
+    let mut tx = services.write(Some(principal)).await?;
+    let name = check(&*tx, input).await?;
     let roles: Vec<(Uuid, PartnerRole)> = input.partners.iter().map(|p| (p.organisation_id, p.role)).collect();
-    if !may_edit(&services.db, principal, user_id, &roles).await? {
+    if !policy::may_edit(&*tx, principal, user_id, &roles).await? {
         return Err(AppError::rejected(
             &["partners"],
             UserErrorCode::Invalid,
             "you must be an owner or editor of the lead organisation",
         ));
     }
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
+    let now = tx.now();
     let created = partnership::ActiveModel {
         id: Set(Uuid::now_v7()),
         region_id: Set(input.region_id),
@@ -188,28 +159,30 @@ pub async fn create_partnership(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(&*tx)
     .await?;
-    replace_partners(&txn, created.id, &input.partners, now).await?;
-    txn.commit().await?;
+    replace_partners(&*tx, created.id, &input.partners, now).await?;
+    tx.emit(event(EventType::PartnershipCreated, &created, &input.partners));
+    tx.commit().await?;
     Ok(created)
 }
 
 /// Replaces a partnership's details and partners. Its region stays.
 pub async fn update_partnership(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     id: Uuid,
     input: &PartnershipInput,
 ) -> AppResult<partnership::Model> {
-    let existing = find(&services.db, id).await?;
-    require_editor(&services.db, principal, &existing).await?;
+    policy::can_create(actor)?;
+    let mut tx = services.write(actor).await?;
+    let existing = find_visible(&*tx, actor, id).await?;
+    policy::can_edit(&*tx, actor, &existing).await?;
     if input.region_id != existing.region_id {
         return Err(AppError::rejected(&["regionId"], UserErrorCode::Invalid, "a partnership keeps its region"));
     }
-    let name = check(&services.db, input).await?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
+    let name = check(&*tx, input).await?;
+    let now = tx.now();
     let mut active: partnership::ActiveModel = existing.into();
     active.name = Set(name);
     active.governance = Set(input.governance.as_deref().map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned));
@@ -218,10 +191,36 @@ pub async fn update_partnership(
     active.civil_society_share = Set(input.voting.civil_society);
     active.other_share = Set(input.voting.other);
     active.updated_at = Set(now);
-    let updated = active.update(&txn).await?;
-    replace_partners(&txn, id, &input.partners, now).await?;
-    txn.commit().await?;
+    let updated = active.update(&*tx).await?;
+    replace_partners(&*tx, id, &input.partners, now).await?;
+    tx.emit(event(EventType::PartnershipUpdated, &updated, &input.partners));
+    tx.commit().await?;
     Ok(updated)
+}
+
+/// An event about a partnership, for its parties and staff: its region and partners by id.
+fn event(event_type: EventType, partnership: &partnership::Model, partners: &[PartnerInput]) -> DomainEvent {
+    DomainEvent::new(event_type, NodeType::Partnership, partnership.id).payload(json!({
+        "regionId": partnership.region_id.to_string(),
+        "partners": partners.iter().map(|p| json!({
+            "organisationId": p.organisation_id.to_string(),
+            "side": p.side.trim().to_ascii_uppercase(),
+            "role": p.role.to_value(),
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// The partnership `id` if the caller may see it; `NOT_FOUND` on the input's `id` otherwise.
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    actor: Option<&Principal>,
+    id: Uuid,
+) -> AppResult<partnership::Model> {
+    let mut select = partnership::Entity::find_by_id(id);
+    if let Some(condition) = policy::visible_to(actor) {
+        select = select.filter(condition);
+    }
+    select.one(db).await?.ok_or_else(|| AppError::not_found(&["id"], "partnership"))
 }
 
 async fn replace_partners(
@@ -249,7 +248,7 @@ async fn replace_partners(
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> AppResult<partnership::Model> {
-    partnership::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("partnership".to_owned()))
+    partnership::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::not_found(&["id"], "partnership"))
 }
 
 pub async fn partnerships_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<partnership::Model>> {
@@ -272,42 +271,6 @@ pub async fn partners_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<H
     Ok(map)
 }
 
-/// A filter keeping what a caller may see: staff all; others the partnerships of pilot (and alumni) regions and
-/// those in which one of their organisations is a partner, plus the ones they created.
-pub fn visible_to(principal: Option<&Principal>) -> Option<Condition> {
-    if principal.is_some_and(Principal::is_staff) {
-        return None;
-    }
-    let public = partnership::Column::RegionId.in_subquery(
-        Query::select()
-            .column(cross_border_region::Column::Id)
-            .from(cross_border_region::Entity)
-            .and_where(cross_border_region::Column::Status.is_in([RegionStatus::Pilot, RegionStatus::Alumni]))
-            .to_owned(),
-    );
-    let mut condition = Condition::any().add(public);
-    if let Some(user_id) = principal.and_then(Principal::user_id) {
-        condition = condition.add(partnership::Column::CreatedBy.eq(user_id)).add(
-            partnership::Column::Id.in_subquery(
-                Query::select()
-                    .column(partner::Column::PartnershipId)
-                    .from(partner::Entity)
-                    .and_where(
-                        partner::Column::OrganisationId.in_subquery(
-                            Query::select()
-                                .column(organisation_member::Column::OrganisationId)
-                                .from(organisation_member::Entity)
-                                .and_where(organisation_member::Column::UserId.eq(user_id))
-                                .to_owned(),
-                        ),
-                    )
-                    .to_owned(),
-            ),
-        );
-    }
-    Some(condition)
-}
-
 /// Partnerships visible to the caller, by name; `mine` keeps only the caller's own.
 pub async fn list_partnerships(
     db: &impl ConnectionTrait,
@@ -316,7 +279,7 @@ pub async fn list_partnerships(
     page: &PageRequest,
 ) -> AppResult<Page<partnership::Model>> {
     let mut select = partnership::Entity::find();
-    if let Some(condition) = visible_to(principal) {
+    if let Some(condition) = policy::visible_to(principal) {
         select = select.filter(condition);
     }
     if let Some(region) = region {
@@ -340,7 +303,7 @@ pub async fn visible_ids(
     ids: &[Uuid],
 ) -> AppResult<Vec<Uuid>> {
     let mut select = partnership::Entity::find().filter(partnership::Column::Id.is_in(ids.iter().copied()));
-    if let Some(condition) = visible_to(principal) {
+    if let Some(condition) = policy::visible_to(principal) {
         select = select.filter(condition);
     }
     Ok(select.all(db).await?.into_iter().map(|p| p.id).collect())

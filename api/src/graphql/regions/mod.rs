@@ -1,13 +1,12 @@
 //! GraphQL of cross-border regions: the public list, and the edits of applicants (candidates) and staff.
 
-use crate::auth::Caller;
 use crate::auth::guard::SignedInUser;
+use crate::domain::partnerships;
 use crate::domain::reference::CountryCode;
 use crate::domain::regions::{self, RegionInput};
-use crate::domain::{Services, partnerships};
 use crate::error::{AppResult, UserError};
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
-use crate::graphql::loaders::Loaders;
+use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::partnerships::Partnership;
 use crate::graphql::payload::into_payload;
@@ -34,7 +33,7 @@ pub struct CrossBorderRegion(pub cross_border_region::Model);
 
 impl CrossBorderRegion {
     async fn parts(&self, ctx: &Context<'_>) -> AppResult<regions::RegionParts> {
-        Ok(ctx.data_unchecked::<Loaders>().region_parts.load_one(self.0.id).await?.unwrap_or_default())
+        Ok(ctx.loaders().region_parts.load_one(self.0.id).await?.unwrap_or_default())
     }
 }
 
@@ -62,25 +61,24 @@ impl CrossBorderRegion {
     /// The sides of the border, by code.
     async fn countries(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Country>> {
         let codes = self.parts(ctx).await?.countries;
-        let found = ctx.data_unchecked::<Loaders>().countries.load_many(codes.clone()).await?;
+        let found = ctx.loaders().countries.load_many(codes.clone()).await?;
         Ok(codes.iter().filter_map(|c| found.get(c).cloned().map(Country)).collect())
     }
     async fn nuts_regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<NutsRegion>> {
         let codes = self.parts(ctx).await?.nuts;
-        let found = ctx.data_unchecked::<Loaders>().nuts_regions.load_many(codes.clone()).await?;
+        let found = ctx.loaders().nuts_regions.load_many(codes.clone()).await?;
         Ok(codes.iter().filter_map(|c| found.get(c).cloned().map(NutsRegion)).collect())
     }
     async fn interreg_programmes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InterregProgramme>> {
         let ids = self.parts(ctx).await?.programmes;
-        let found = ctx.data_unchecked::<Loaders>().programmes.load_many(ids.clone()).await?;
+        let found = ctx.loaders().programmes.load_many(ids.clone()).await?;
         Ok(ids.iter().filter_map(|id| found.get(id).cloned().map(InterregProgramme)).collect())
     }
     /// The partnerships of this region the caller may see (everybody: those of pilot regions).
     async fn partnerships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Partnership>> {
-        let services = ctx.data_unchecked::<Services>();
-        let caller = ctx.data_unchecked::<Caller>();
+        let services = ctx.services();
         let page = crate::domain::pagination::PageRequest::new(Some(100), None, None, None)?;
-        let page = partnerships::list_partnerships(&services.db, caller.0.as_ref(), Some(self.0.id), &page).await?;
+        let page = partnerships::list_partnerships(&services.db, ctx.actor(), Some(self.0.id), &page).await?;
         Ok(page.items.into_iter().map(|(_, p)| Partnership(p)).collect())
     }
 }
@@ -165,7 +163,7 @@ impl RegionQuery {
     ) -> async_graphql::Result<ConnectionOf<CrossBorderRegion>> {
         let page = page_request(ctx, first, after, last, before)?;
         let country = country.as_deref().map(CountryCode::parse).transpose()?;
-        let services = ctx.data_unchecked::<Services>();
+        let services = ctx.services();
         let page = regions::list_regions(&services.db, status.map(Into::into), country.as_ref(), &page).await?;
         Ok(connection(page, CrossBorderRegion))
     }
@@ -183,8 +181,8 @@ impl RegionMutation {
         ctx: &Context<'_>,
         input: CreateCrossBorderRegionInput,
     ) -> async_graphql::Result<CrossBorderRegionPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let result = async { regions::create_region(services, principal, &input.fields.into_domain()?).await }.await;
         let (region, user_errors) = into_payload(result)?;
         Ok(CrossBorderRegionPayload { cross_border_region: region.map(CrossBorderRegion), user_errors })
@@ -197,8 +195,8 @@ impl RegionMutation {
         ctx: &Context<'_>,
         input: UpdateCrossBorderRegionInput,
     ) -> async_graphql::Result<CrossBorderRegionPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = region_uuid(&input.id)?;
         let result =
             async { regions::update_region(services, principal, id, &input.fields.into_domain()?).await }.await;

@@ -1,17 +1,23 @@
 //! Cross-border regions: a territory of 2 or 3 eligible countries (its sides), the NUTS regions it covers and
 //! the Interreg programmes covering it. Applicants create candidates; status changes come from selection (or staff).
 
+pub mod policy;
+
 use crate::auth::Principal;
 use crate::domain::Services;
+use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
+use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::places::eligible_country;
 use crate::domain::reference::CountryCode;
+use crate::domain::unit_of_work::Write;
 use crate::domain::values::{Checks, required_text};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use entity::cross_border_region::{self, RegionStatus};
 use entity::{interreg_programme, nuts_region, region_country, region_nuts, region_programme};
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -126,17 +132,14 @@ fn unique_count(values: &[String]) -> usize {
 /// Creates a region. Applicants' regions are CANDIDATE; staff may give another status.
 pub async fn create_region(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     input: &RegionInput,
 ) -> AppResult<cross_border_region::Model> {
-    let status = match input.status {
-        Some(status) if status != RegionStatus::Candidate && !principal.is_staff() => return Err(AppError::Forbidden),
-        Some(status) => status,
-        None => RegionStatus::Candidate,
-    };
-    let checked = check(&services.db, input).await?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
+    let principal = policy::can_create(actor, input.status)?;
+    let status = input.status.unwrap_or(RegionStatus::Candidate);
+    let mut tx = services.write(Some(principal)).await?;
+    let checked = check(&*tx, input).await?;
+    let now = tx.now();
     let region = cross_border_region::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(checked.name),
@@ -148,42 +151,57 @@ pub async fn create_region(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(&*tx)
     .await?;
-    replace_parts(&txn, region.id, &checked.countries, &checked.nuts, &input.programmes).await?;
-    txn.commit().await?;
+    replace_parts(&*tx, region.id, &checked.countries, &checked.nuts, &input.programmes).await?;
+    tx.emit(event(EventType::RegionCreated, &region).payload(json!({
+        "status": region.status.to_value(),
+        "countries": checked.countries,
+    })));
+    tx.commit().await?;
     Ok(region)
 }
 
 /// Corrects a region: its creator while it is a candidate, staff always. Only staff change the status.
 pub async fn update_region(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     id: Uuid,
     input: &RegionInput,
 ) -> AppResult<cross_border_region::Model> {
-    let existing = find(&services.db, id).await?;
-    let may_edit =
-        principal.is_staff() || (existing.created_by == principal.id && existing.status == RegionStatus::Candidate);
-    if !may_edit {
-        return Err(AppError::Forbidden);
-    }
-    if input.status.is_some_and(|s| s != existing.status) && !principal.is_staff() {
-        return Err(AppError::Forbidden);
-    }
-    let checked = check(&services.db, input).await?;
-    let txn = crate::db::begin_write(&services.db).await?;
+    crate::domain::policy::require_principal(actor)?;
+    let mut tx = services.write(actor).await?;
+    let existing = find(&*tx, id).await?;
+    policy::can_update(actor, &existing, input.status)?;
+    let checked = check(&*tx, input).await?;
     let mut active: cross_border_region::ActiveModel = existing.clone().into();
     active.name = Set(checked.name);
     active.description = Set(checked.description);
     active.population = Set(input.population);
     active.area_km2 = Set(input.area_km2);
     active.status = Set(input.status.unwrap_or(existing.status));
-    active.updated_at = Set(services.now());
-    let region = active.update(&txn).await?;
-    replace_parts(&txn, id, &checked.countries, &checked.nuts, &input.programmes).await?;
-    txn.commit().await?;
+    active.updated_at = Set(tx.now());
+    let region = active.update(&*tx).await?;
+    replace_parts(&*tx, id, &checked.countries, &checked.nuts, &input.programmes).await?;
+    tx.emit(event(EventType::RegionUpdated, &region).payload(json!({
+        "status": region.status.to_value(),
+        "countries": checked.countries,
+    })));
+    if region.status != existing.status {
+        tx.emit(status_changed(&region, existing.status));
+    }
+    tx.commit().await?;
     Ok(region)
+}
+
+/// Regions are public: their events are too.
+fn event(event_type: EventType, region: &cross_border_region::Model) -> DomainEvent {
+    DomainEvent::new(event_type, NodeType::CrossBorderRegion, region.id).visibility(Visibility::Public)
+}
+
+fn status_changed(region: &cross_border_region::Model, from: RegionStatus) -> DomainEvent {
+    event(EventType::RegionStatusChanged, region)
+        .payload(json!({ "from": from.to_value(), "to": region.status.to_value() }))
 }
 
 async fn replace_parts(
@@ -229,7 +247,7 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> AppResult<cross_border
     cross_border_region::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("cross-border region".to_owned()))
+        .ok_or_else(|| AppError::not_found(&["id"], "cross-border region"))
 }
 
 pub async fn regions_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<cross_border_region::Model>> {
@@ -275,7 +293,7 @@ pub async fn list_regions(
     country: Option<&CountryCode>,
     page: &PageRequest,
 ) -> AppResult<Page<cross_border_region::Model>> {
-    let mut select = cross_border_region::Entity::find();
+    let mut select = cross_border_region::Entity::find().filter(policy::read_filter(None));
     if let Some(status) = status {
         select = select.filter(cross_border_region::Column::Status.eq(status));
     }
@@ -305,18 +323,16 @@ pub async fn list_regions(
     .await
 }
 
-/// Sets a region's status (selection makes it a pilot).
-pub async fn set_status(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-    status: RegionStatus,
-    now: chrono::DateTime<chrono::Utc>,
-) -> AppResult<()> {
-    cross_border_region::Entity::update_many()
-        .col_expr(cross_border_region::Column::Status, sea_orm::sea_query::Expr::value(status))
-        .col_expr(cross_border_region::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
-        .filter(cross_border_region::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+/// Sets a region's status inside `tx` (selection makes it a pilot), with its event when it changes.
+pub async fn set_status(tx: &mut Write, id: Uuid, status: RegionStatus) -> AppResult<()> {
+    let existing = find(&**tx, id).await?;
+    if existing.status == status {
+        return Ok(());
+    }
+    let mut active: cross_border_region::ActiveModel = existing.clone().into();
+    active.status = Set(status);
+    active.updated_at = Set(tx.now());
+    let region = active.update(&**tx).await?;
+    tx.emit(status_changed(&region, existing.status));
     Ok(())
 }

@@ -1,21 +1,30 @@
 //! Applications of partnerships to calls for pilot regions: drafting, visibility and lists. The check of
-//! the rules is in `application_check`, the workflow (submission, assessment, selection) in `application_workflow`.
+//! the rules is in `check`, the workflow (submission, assessment, selection) in `workflow`.
+
+pub mod check;
+pub mod personal_data;
+pub mod policy;
+pub mod workflow;
+
+pub use policy::visible_to;
 
 use crate::auth::Principal;
 use crate::domain::calls::{self, CallStatus};
+use crate::domain::domain_events::{DomainEvent, EventType};
+use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::values::LanguageCode;
 use crate::domain::{Services, partnerships};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use entity::application::{self, ApplicationStatus};
 use entity::call::CallKind;
-use entity::organisation_member;
 use entity::{application_event, organisation, partner};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr,
 };
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use uuid::Uuid;
 
 /// A link attached to an application.
@@ -48,28 +57,27 @@ pub fn attachments(application: &application::Model) -> Vec<Attachment> {
 /// Starts a draft for a partnership the caller may edit, to a published call for pilot regions not yet closed.
 pub async fn create_application(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     call_id: Uuid,
     partnership_id: Uuid,
     content: &ApplicationContent,
 ) -> AppResult<application::Model> {
+    let principal = policy::can_apply(actor)?;
     let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
-    let call = calls::find(&services.db, call_id)
-        .await
-        .ok()
-        .filter(|c| calls::policy::can_read(Some(principal), c))
-        .ok_or_else(|| AppError::rejected(&["callId"], UserErrorCode::NotFound, "no such call"))?;
+    let mut tx = services.write(Some(principal)).await?;
+    let call = calls::find(&*tx, call_id).await.map_err(|e| relabel(e, "callId"))?;
+    if !calls::policy::can_read(Some(principal), &call) {
+        return Err(AppError::not_found(&["callId"], "call"));
+    }
     if call.kind != CallKind::PilotRegions {
         return Err(AppError::rejected(&["callId"], UserErrorCode::Invalid, "this call is for experts"));
     }
-    let now = services.now();
+    let now = tx.now();
     if calls::status_at(&call, now) == CallStatus::Closed {
         return Err(AppError::rejected(&["callId"], UserErrorCode::CallClosed, "the deadline of this call has passed"));
     }
-    let partnership = partnerships::find(&services.db, partnership_id)
-        .await
-        .map_err(|_| AppError::rejected(&["partnershipId"], UserErrorCode::NotFound, "no such partnership"))?;
-    partnerships::require_editor(&services.db, principal, &partnership).await?;
+    let partnership = partnerships::find(&*tx, partnership_id).await.map_err(|e| relabel(e, "partnershipId"))?;
+    policy::can_edit(&*tx, actor, &partnership).await?;
     let mut draft = application::ActiveModel {
         id: Set(Uuid::now_v7()),
         call_id: Set(call_id),
@@ -92,8 +100,7 @@ pub async fn create_application(
         updated_at: Set(now),
     };
     apply_content(&mut draft, content)?;
-    let txn = crate::db::begin_write(&services.db).await?;
-    let created = draft.insert(&txn).await.map_err(|e| match e.sql_err() {
+    let created = draft.insert(&*tx).await.map_err(|e| match e.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(_)) => AppError::rejected(
             &["partnershipId"],
             UserErrorCode::Taken,
@@ -110,10 +117,38 @@ pub async fn create_application(
         note: Set(None),
         occurred_at: Set(now),
     }
-    .insert(&txn)
+    .insert(&*tx)
     .await?;
-    txn.commit().await?;
+    tx.emit(event(EventType::ApplicationCreated, &created));
+    tx.commit().await?;
     Ok(created)
+}
+
+/// A user error about the input's `id` moved to the input's `field` (database errors pass unchanged).
+pub(crate) fn relabel(error: AppError, field: &str) -> AppError {
+    match error {
+        AppError::Rejected(errors) => AppError::Rejected(
+            errors
+                .into_iter()
+                .map(|mut e| {
+                    if e.field.first().map(String::as_str) == Some("id") {
+                        e.field[0] = field.to_owned();
+                    }
+                    e
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// An event about `application` for its parties and staff: its call, partnership and status.
+pub(crate) fn event(event_type: EventType, application: &application::Model) -> DomainEvent {
+    DomainEvent::new(event_type, NodeType::Application, application.id).payload(json!({
+        "callId": application.call_id.to_string(),
+        "partnershipId": application.partnership_id.to_string(),
+        "status": application.status.to_value(),
+    }))
 }
 
 fn apply_content(active: &mut application::ActiveModel, content: &ApplicationContent) -> AppResult<()> {
@@ -184,18 +219,20 @@ fn apply_content(active: &mut application::ActiveModel, content: &ApplicationCon
 /// Edits a draft (or a returned application before the deadline): owners and editors of the lead organisation.
 pub async fn update_application(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     id: Uuid,
     content: &ApplicationContent,
 ) -> AppResult<application::Model> {
-    let existing = find_visible(&services.db, Some(principal), id).await?;
-    let partnership = partnerships::find(&services.db, existing.partnership_id).await?;
-    partnerships::require_editor(&services.db, principal, &partnership).await?;
+    policy::can_apply(actor)?;
+    let mut tx = services.write(actor).await?;
+    let existing = find_visible(&*tx, actor, id).await?;
+    let partnership = partnerships::find(&*tx, existing.partnership_id).await?;
+    policy::can_edit(&*tx, actor, &partnership).await?;
     match existing.status {
         ApplicationStatus::Draft => {}
         ApplicationStatus::Returned => {
-            let call = calls::find(&services.db, existing.call_id).await?;
-            if calls::status_at(&call, services.now()) == CallStatus::Closed {
+            let call = calls::find(&*tx, existing.call_id).await?;
+            if calls::status_at(&call, tx.now()) == CallStatus::Closed {
                 return Err(AppError::rejected(
                     &[],
                     UserErrorCode::CallClosed,
@@ -213,38 +250,11 @@ pub async fn update_application(
     }
     let mut active: application::ActiveModel = existing.into();
     apply_content(&mut active, content)?;
-    active.updated_at = Set(services.now());
-    Ok(active.update(&services.db).await?)
-}
-
-/// Who sees an application: staff, and members of an organisation of its partnership (or its creator).
-fn visible_to(principal: Option<&Principal>) -> Option<Condition> {
-    let Some(principal) = principal else { return Some(Condition::all().add(application::Column::Id.is_null())) };
-    if principal.is_staff() {
-        return None;
-    }
-    let Some(user_id) = principal.user_id() else {
-        return Some(Condition::all().add(application::Column::Id.is_null()));
-    };
-    Some(
-        Condition::any().add(application::Column::CreatedBy.eq(user_id)).add(
-            application::Column::PartnershipId.in_subquery(
-                Query::select()
-                    .column(partner::Column::PartnershipId)
-                    .from(partner::Entity)
-                    .and_where(
-                        partner::Column::OrganisationId.in_subquery(
-                            Query::select()
-                                .column(organisation_member::Column::OrganisationId)
-                                .from(organisation_member::Entity)
-                                .and_where(organisation_member::Column::UserId.eq(user_id))
-                                .to_owned(),
-                        ),
-                    )
-                    .to_owned(),
-            ),
-        ),
-    )
+    active.updated_at = Set(tx.now());
+    let updated = active.update(&*tx).await?;
+    tx.emit(event(EventType::ApplicationUpdated, &updated));
+    tx.commit().await?;
+    Ok(updated)
 }
 
 /// The application if the caller may see it; `NotFound` otherwise (as if it did not exist).
@@ -257,7 +267,7 @@ pub async fn find_visible(
     if let Some(condition) = visible_to(principal) {
         select = select.filter(condition);
     }
-    select.one(db).await?.ok_or_else(|| AppError::NotFound("application".to_owned()))
+    select.one(db).await?.ok_or_else(|| AppError::not_found(&["id"], "application"))
 }
 
 pub async fn visible_by_id(

@@ -1,14 +1,12 @@
 //! GraphQL of partnerships and their partners. Public for pilot regions; otherwise for the partners' members.
 
-use crate::auth::Caller;
 use crate::auth::guard::SignedInUser;
-use crate::domain::Services;
 use crate::domain::partnerships::{
     self, PartnerInput as DomainPartner, PartnershipInput, VotingShares as DomainShares,
 };
 use crate::error::{AppResult, UserError};
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
-use crate::graphql::loaders::Loaders;
+use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::organisations::{Organisation, organisation_uuid};
 use crate::graphql::payload::into_payload;
@@ -47,7 +45,7 @@ impl Partnership {
         &self.0.name
     }
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CrossBorderRegion>> {
-        Ok(ctx.data_unchecked::<Loaders>().regions.load_one(self.0.region_id).await?.map(CrossBorderRegion))
+        Ok(ctx.loaders().regions.load_one(self.0.region_id).await?.map(CrossBorderRegion))
     }
     /// How decisions are made.
     async fn governance(&self) -> Option<&str> {
@@ -63,7 +61,7 @@ impl Partnership {
     }
     /// The partners, lead first.
     async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Partner>> {
-        let partners = ctx.data_unchecked::<Loaders>().partners.load_one(self.0.id).await?.unwrap_or_default();
+        let partners = ctx.loaders().partners.load_one(self.0.id).await?.unwrap_or_default();
         Ok(partners.into_iter().map(Partner).collect())
     }
 }
@@ -74,7 +72,7 @@ pub struct Partner(pub partner::Model);
 #[Object]
 impl Partner {
     async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
-        Ok(ctx.data_unchecked::<Loaders>().organisations.load_one(self.0.organisation_id).await?.map(Organisation))
+        Ok(ctx.loaders().organisations.load_one(self.0.organisation_id).await?.map(Organisation))
     }
     /// ISO code of the country (a side of the region) the partner stands for.
     async fn side(&self) -> &str {
@@ -186,12 +184,11 @@ impl PartnershipQuery {
     ) -> async_graphql::Result<ConnectionOf<Partnership>> {
         let page = page_request(ctx, first, after, last, before)?;
         let region = region_id.as_ref().map(region_uuid).transpose()?;
-        let services = ctx.data_unchecked::<Services>();
-        let caller = ctx.data_unchecked::<Caller>();
-        let page = partnerships::list_partnerships(&services.db, caller.0.as_ref(), region, &page).await?;
+        let services = ctx.services();
+        let page = partnerships::list_partnerships(&services.db, ctx.actor(), region, &page).await?;
         if selects_partners(ctx, &["partners"]) {
             let ids: Vec<Uuid> = page.items.iter().map(|(_, p)| p.id).collect();
-            ctx.data_unchecked::<Loaders>().prime_partnerships(&services.db, &ids).await?;
+            ctx.loaders().prime_partnerships(&services.db, &ids).await?;
         }
         Ok(connection(page, Partnership))
     }
@@ -209,8 +206,8 @@ impl PartnershipMutation {
         ctx: &Context<'_>,
         input: CreatePartnershipInput,
     ) -> async_graphql::Result<PartnershipPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let result =
             async { partnerships::create_partnership(services, principal, &input.fields.into_domain()?).await }.await;
         let (partnership, user_errors) = into_payload(result)?;
@@ -224,8 +221,8 @@ impl PartnershipMutation {
         ctx: &Context<'_>,
         input: UpdatePartnershipInput,
     ) -> async_graphql::Result<PartnershipPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let result = async {
             let id = partnership_uuid(&input.id)?;
             partnerships::update_partnership(services, principal, id, &input.fields.into_domain()?).await

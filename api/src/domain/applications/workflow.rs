@@ -3,21 +3,20 @@
 //! with actor, time and note, and mailed to the lead organisation's members, in the same transaction.
 
 use crate::auth::Principal;
-use crate::domain::application_check::{self, Severity};
-use crate::domain::applications::find_visible;
+use crate::domain::applications::check::{self as application_check, Severity};
+use crate::domain::applications::{event, find_visible, policy};
 use crate::domain::calls::{self, CallStatus};
+use crate::domain::domain_events::EventType;
+use crate::domain::unit_of_work::Write;
 use crate::domain::{Services, organisations, partnerships, regions};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use crate::mail::{self, OutgoingEmail};
-use chrono::{DateTime, Utc};
+use crate::mail::OutgoingEmail;
 use entity::application::{self, ApplicationStatus};
 use entity::cross_border_region::RegionStatus;
 use entity::partner::PartnerRole;
 use entity::{application_event, selection_lock};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -57,13 +56,24 @@ fn invalid_state(from: ApplicationStatus, to: ApplicationStatus) -> AppError {
     )
 }
 
-/// Moves an application inside `txn`: the status, an event, and a mail to the lead organisation's members.
+/// The event type of a move to `to`.
+fn event_type(to: ApplicationStatus) -> EventType {
+    match to {
+        Draft => EventType::ApplicationCreated,
+        Submitted => EventType::ApplicationSubmitted,
+        Returned => EventType::ApplicationReturned,
+        Eligible | Ineligible => EventType::ApplicationEligibilityAssessed,
+        Selected | Reserve | NotSelected => EventType::ApplicationDecided,
+        Withdrawn => EventType::ApplicationWithdrawn,
+    }
+}
+
+/// Moves an application inside `tx`: the status, a history row, the domain event, and a mail to the lead
+/// organisation's members.
 async fn move_to(
-    txn: &DatabaseTransaction,
-    services: &Services,
+    tx: &mut Write,
     existing: application::Model,
     to: ApplicationStatus,
-    actor: Uuid,
     note: Option<String>,
     change: impl FnOnce(&mut application::ActiveModel),
 ) -> AppResult<application::Model> {
@@ -71,7 +81,8 @@ async fn move_to(
     if !allowed(from, to) {
         return Err(invalid_state(from, to));
     }
-    let now = services.now();
+    let actor = tx.actor().map(|p| p.id).ok_or(AppError::Unauthenticated)?;
+    let now = tx.now();
     let id = existing.id;
     let partnership_id = existing.partnership_id;
     // Only the row still in `from` moves: two concurrent moves of one application cannot both succeed.
@@ -83,7 +94,7 @@ async fn move_to(
         .set(active)
         .filter(application::Column::Id.eq(id))
         .filter(application::Column::Status.eq(from))
-        .exec(txn)
+        .exec(&**tx)
         .await?;
     if moved.rows_affected != 1 {
         return Err(invalid_state(from, to));
@@ -98,25 +109,25 @@ async fn move_to(
         note: Set(note.clone()),
         occurred_at: Set(now),
     }
-    .insert(txn)
+    .insert(&**tx)
     .await?;
-    notify_lead(txn, services, partnership_id, to, note.as_deref(), now).await?;
-    application::Entity::find_by_id(id).one(txn).await?.ok_or_else(|| AppError::NotFound("application".to_owned()))
+    notify_lead(tx, partnership_id, to, note.as_deref()).await?;
+    let moved = load_any(&**tx, id).await?;
+    let mut emitted = event(event_type(to), &moved);
+    if let Some(payload) = emitted.payload.as_object_mut() {
+        payload.insert("from".to_owned(), serde_json::Value::from(status_name(from)));
+    }
+    tx.emit(emitted);
+    Ok(moved)
 }
 
-async fn notify_lead(
-    txn: &DatabaseTransaction,
-    services: &Services,
-    partnership_id: Uuid,
-    to: ApplicationStatus,
-    note: Option<&str>,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    let partnership = partnerships::find(txn, partnership_id).await?;
-    let partners = partnerships::partners_of(txn, &[partnership_id]).await?.remove(&partnership_id).unwrap_or_default();
+async fn notify_lead(tx: &mut Write, partnership_id: Uuid, to: ApplicationStatus, note: Option<&str>) -> AppResult<()> {
+    let partnership = partnerships::find(&**tx, partnership_id).await?;
+    let partners =
+        partnerships::partners_of(&**tx, &[partnership_id]).await?.remove(&partnership_id).unwrap_or_default();
     let leads: Vec<Uuid> = partners.iter().filter(|p| p.role == PartnerRole::Lead).map(|p| p.organisation_id).collect();
-    let frontend = services.config.frontend_url.trim_end_matches('/');
-    for address in organisations::member_addresses(txn, &leads).await? {
+    let frontend = tx.services().config.frontend_url.trim_end_matches('/').to_owned();
+    for address in organisations::member_addresses(&**tx, &leads).await? {
         let note = note.map(|n| format!("\nNote: {n}\n")).unwrap_or_default();
         let text_body = format!(
             "Hello,\n\nthe application of {name} is now {status}.\n{note}\nFollow it at {frontend}/applications\n",
@@ -129,31 +140,34 @@ async fn notify_lead(
             text_body,
             headers: Vec::new(),
         };
-        mail::enqueue(txn, now, mail).await?;
+        tx.mail(mail).await?;
     }
     Ok(())
 }
 
-/// Loads an application the caller may edit as an applicant (owner or editor of the lead organisation).
-async fn load_for_applicant(services: &Services, principal: &Principal, id: Uuid) -> AppResult<application::Model> {
-    let application = find_visible(&services.db, Some(principal), id).await?;
-    let partnership = partnerships::find(&services.db, application.partnership_id).await?;
-    partnerships::require_editor(&services.db, principal, &partnership).await?;
+/// Loads an application the caller may edit as an applicant (owner or editor of the lead organisation);
+/// `NOT_FOUND` when the caller may not see it.
+async fn load_for_applicant(tx: &Write, actor: Option<&Principal>, id: Uuid) -> AppResult<application::Model> {
+    let application = find_visible(&**tx, actor, id).await?;
+    let partnership = partnerships::find(&**tx, application.partnership_id).await?;
+    policy::can_edit(&**tx, actor, &partnership).await?;
     Ok(application)
 }
 
 async fn load_any(db: &impl ConnectionTrait, id: Uuid) -> AppResult<application::Model> {
-    application::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("application".to_owned()))
+    application::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::not_found(&["id"], "application"))
 }
 
 /// Submits a draft or a returned application while its call is open and its check finds no error.
-pub async fn submit(services: &Services, principal: &Principal, id: Uuid) -> AppResult<application::Model> {
-    let application = load_for_applicant(services, principal, id).await?;
+pub async fn submit(services: &Services, actor: Option<&Principal>, id: Uuid) -> AppResult<application::Model> {
+    policy::can_apply(actor)?;
+    let mut tx = services.write(actor).await?;
+    let application = load_for_applicant(&tx, actor, id).await?;
     if !allowed(application.status, Submitted) {
         return Err(invalid_state(application.status, Submitted));
     }
-    let call = calls::find(&services.db, application.call_id).await?;
-    let now = services.now();
+    let call = calls::find(&*tx, application.call_id).await?;
+    let now = tx.now();
     match calls::status_at(&call, now) {
         CallStatus::Open => {}
         CallStatus::Upcoming => {
@@ -167,7 +181,7 @@ pub async fn submit(services: &Services, principal: &Principal, id: Uuid) -> App
             ));
         }
     }
-    let problems = application_check::check(&services.db, &application).await?;
+    let problems = application_check::check(&*tx, &application).await?;
     let errors: Vec<UserError> = problems
         .iter()
         .filter(|p| p.severity == Severity::Error)
@@ -180,83 +194,82 @@ pub async fn submit(services: &Services, principal: &Principal, id: Uuid) -> App
     if !errors.is_empty() {
         return Err(AppError::Rejected(errors));
     }
-    let txn = crate::db::begin_write(&services.db).await?;
-    let moved =
-        move_to(&txn, services, application, Submitted, principal.id, None, |a| a.submitted_at = Set(Some(now)))
-            .await?;
-    txn.commit().await?;
-    services.mailer.notify();
+    let moved = move_to(&mut tx, application, Submitted, None, |a| a.submitted_at = Set(Some(now))).await?;
+    tx.commit().await?;
     Ok(moved)
 }
 
 /// Withdraws an application before a decision (its applicants).
 pub async fn withdraw(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     id: Uuid,
     note: Option<String>,
 ) -> AppResult<application::Model> {
-    let application = load_for_applicant(services, principal, id).await?;
-    let txn = crate::db::begin_write(&services.db).await?;
-    let moved = move_to(&txn, services, application, Withdrawn, principal.id, note, |_| {}).await?;
-    txn.commit().await?;
-    services.mailer.notify();
+    policy::can_apply(actor)?;
+    let mut tx = services.write(actor).await?;
+    let application = load_for_applicant(&tx, actor, id).await?;
+    let moved = move_to(&mut tx, application, Withdrawn, note, |_| {}).await?;
+    tx.commit().await?;
     Ok(moved)
 }
 
 /// Returns a submitted application for changes (staff, with a note).
 pub async fn return_for_changes(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     id: Uuid,
     note: &str,
 ) -> AppResult<application::Model> {
+    let principal = policy::can_assess(actor)?;
     if note.trim().is_empty() {
         return Err(AppError::rejected(&["note"], UserErrorCode::Required, "say what needs to change"));
     }
-    let application = load_any(&services.db, id).await?;
-    let txn = crate::db::begin_write(&services.db).await?;
-    let moved = move_to(&txn, services, application, Returned, principal.id, Some(note.to_owned()), |_| {}).await?;
-    txn.commit().await?;
-    services.mailer.notify();
+    let mut tx = services.write(Some(principal)).await?;
+    let application = load_any(&*tx, id).await?;
+    let moved = move_to(&mut tx, application, Returned, Some(note.to_owned()), |_| {}).await?;
+    tx.commit().await?;
     Ok(moved)
 }
 
 /// Records the eligibility check (staff): SUBMITTED → ELIGIBLE or INELIGIBLE, with the reasons.
 pub async fn record_eligibility(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     id: Uuid,
     passed: bool,
     reasons: &[String],
 ) -> AppResult<application::Model> {
+    let principal = policy::can_assess(actor)?;
     let reasons: Vec<String> = reasons.iter().map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).collect();
     if !passed && reasons.is_empty() {
         return Err(AppError::rejected(&["reasons"], UserErrorCode::Required, "give the reasons of an ineligibility"));
     }
-    let application = load_any(&services.db, id).await?;
+    let mut tx = services.write(Some(principal)).await?;
+    let application = load_any(&*tx, id).await?;
     let to = if passed { Eligible } else { Ineligible };
     let note = (!reasons.is_empty()).then(|| reasons.join("; "));
-    let txn = crate::db::begin_write(&services.db).await?;
     let stored = serde_json::to_string(&reasons).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    let moved = move_to(&txn, services, application, to, principal.id, note, |a| {
+    let moved = move_to(&mut tx, application, to, note, |a| {
         a.eligibility_passed = Set(Some(passed));
         a.eligibility_reasons = Set(Some(stored));
     })
     .await?;
-    txn.commit().await?;
-    services.mailer.notify();
+    tx.commit().await?;
     Ok(moved)
 }
 
 /// Records the quality assessment (staff) of an eligible application: a score for each configured criterion.
 pub async fn record_quality(
     services: &Services,
+    actor: Option<&Principal>,
     id: Uuid,
     scores: &[(String, i32)],
     comment: Option<String>,
 ) -> AppResult<application::Model> {
-    let application = load_any(&services.db, id).await?;
+    let principal = policy::can_assess(actor)?;
+    let mut tx = services.write(Some(principal)).await?;
+    let application = load_any(&*tx, id).await?;
     if !matches!(application.status, Eligible | Reserve) {
         return Err(AppError::rejected(
             &["id"],
@@ -297,8 +310,15 @@ pub async fn record_quality(
     active.quality_scores =
         Set(Some(serde_json::to_string(&recorded).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?));
     active.quality_comment = Set(comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()));
-    active.updated_at = Set(services.now());
-    Ok(active.update(&services.db).await?)
+    active.updated_at = Set(tx.now());
+    let assessed = active.update(&*tx).await?;
+    let mut emitted = event(EventType::ApplicationQualityAssessed, &assessed);
+    if let Some(payload) = emitted.payload.as_object_mut() {
+        payload.insert("total".to_owned(), serde_json::Value::from(recorded.values().sum::<i32>()));
+    }
+    tx.emit(emitted);
+    tx.commit().await?;
+    Ok(assessed)
 }
 
 /// Decides on an assessed application (staff): SELECTED, RESERVE or NOT_SELECTED. Selections stay within
@@ -307,11 +327,12 @@ pub async fn record_quality(
 /// then counts and moves in the same transaction. A selected application makes its region a pilot.
 pub async fn decide(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     id: Uuid,
     decision: ApplicationStatus,
     note: Option<String>,
 ) -> AppResult<application::Model> {
+    let principal = policy::can_assess(actor)?;
     if !matches!(decision, Selected | Reserve | NotSelected) {
         return Err(AppError::rejected(
             &["decision"],
@@ -319,15 +340,15 @@ pub async fn decide(
             "decide SELECTED, RESERVE or NOT_SELECTED",
         ));
     }
-    let txn = crate::db::begin_write(&services.db).await?;
+    let mut tx = services.write(Some(principal)).await?;
     if decision == Selected {
         selection_lock::Entity::update_many()
             .col_expr(selection_lock::Column::Decisions, Expr::col(selection_lock::Column::Decisions).add(1))
             .filter(selection_lock::Column::Id.eq(1))
-            .exec(&txn)
+            .exec(&*tx)
             .await?;
     }
-    let application = load_any(&txn, id).await?;
+    let application = load_any(&*tx, id).await?;
     if !allowed(application.status, decision) {
         return Err(invalid_state(application.status, decision));
     }
@@ -340,7 +361,7 @@ pub async fn decide(
     }
     if decision == Selected {
         let maximum = services.config.programme.max_pilot_regions;
-        let selected = application::Entity::find().filter(application::Column::Status.eq(Selected)).count(&txn).await?;
+        let selected = application::Entity::find().filter(application::Column::Status.eq(Selected)).count(&*tx).await?;
         if selected >= u64::from(maximum) {
             return Err(AppError::rejected(
                 &["decision"],
@@ -348,11 +369,11 @@ pub async fn decide(
                 format!("{selected} pilot regions are selected: the programme takes at most {maximum}"),
             ));
         }
-        let call = calls::find(&txn, application.call_id).await?;
+        let call = calls::find(&*tx, application.call_id).await?;
         let in_call = application::Entity::find()
             .filter(application::Column::Status.eq(Selected))
             .filter(application::Column::CallId.eq(call.id))
-            .count(&txn)
+            .count(&*tx)
             .await?;
         if in_call >= u64::try_from(call.max_selections).unwrap_or(0) {
             return Err(AppError::rejected(
@@ -363,13 +384,12 @@ pub async fn decide(
         }
     }
     let partnership_id = application.partnership_id;
-    let moved = move_to(&txn, services, application, decision, principal.id, note, |_| {}).await?;
+    let moved = move_to(&mut tx, application, decision, note, |_| {}).await?;
     if decision == Selected {
-        let partnership = partnerships::find(&txn, partnership_id).await?;
-        regions::set_status(&txn, partnership.region_id, RegionStatus::Pilot, services.now()).await?;
+        let partnership = partnerships::find(&*tx, partnership_id).await?;
+        regions::set_status(&mut tx, partnership.region_id, RegionStatus::Pilot).await?;
     }
-    txn.commit().await?;
-    services.mailer.notify();
+    tx.commit().await?;
     Ok(moved)
 }
 

@@ -1,17 +1,17 @@
 //! GraphQL of applications: drafting by applicants, the check, the workflow, assessment and selection by staff.
 
+use crate::auth::STAFF;
 use crate::auth::guard::{RoleGuard, SignedInUser};
-use crate::auth::{Caller, STAFF};
-use crate::domain::application_check::{self, ProblemCode, Severity};
+use crate::domain::applications::check::{self, ProblemCode, Severity};
+use crate::domain::applications::workflow;
 use crate::domain::applications::{
     self, ApplicationContent, ApplicationFilter, ApplicationSort as DomainSort, Attachment as DomainAttachment,
 };
 use crate::domain::reference::CountryCode;
-use crate::domain::{Services, application_workflow};
-use crate::error::{AppResult, UserError};
+use crate::error::{AppError, AppResult, UserError};
 use crate::graphql::calls::{Call, call_uuid};
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
-use crate::graphql::loaders::Loaders;
+use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::organisations::OrganisationType;
 use crate::graphql::partnerships::{Partnership, partnership_uuid, selects_partners};
@@ -36,7 +36,7 @@ pub enum ApplicationStatus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[graphql(remote = "crate::domain::application_check::Severity")]
+#[graphql(remote = "crate::domain::applications::check::Severity")]
 pub enum ProblemSeverity {
     /// Blocks submission.
     Error,
@@ -45,7 +45,7 @@ pub enum ProblemSeverity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[graphql(remote = "crate::domain::application_check::ProblemCode")]
+#[graphql(remote = "crate::domain::applications::check::ProblemCode")]
 pub enum ApplicationProblemCode {
     SectionMissing,
     SideNotCovered,
@@ -132,10 +132,10 @@ impl Application {
         self.0.status.into()
     }
     async fn call(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Call>> {
-        Ok(ctx.data_unchecked::<Loaders>().calls.load_one(self.0.call_id).await?.map(Call))
+        Ok(ctx.loaders().calls.load_one(self.0.call_id).await?.map(Call))
     }
     async fn partnership(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Partnership>> {
-        Ok(ctx.data_unchecked::<Loaders>().partnerships.load_one(self.0.partnership_id).await?.map(Partnership))
+        Ok(ctx.loaders().partnerships.load_one(self.0.partnership_id).await?.map(Partnership))
     }
     async fn motivation(&self) -> Option<&str> {
         self.0.motivation.as_deref()
@@ -174,13 +174,12 @@ impl Application {
     }
     /// Every move of the workflow, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApplicationEvent>> {
-        let services = ctx.data_unchecked::<Services>();
+        let services = ctx.services();
         Ok(applications::events_of(&services.db, self.0.id).await?.into_iter().map(ApplicationEvent).collect())
     }
     /// Staff only (null for others).
     async fn assessment(&self, ctx: &Context<'_>) -> Option<Assessment> {
-        let caller = ctx.data_unchecked::<Caller>();
-        if !caller.0.as_ref().is_some_and(|p| p.is_staff()) {
+        if !ctx.actor().is_some_and(|p| p.is_staff()) {
             return None;
         }
         let reasons: Vec<String> =
@@ -332,16 +331,15 @@ async fn list(
     sort: Option<ApplicationSort>,
     page: crate::domain::pagination::PageRequest,
 ) -> async_graphql::Result<ConnectionOf<Application>> {
-    let services = ctx.data_unchecked::<Services>();
-    let caller = ctx.data_unchecked::<Caller>();
+    let services = ctx.services();
     let sort = sort.map(|s| match s {
         ApplicationSort::CreatedAt => DomainSort::CreatedAt,
         ApplicationSort::UpdatedAt => DomainSort::UpdatedAt,
     });
-    let page = applications::list_applications(&services.db, caller.0.as_ref(), &filter, sort, &page).await?;
+    let page = applications::list_applications(&services.db, ctx.actor(), &filter, sort, &page).await?;
     if selects_partners(ctx, &["partnership"]) {
         let ids: Vec<Uuid> = page.items.iter().map(|(_, a)| a.partnership_id).collect();
-        ctx.data_unchecked::<Loaders>().prime_applications(&services.db, &ids).await?;
+        ctx.loaders().prime_applications(&services.db, &ids).await?;
     }
     Ok(connection(page, Application))
 }
@@ -389,7 +387,7 @@ impl ApplicationQuery {
         let country = match filter.country.as_deref() {
             Some(code) => {
                 let code = CountryCode::parse(code)?;
-                let services = ctx.data_unchecked::<Services>();
+                let services = ctx.services();
                 Some(
                     crate::domain::reference::find_country(&services.db, &code)
                         .await?
@@ -411,10 +409,12 @@ impl ApplicationQuery {
     /// Every problem of an application at once (its applicants and staff).
     #[graphql(guard = "SignedInUser")]
     async fn check_application(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ApplicationCheck> {
-        let services = ctx.data_unchecked::<Services>();
-        let caller = ctx.data_unchecked::<Caller>();
-        let application = applications::find_visible(&services.db, caller.0.as_ref(), application_uuid(&id)?).await?;
-        let problems = application_check::check(&services.db, &application).await?;
+        let services = ctx.services();
+        let application = applications::visible_by_id(&services.db, ctx.actor(), &[application_uuid(&id)?])
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::NotFound("application".to_owned()))?;
+        let problems = check::check(&services.db, &application).await?;
         Ok(ApplicationCheck {
             ready: !problems.iter().any(|p| p.severity == Severity::Error),
             problems: problems
@@ -431,7 +431,7 @@ impl ApplicationQuery {
 
     /// The criteria of the quality assessment with their highest scores.
     async fn assessment_criteria(&self, ctx: &Context<'_>) -> Vec<AssessmentCriterion> {
-        let services = ctx.data_unchecked::<Services>();
+        let services = ctx.services();
         services
             .config
             .programme
@@ -454,8 +454,8 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         input: CreateApplicationInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let call = call_uuid(&input.call_id)?;
         let partnership = partnership_uuid(&input.partnership_id)?;
         let content: ApplicationContent = input.content.unwrap_or_default().into();
@@ -469,8 +469,8 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         input: UpdateApplicationInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = application_uuid(&input.id)?;
         payload(applications::update_application(services, principal, id, &input.content.into()).await)
     }
@@ -482,9 +482,9 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         input: ApplicationMoveInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
-        payload(application_workflow::submit(services, principal, application_uuid(&input.id)?).await)
+        let services = ctx.services();
+        let principal = ctx.actor();
+        payload(workflow::submit(services, principal, application_uuid(&input.id)?).await)
     }
 
     /// Withdraws an application before a decision.
@@ -494,9 +494,9 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         input: ApplicationMoveInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
-        payload(application_workflow::withdraw(services, principal, application_uuid(&input.id)?, input.note).await)
+        let services = ctx.services();
+        let principal = ctx.actor();
+        payload(workflow::withdraw(services, principal, application_uuid(&input.id)?, input.note).await)
     }
 
     /// Returns a submitted application to its applicants for changes (staff).
@@ -506,12 +506,9 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         input: ReturnApplicationInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
-        payload(
-            application_workflow::return_for_changes(services, principal, application_uuid(&input.id)?, &input.note)
-                .await,
-        )
+        let services = ctx.services();
+        let principal = ctx.actor();
+        payload(workflow::return_for_changes(services, principal, application_uuid(&input.id)?, &input.note).await)
     }
 
     /// Records the eligibility check (staff): ELIGIBLE or INELIGIBLE.
@@ -521,10 +518,10 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         input: RecordEligibilityInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = application_uuid(&input.id)?;
-        payload(application_workflow::record_eligibility(services, principal, id, input.passed, &input.reasons).await)
+        payload(workflow::record_eligibility(services, principal, id, input.passed, &input.reasons).await)
     }
 
     /// Records the quality assessment (staff).
@@ -534,10 +531,10 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         input: RecordQualityAssessmentInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let services = ctx.data_unchecked::<Services>();
+        let services = ctx.services();
         let id = application_uuid(&input.id)?;
         let scores: Vec<(String, i32)> = input.scores.into_iter().map(|s| (s.criterion, s.score)).collect();
-        payload(application_workflow::record_quality(services, id, &scores, input.comment).await)
+        payload(workflow::record_quality(services, ctx.actor(), id, &scores, input.comment).await)
     }
 
     /// Decides on an assessed application (staff); a selection makes its region a pilot.
@@ -547,15 +544,13 @@ impl ApplicationMutation {
         ctx: &Context<'_>,
         input: DecideApplicationInput,
     ) -> async_graphql::Result<ApplicationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let decision = match input.decision {
             SelectionDecision::Selected => entity::application::ApplicationStatus::Selected,
             SelectionDecision::Reserve => entity::application::ApplicationStatus::Reserve,
             SelectionDecision::NotSelected => entity::application::ApplicationStatus::NotSelected,
         };
-        payload(
-            application_workflow::decide(services, principal, application_uuid(&input.id)?, decision, input.note).await,
-        )
+        payload(workflow::decide(services, principal, application_uuid(&input.id)?, decision, input.note).await)
     }
 }
