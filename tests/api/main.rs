@@ -5,8 +5,10 @@ mod helpers;
 
 mod applicant_flow;
 mod authorization;
+mod browser;
 mod events;
 mod external_identity;
+mod graphiql;
 mod graphql_over_http;
 mod identity;
 mod limits;

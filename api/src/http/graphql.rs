@@ -18,11 +18,11 @@ use crate::graphql::loaders::Loaders;
 use crate::graphql::{RequestContext, errors};
 use crate::http::REQUEST_ID_HEADER;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{Variables, http::GraphiQLSource};
+use async_graphql::Variables;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -77,7 +77,7 @@ pub async fn get(
     RawQuery(raw): RawQuery,
 ) -> Response {
     if !state.services.config.is_production() && raw.is_none() && accepts_html(&headers) {
-        return Html(GraphiQLSource::build().endpoint("/graphql").title("IMPACT API").finish()).into_response();
+        return super::graphiql::page().into_response();
     }
     let Some(media) = negotiate(&headers) else { return not_acceptable() };
     let params = match params_from_url(raw.as_deref()) {

@@ -2,6 +2,7 @@
 //! (request id, tracing span, panic catcher, timeout, body limit).
 
 mod events;
+mod graphiql;
 mod graphql;
 mod health;
 mod unsubscribe;
@@ -26,6 +27,7 @@ pub fn router(state: AppState) -> Router {
     let limits = state.services.config.limits.clone();
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphiql/assets/{file}", get(graphiql::asset))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/.well-known/jwks.json", get(jwks))
