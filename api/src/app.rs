@@ -2,7 +2,7 @@
 
 use crate::auth::authenticate::Authenticator;
 use crate::clock::SharedClock;
-use crate::config::Config;
+use crate::config::{Config, CorsOrigins};
 use crate::domain::Services;
 use crate::graphql::{self, AppSchema};
 use crate::mail::{self, RetryPolicy};
@@ -18,6 +18,8 @@ use tokio::net::TcpListener;
 pub struct AppState {
     pub services: Services,
     pub schema: AppSchema,
+    /// Browser origins allowed by CORS (checked at start-up).
+    pub cors_origins: CorsOrigins,
 }
 
 /// A started (migrated, bound) but not yet serving application.
@@ -31,6 +33,7 @@ impl App {
     /// (port 0 picks a free port) and starts the mail sender.
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Self> {
         let authenticator = Arc::new(Authenticator::from_config(&config)?);
+        let cors_origins = config.allowed_origins().map_err(anyhow::Error::msg)?;
         let transport = mail::Transport::from_config(&config.mail)?;
         let db = db::connect(&config).await.with_context(|| {
             format!("cannot connect to the database (DATABASE_URL={})", redact(&config.database_url))
@@ -49,7 +52,7 @@ impl App {
         );
         let services = Services { db, clock, config, mailer, authenticator };
         let schema = graphql::build_schema(&services);
-        Ok(Self { state: AppState { services, schema }, listener })
+        Ok(Self { state: AppState { services, schema, cors_origins }, listener })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {

@@ -6,6 +6,7 @@ mod helpers;
 mod applicant_flow;
 mod authorization;
 mod browser;
+mod cors;
 mod events;
 mod external_identity;
 mod graphiql;

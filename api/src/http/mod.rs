@@ -1,6 +1,7 @@
 //! The axum router: GraphQL over HTTP, health probes, and the middleware every request passes
-//! (request id, tracing span, panic catcher, timeout, body limit).
+//! (request id, tracing span, CORS, panic catcher, timeout, body limit).
 
+pub mod cors;
 mod events;
 mod graphiql;
 mod graphql;
@@ -25,6 +26,7 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 
 pub fn router(state: AppState) -> Router {
     let limits = state.services.config.limits.clone();
+    let cors = cors::layer(&state.cors_origins);
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphiql/assets/{file}", get(graphiql::asset))
@@ -42,6 +44,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
+                .layer(cors)
                 .layer(CatchPanicLayer::new())
                 .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, limits.request_timeout())),
         )
