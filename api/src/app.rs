@@ -5,6 +5,7 @@ use crate::clock::SharedClock;
 use crate::config::{Config, CorsOrigins};
 use crate::domain::Services;
 use crate::graphql::{self, AppSchema};
+use crate::http::metrics::Metrics;
 use crate::mail::{self, RetryPolicy};
 use crate::{db, http};
 use anyhow::Context;
@@ -18,6 +19,7 @@ use tokio::net::TcpListener;
 pub struct AppState {
     pub services: Services,
     pub schema: AppSchema,
+    pub metrics: Arc<Metrics>,
     /// Browser origins allowed by CORS (checked at start-up).
     pub cors_origins: CorsOrigins,
 }
@@ -34,6 +36,7 @@ impl App {
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Self> {
         let authenticator = Arc::new(Authenticator::from_config(&config)?);
         let cors_origins = config.allowed_origins().map_err(anyhow::Error::msg)?;
+        let metrics = Arc::new(Metrics::new(config.limits.db_max_connections).context("cannot set up the metrics")?);
         let transport = mail::Transport::from_config(&config.mail)?;
         let db = db::connect(&config).await.with_context(|| {
             format!("cannot connect to the database (DATABASE_URL={})", redact(&config.database_url))
@@ -52,7 +55,7 @@ impl App {
         );
         let services = Services { db, clock, config, mailer, authenticator };
         let schema = graphql::build_schema(&services);
-        Ok(Self { state: AppState { services, schema, cors_origins }, listener })
+        Ok(Self { state: AppState { services, schema, metrics, cors_origins }, listener })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {

@@ -14,6 +14,7 @@ mod graphql_over_http;
 mod identity;
 mod limits;
 mod mail;
+mod metrics;
 mod migrations;
 mod newsletter;
 mod node;
