@@ -2,10 +2,11 @@
 
 use crate::auth::authenticate::Authenticator;
 use crate::clock::SharedClock;
-use crate::config::Config;
+use crate::config::{Config, CorsOrigins};
 use crate::domain::Services;
 use crate::domain::domain_events::spawn_publisher;
 use crate::graphql::{self, AppSchema};
+use crate::http::metrics::Metrics;
 use crate::mail::{self, RetryPolicy};
 use crate::{db, http};
 use anyhow::Context;
@@ -24,6 +25,9 @@ const EVENT_POLL_INTERVAL: Duration = Duration::from_secs(2);
 pub struct AppState {
     pub services: Services,
     pub schema: AppSchema,
+    pub metrics: Arc<Metrics>,
+    /// Browser origins allowed by CORS (checked at start-up).
+    pub cors_origins: CorsOrigins,
 }
 
 /// A started (migrated, bound) but not yet serving application.
@@ -36,6 +40,13 @@ impl App {
     /// Loads the signing keys, connects to the database, applies pending migrations, binds the listener
     /// (port 0 picks a free port) and starts the mail sender and the event publisher.
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Self> {
+<<<<<<< HEAD
+=======
+        let authenticator = Arc::new(Authenticator::from_config(&config)?);
+        let cors_origins = config.allowed_origins().map_err(anyhow::Error::msg)?;
+        let metrics = Arc::new(Metrics::new(config.limits.db_max_connections).context("cannot set up the metrics")?);
+        let transport = mail::Transport::from_config(&config.mail)?;
+>>>>>>> ops
         let db = db::connect(&config).await.with_context(|| {
             format!("cannot connect to the database (DATABASE_URL={})", redact(&config.database_url))
         })?;
@@ -45,7 +56,7 @@ impl App {
             .with_context(|| format!("cannot listen on IMPACT_LISTEN={}", config.listen))?;
         let services = start_services(db, Arc::new(config), clock).await?;
         let schema = graphql::build_schema(&services);
-        Ok(Self { state: AppState { services, schema }, listener })
+        Ok(Self { state: AppState { services, schema, metrics, cors_origins }, listener })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {

@@ -74,6 +74,21 @@ pub struct Config {
     #[arg(long, env = "IMPACT_SUBSCRIPTION_TOKEN_TTL_SECS", value_name = "IMPACT_SUBSCRIPTION_TOKEN_TTL_SECS", default_value_t = DEFAULT_SUBSCRIPTION_TOKEN_TTL_SECS, global = true)]
     pub subscription_token_ttl_secs: u64,
 
+    /// Browser origins allowed to call the API (CORS), comma-separated, e.g. `https://impact.eu,http://localhost:5173`;
+    /// `none` allows none. Unset: the origin of IMPACT_FRONTEND_URL.
+    #[arg(long, env = "IMPACT_CORS_ORIGINS", value_name = "IMPACT_CORS_ORIGINS", value_parser = parse_cors_origins, global = true)]
+    pub cors_origins: Option<CorsOrigins>,
+
+    /// When set, `GET /metrics` requires `Authorization: Bearer <this token>`; unset, it is open. Never logged.
+    #[arg(
+        long,
+        env = "IMPACT_METRICS_TOKEN",
+        value_name = "IMPACT_METRICS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub metrics_token: Option<String>,
+
     #[command(flatten)]
     pub limits: Limits,
 
@@ -320,6 +335,8 @@ impl Config {
             frontend_url: DEFAULT_FRONTEND_URL.to_owned(),
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
             subscription_token_ttl_secs: DEFAULT_SUBSCRIPTION_TOKEN_TTL_SECS,
+            cors_origins: None,
+            metrics_token: None,
             limits: Limits::default(),
             mail: Mail::default(),
             auth: Auth::default(),
@@ -330,6 +347,67 @@ impl Config {
     pub fn is_production(&self) -> bool {
         self.environment == Environment::Production
     }
+
+    /// The origins browsers may call the API from: IMPACT_CORS_ORIGINS, or else the origin of IMPACT_FRONTEND_URL.
+    /// An error names the variable at fault.
+    pub fn allowed_origins(&self) -> Result<CorsOrigins, String> {
+        if let Some(origins) = &self.cors_origins {
+            return Ok(origins.clone());
+        }
+        let origin = parse_origin(&self.frontend_url, false).map_err(|reason| {
+            format!(
+                "IMPACT_FRONTEND_URL={} has no origin to allow for CORS ({reason}); set IMPACT_CORS_ORIGINS",
+                self.frontend_url
+            )
+        })?;
+        Ok(CorsOrigins(vec![origin]))
+    }
+}
+
+/// Browser origins (`scheme://host[:port]`, normalised as browsers send them in `Origin`) allowed by CORS.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CorsOrigins(pub Vec<String>);
+
+/// `origin,origin` (each `http(s)://host[:port]`, no path) or `none`. `*` is refused: the origins are listed.
+pub fn parse_cors_origins(text: &str) -> Result<CorsOrigins, String> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(CorsOrigins::default());
+    }
+    let mut origins: Vec<String> = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if part == "*" {
+            return Err(
+                "`*` is not accepted; list the origins (e.g. `https://impact.example.eu`), or `none`".to_owned()
+            );
+        }
+        let origin = parse_origin(part, true).map_err(|reason| format!("`{part}` is not an origin: {reason}"))?;
+        if !origins.contains(&origin) {
+            origins.push(origin);
+        }
+    }
+    if origins.is_empty() {
+        return Err("name at least one origin such as `https://impact.example.eu`, or `none`".to_owned());
+    }
+    Ok(CorsOrigins(origins))
+}
+
+/// The origin of an http(s) URL, as a browser writes it (lower-case host, no default port). With `exact`, the
+/// text may hold nothing but the origin (a trailing `/` aside).
+fn parse_origin(text: &str, exact: bool) -> Result<String, &'static str> {
+    let url = url::Url::parse(text).map_err(|_| "not a URL such as `https://impact.example.eu`")?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("the scheme must be http or https");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("it has no host");
+    }
+    if exact && (url.path() != "/" || url.query().is_some() || url.fragment().is_some()) {
+        return Err("an origin has no path, query or fragment");
+    }
+    if exact && (!url.username().is_empty() || url.password().is_some()) {
+        return Err("an origin has no user name or password");
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 const DEFAULT_MAX_PILOT_REGIONS: u32 = 30;
@@ -395,5 +473,45 @@ impl Default for Programme {
             max_pilot_regions: DEFAULT_MAX_PILOT_REGIONS,
             assessment_criteria: parse_criteria(DEFAULT_ASSESSMENT_CRITERIA).unwrap_or_default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Config, CorsOrigins, parse_cors_origins};
+
+    #[test]
+    fn cors_origins_are_normalised_like_browsers_send_them() {
+        let origins =
+            parse_cors_origins(" https://IMPACT.example.eu/ , http://localhost:5173,https://impact.example.eu:443")
+                .unwrap();
+        assert_eq!(origins.0, ["https://impact.example.eu", "http://localhost:5173"]);
+        assert_eq!(parse_cors_origins("none").unwrap(), CorsOrigins::default());
+    }
+
+    #[test]
+    fn bad_cors_origins_are_refused() {
+        for bad in [
+            "*",
+            "",
+            " , ",
+            "impact.example.eu",
+            "ftp://x.eu",
+            "https://x.eu/app",
+            "https://x.eu?a=1",
+            "https://u:p@x.eu",
+        ] {
+            assert!(parse_cors_origins(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn the_default_origin_is_the_frontends() {
+        let mut config = Config::for_database("sqlite::memory:");
+        config.frontend_url = "https://apply.impact.example.eu/portal/".to_owned();
+        assert_eq!(config.allowed_origins().unwrap().0, ["https://apply.impact.example.eu"]);
+        config.frontend_url = "not a url".to_owned();
+        let error = config.allowed_origins().unwrap_err();
+        assert!(error.contains("IMPACT_FRONTEND_URL=not a url"), "{error}");
     }
 }

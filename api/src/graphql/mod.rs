@@ -7,6 +7,7 @@ pub mod applications;
 pub mod calls;
 pub mod connection;
 pub mod context;
+pub mod depth_limit;
 pub mod errors;
 pub mod event_registrations;
 pub mod events;
@@ -79,11 +80,13 @@ pub struct RequestContext {
 
 fn builder(config: &Config) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
-        .limit_depth(config.limits.max_query_depth)
         .limit_complexity(config.limits.max_query_complexity)
         .extension(execution::ExecutionMarker);
     if config.is_production() {
-        builder = builder.disable_introspection().disable_suggestions();
+        builder = builder.limit_depth(config.limits.max_query_depth).disable_introspection().disable_suggestions();
+    } else {
+        // Development lets introspection-only documents (GraphiQL's docs, codegen) past the depth limit.
+        builder = builder.extension(depth_limit::DepthLimit { max_depth: config.limits.max_query_depth });
     }
     builder
 }

@@ -17,15 +17,17 @@ use crate::graphql::execution::ExecutionStarted;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::{RequestContext, errors};
 use crate::http::REQUEST_ID_HEADER;
+use crate::http::metrics::Outcome;
+use async_graphql::Variables;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{Variables, http::GraphiQLSource};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::time::Instant;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const APPLICATION_JSON: &str = "application/json";
@@ -77,14 +79,14 @@ pub async fn get(
     RawQuery(raw): RawQuery,
 ) -> Response {
     if !state.services.config.is_production() && raw.is_none() && accepts_html(&headers) {
-        return Html(GraphiQLSource::build().endpoint("/graphql").title("IMPACT API").finish()).into_response();
+        return super::graphiql::page().into_response();
     }
     let Some(media) = negotiate(&headers) else { return not_acceptable() };
     let params = match params_from_url(raw.as_deref()) {
         Ok(params) => params,
         Err(message) => return request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadUserInput, message),
     };
-    if !selects_query(&params) {
+    if !selected(&params).is_none_or(|operation| operation.is_query) {
         let mut response = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
@@ -97,6 +99,7 @@ pub async fn get(
     execute(&state, peer, &headers, media, params).await
 }
 
+/// Runs the request, names its operation on the request's span (for the access log) and counts it in the metrics.
 async fn execute(
     state: &AppState,
     peer: SocketAddr,
@@ -104,6 +107,23 @@ async fn execute(
     media: MediaType,
     params: Params,
 ) -> Response {
+    let started = Instant::now();
+    let operation = selected(&params).and_then(|operation| operation.name);
+    if let Some(name) = &operation {
+        tracing::Span::current().record("operation", name.as_str());
+    }
+    let (response, outcome) = run(state, peer, headers, media, params).await;
+    state.metrics.graphql_request(operation.as_deref(), outcome, started.elapsed());
+    response
+}
+
+async fn run(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    media: MediaType,
+    params: Params,
+) -> (Response, Outcome) {
     let request_id = headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let caller = match caller(state, headers).await {
         Ok(caller) => caller,
@@ -114,11 +134,13 @@ async fn execute(
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
-            return response;
+            return (response, Outcome::Rejected);
         }
         Err(error) => {
             error.log_if_internal();
-            return request_error(StatusCode::INTERNAL_SERVER_ERROR, media, error.code(), error.public_message());
+            let response =
+                request_error(StatusCode::INTERNAL_SERVER_ERROR, media, error.code(), error.public_message());
+            return (response, Outcome::Error);
         }
     };
     if let Some(principal) = &caller.0 {
@@ -149,6 +171,11 @@ async fn execute(
     let mut response = state.schema.execute(request).await;
     errors::present(&mut response.errors, &request_id);
     let executed = started.get();
+    let outcome = match (executed, response.errors.is_empty()) {
+        (false, _) => Outcome::Rejected,
+        (true, true) => Outcome::Ok,
+        (true, false) => Outcome::Error,
+    };
     let http_headers = response.http_headers.clone();
     let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
     if !executed && let Some(object) = body.as_object_mut() {
@@ -159,7 +186,7 @@ async fn execute(
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().extend(http_headers);
     response.headers_mut().insert(header::CONTENT_TYPE, media.header_value());
-    response
+    (response, outcome)
 }
 
 /// The caller named by `Authorization: Bearer`; anonymous without the header. A header that is present
@@ -283,17 +310,29 @@ fn params_from_map(mut map: Map<String, Value>, from_url: bool) -> Result<Params
     Ok(Params { query, operation_name, variables, extensions })
 }
 
-/// Whether the operation the request selects is a query (GET may run nothing else). A document that does
-/// not parse, or names no operation that exists, is left for execution to report.
-fn selects_query(params: &Params) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&params.query) else { return true };
-    let operation = match (&document.operations, params.operation_name.as_deref()) {
-        (DocumentOperations::Single(operation), _) => Some(operation),
-        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
-        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations.values().next(),
-        (DocumentOperations::Multiple(_), None) => None,
+/// The operation a request selects, as its document says.
+struct Selected {
+    /// Its name; none for an anonymous operation.
+    name: Option<String>,
+    is_query: bool,
+}
+
+/// The operation the request selects: whether it is a query (GET may run nothing else) and its name (for logs
+/// and metrics). None for a document that does not parse or names no operation that exists; execution
+/// reports those.
+fn selected(params: &Params) -> Option<Selected> {
+    let document = async_graphql::parser::parse_query(&params.query).ok()?;
+    let (name, operation) = match (&document.operations, params.operation_name.as_deref()) {
+        (DocumentOperations::Single(operation), _) => (None, operation),
+        (DocumentOperations::Multiple(operations), Some(name)) => {
+            operations.get_key_value(name).map(|(name, operation)| (Some(name), operation))?
+        }
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.iter().next().map(|(name, operation)| (Some(name), operation))?
+        }
+        (DocumentOperations::Multiple(_), None) => return None,
     };
-    operation.is_none_or(|operation| operation.node.ty == OperationType::Query)
+    Some(Selected { name: name.map(ToString::to_string), is_query: operation.node.ty == OperationType::Query })
 }
 
 fn request_error(status: StatusCode, media: MediaType, code: ErrorCode, message: String) -> Response {
@@ -340,9 +379,16 @@ mod tests {
             operation_name: name.map(str::to_owned),
             ..Params::default()
         };
-        assert!(selects_query(&params("{ apiInfo { version } }", None)));
-        assert!(!selects_query(&params("mutation { x }", None)));
-        assert!(!selects_query(&params("query A { a } mutation B { b }", Some("B"))));
-        assert!(selects_query(&params("query A { a } mutation B { b }", Some("A"))));
+        let selects_query = |p: Params| selected(&p).is_none_or(|operation| operation.is_query);
+        assert!(selects_query(params("{ apiInfo { version } }", None)));
+        assert!(!selects_query(params("mutation { x }", None)));
+        assert!(!selects_query(params("query A { a } mutation B { b }", Some("B"))));
+        assert!(selects_query(params("query A { a } mutation B { b }", Some("A"))));
+        assert!(selects_query(params("{ broken", None)));
+        let name = |p: Params| selected(&p).and_then(|operation| operation.name);
+        assert_eq!(name(params("query ListCalls { calls { totalCount } }", None)).as_deref(), Some("ListCalls"));
+        assert_eq!(name(params("query A { a } query B { b }", Some("B"))).as_deref(), Some("B"));
+        assert_eq!(name(params("query A { a } query B { b }", Some("C"))), None);
+        assert_eq!(name(params("{ a }", None)), None);
     }
 }

@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::sync::Notify;
+use tracing::Instrument;
 
 /// A cheap handle on the sender task. The task stops once every handle is gone.
 #[derive(Debug, Clone)]
@@ -33,8 +34,10 @@ pub fn spawn(
     poll_interval: Duration,
 ) -> Mailer {
     let wake = Arc::new(Notify::new());
-    tracing::info!(transport = %transport.describe(), "mail sender started");
-    tokio::spawn(run(Arc::downgrade(&wake), db, transport, clock, policy, poll_interval));
+    // Every line the task logs carries its own id (it serves no request, so it has no request id).
+    let span = tracing::info_span!("mail_sender", task_id = %uuid::Uuid::new_v4());
+    span.in_scope(|| tracing::info!(transport = %transport.describe(), "mail sender started"));
+    tokio::spawn(run(Arc::downgrade(&wake), db, transport, clock, policy, poll_interval).instrument(span));
     Mailer { wake }
 }
 
