@@ -40,13 +40,8 @@ impl App {
     /// Loads the signing keys, connects to the database, applies pending migrations, binds the listener
     /// (port 0 picks a free port) and starts the mail sender and the event publisher.
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Self> {
-<<<<<<< HEAD
-=======
-        let authenticator = Arc::new(Authenticator::from_config(&config)?);
         let cors_origins = config.allowed_origins().map_err(anyhow::Error::msg)?;
         let metrics = Arc::new(Metrics::new(config.limits.db_max_connections).context("cannot set up the metrics")?);
-        let transport = mail::Transport::from_config(&config.mail)?;
->>>>>>> ops
         let db = db::connect(&config).await.with_context(|| {
             format!("cannot connect to the database (DATABASE_URL={})", redact(&config.database_url))
         })?;
