@@ -384,12 +384,6 @@ async fn selections_stop_at_the_programme_maximum() {
 
 /// Runs a query as staff on a connection that records every SQL statement; returns the data and the statements.
 async fn statements_as_staff(database_url: &str, query: &str) -> (Value, Vec<String>) {
-    use std::sync::{Arc, Mutex};
-    let mut db = api::db::connect(&api::config::Config::for_database(database_url)).await.unwrap();
-    let statements = Arc::new(Mutex::new(Vec::new()));
-    let recorded = statements.clone();
-    db.set_metric_callback(move |info| recorded.lock().unwrap().push(info.statement.sql.clone()));
-    let schema = crate::helpers::schema_on(&db, database_url).await;
     let staff = api::auth::Principal {
         id: uuid::Uuid::now_v7(),
         kind: api::auth::SubjectKind::User,
@@ -397,9 +391,25 @@ async fn statements_as_staff(database_url: &str, query: &str) -> (Value, Vec<Str
         programmes: Vec::new(),
         session: None,
     };
+    statements_as(database_url, Some(staff), query).await
+}
+
+/// Runs a query as `actor` (anonymous: none) on a connection that records every SQL statement; returns the
+/// data and the statements.
+pub(crate) async fn statements_as(
+    database_url: &str,
+    actor: Option<api::auth::Principal>,
+    query: &str,
+) -> (Value, Vec<String>) {
+    use std::sync::{Arc, Mutex};
+    let mut db = api::db::connect(&api::config::Config::for_database(database_url)).await.unwrap();
+    let statements = Arc::new(Mutex::new(Vec::new()));
+    let recorded = statements.clone();
+    db.set_metric_callback(move |info| recorded.lock().unwrap().push(info.statement.sql.clone()));
+    let schema = crate::helpers::schema_on(&db, database_url).await;
     let request = async_graphql::Request::new(query)
-        .data(api::graphql::loaders::Loaders::new(&db))
-        .data(api::auth::Caller(Some(staff)));
+        .data(api::graphql::loaders::Loaders::new(&db, actor.as_ref()))
+        .data(api::auth::Caller(actor));
     let response = schema.execute(request).await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let data = response.data.into_json().unwrap();

@@ -26,5 +26,6 @@ mod programmes;
 mod reference;
 mod resources;
 mod schema;
+mod statement_counts;
 mod tokens;
 mod write_path;

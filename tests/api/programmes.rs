@@ -221,7 +221,7 @@ async fn statements_of(database_url: &str, query: &str) -> (Value, Vec<String>) 
     let recorded = statements.clone();
     db.set_metric_callback(move |info| recorded.lock().unwrap().push(info.statement.sql.clone()));
     let schema = crate::helpers::schema_on(&db, database_url).await;
-    let request = async_graphql::Request::new(query).data(Loaders::new(&db)).data(api::auth::Caller::default());
+    let request = async_graphql::Request::new(query).data(Loaders::new(&db, None)).data(api::auth::Caller::default());
     let response = schema.execute(request).await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let data = response.data.into_json().unwrap();

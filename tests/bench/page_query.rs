@@ -173,7 +173,6 @@ async fn generate(db: &DatabaseConnection) {
             created_at: Set(now),
             updated_at: Set(now),
         }),
-        |rows| organisation::Entity::insert_many(rows),
     )
     .await;
     let mut by_country: std::collections::HashMap<&str, Vec<uuid::Uuid>> = Default::default();
@@ -232,23 +231,18 @@ async fn generate(db: &DatabaseConnection) {
         }
     }
     let partner_count = partners.len();
-    insert_chunks(db, regions, |rows| cross_border_region::Entity::insert_many(rows)).await;
-    insert_chunks(db, sides, |rows| region_country::Entity::insert_many(rows)).await;
-    insert_chunks(db, partnerships, |rows| partnership::Entity::insert_many(rows)).await;
-    insert_chunks(db, partners, |rows| partner::Entity::insert_many(rows)).await;
+    insert_chunks(db, regions).await;
+    insert_chunks(db, sides).await;
+    insert_chunks(db, partnerships).await;
+    insert_chunks(db, partners).await;
     println!("generated {ORGANISATIONS} organisations, {REGIONS} regions ({PILOTS} pilots), {partner_count} partners");
 }
 
-async fn insert_chunks<A, E, I>(db: &DatabaseConnection, rows: I, insert: impl Fn(Vec<A>) -> sea_orm::InsertMany<A>)
-where
-    A: sea_orm::ActiveModelTrait<Entity = E>,
-    E: EntityTrait,
-    I: IntoIterator<Item = A>,
-{
+async fn insert_chunks<A: sea_orm::ActiveModelTrait>(db: &DatabaseConnection, rows: impl IntoIterator<Item = A>) {
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(500).collect();
-        insert(chunk).exec_without_returning(db).await.expect("generated rows inserted");
+        A::Entity::insert_many(chunk).exec_without_returning(db).await.expect("generated rows inserted");
     }
 }
 

@@ -1,6 +1,6 @@
 //! DataLoaders, created fresh for each request: relations and `nodes` resolve in one query per type.
 
-use crate::auth::Role;
+use crate::auth::{Principal, Role};
 use crate::domain::newsletter::issues::{self, DeliveryCounts};
 use crate::domain::{
     calls, event_registrations, events, organisations, partnerships, programmes, reference, regions, resources, roles,
@@ -40,11 +40,14 @@ pub struct Loaders {
     pub region_parts: DataLoader<RegionPartsLoader, HashMapCache>,
     pub partnerships: DataLoader<PartnershipLoader, HashMapCache>,
     pub partners: DataLoader<PartnersLoader, HashMapCache>,
+    /// The partnerships of a region that the caller may see, by name.
+    pub region_partnerships: DataLoader<RegionPartnershipsLoader, HashMapCache>,
     pub calls: DataLoader<CallLoader, HashMapCache>,
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection) -> Self {
+    /// The loaders of one request by `actor` (visibility rules that depend on the caller apply inside them).
+    pub fn new(db: &DatabaseConnection, actor: Option<&Principal>) -> Self {
         Self {
             countries: DataLoader::with_cache(CountryLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             nuts_regions: DataLoader::new(NutsRegionLoader(db.clone()), tokio::spawn),
@@ -72,6 +75,11 @@ impl Loaders {
             region_parts: DataLoader::with_cache(RegionPartsLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             partnerships: DataLoader::with_cache(PartnershipLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             partners: DataLoader::with_cache(PartnersLoader(db.clone()), tokio::spawn, HashMapCache::default()),
+            region_partnerships: DataLoader::with_cache(
+                RegionPartnershipsLoader(db.clone(), actor.cloned()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
             calls: DataLoader::with_cache(CallLoader(db.clone()), tokio::spawn, HashMapCache::default()),
         }
     }
@@ -98,6 +106,26 @@ impl Loaders {
         }
         self.organisations.feed_many(organisations.into_iter().map(|o| (o.id, o))).await;
         Ok(())
+    }
+
+    /// Loads, for a page of regions, the partnerships the caller may see (and, when `with_partners`, as
+    /// `prime_partnerships` for them): a fixed number of statements however long the page.
+    pub async fn prime_regions(
+        &self,
+        db: &DatabaseConnection,
+        actor: Option<&Principal>,
+        region_ids: &[Uuid],
+        with_partners: bool,
+    ) -> AppResult<()> {
+        if region_ids.is_empty() {
+            return Ok(());
+        }
+        let by_region = partnerships::partnerships_of_regions(db, actor, region_ids).await?;
+        let rows: Vec<partnership::Model> = by_region.values().flatten().cloned().collect();
+        let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
+        self.partnerships.feed_many(rows.into_iter().map(|p| (p.id, p))).await;
+        self.region_partnerships.feed_many(by_region).await;
+        if with_partners { self.prime_partnerships(db, &ids).await } else { Ok(()) }
     }
 
     /// Loads the partnerships of a page of applications, then as `prime_partnerships`.
@@ -362,6 +390,17 @@ impl Loader<Uuid> for PartnershipLoader {
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let rows = partnerships::partnerships_by_id(&self.0, ids).await.map_err(Arc::new)?;
         Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+    }
+}
+
+pub struct RegionPartnershipsLoader(DatabaseConnection, Option<Principal>);
+
+impl Loader<Uuid> for RegionPartnershipsLoader {
+    type Value = Vec<partnership::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        partnerships::partnerships_of_regions(&self.0, self.1.as_ref(), ids).await.map_err(Arc::new)
     }
 }
 

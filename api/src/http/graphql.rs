@@ -149,7 +149,7 @@ async fn run(
     let started = ExecutionStarted::default();
     let mut request = async_graphql::Request::new(params.query)
         .data(RequestContext { request_id: request_id.clone() })
-        .data(Loaders::new(&state.services.db))
+        .data(Loaders::new(&state.services.db, caller.0.as_ref()))
         .data(caller)
         .data(Origin { client_address: Some(peer.ip().to_string()) })
         .data(started.clone());

@@ -255,6 +255,23 @@ pub async fn partnerships_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppR
     Ok(partnership::Entity::find().filter(partnership::Column::Id.is_in(ids.iter().copied())).all(db).await?)
 }
 
+/// The partnerships of several regions that `actor` may see, in one statement, each region's by name; every
+/// region asked for has an entry (empty when none is visible).
+pub async fn partnerships_of_regions(
+    db: &impl ConnectionTrait,
+    actor: Option<&Principal>,
+    region_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<partnership::Model>>> {
+    let mut map: HashMap<Uuid, Vec<partnership::Model>> = region_ids.iter().map(|id| (*id, Vec::new())).collect();
+    let mut select =
+        partnership::Entity::find().filter(partnership::Column::RegionId.is_in(region_ids.iter().copied()));
+    select = select.filter(policy::read_filter(actor));
+    for row in select.order_by_asc(partnership::Column::Name).order_by_asc(partnership::Column::Id).all(db).await? {
+        map.entry(row.region_id).or_default().push(row);
+    }
+    Ok(map)
+}
+
 /// The partners of several partnerships in one statement, lead first then by side.
 pub async fn partners_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<partner::Model>>> {
     let mut map: HashMap<Uuid, Vec<partner::Model>> = ids.iter().map(|id| (*id, Vec::new())).collect();

@@ -1,14 +1,13 @@
 //! GraphQL of cross-border regions: the public list, and the edits of applicants (candidates) and staff.
 
 use crate::auth::guard::SignedInUser;
-use crate::domain::partnerships;
 use crate::domain::reference::CountryCode;
 use crate::domain::regions::{self, RegionInput};
 use crate::error::{AppResult, UserError};
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
 use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
-use crate::graphql::partnerships::Partnership;
+use crate::graphql::partnerships::{Partnership, selects_partners};
 use crate::graphql::payload::into_payload;
 use crate::graphql::programmes::InterregProgramme;
 use crate::graphql::reference::{Country, NutsRegion};
@@ -76,10 +75,8 @@ impl CrossBorderRegion {
     }
     /// The partnerships of this region the caller may see (everybody: those of pilot regions).
     async fn partnerships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Partnership>> {
-        let services = ctx.services();
-        let page = crate::domain::pagination::PageRequest::new(Some(100), None, None, None)?;
-        let page = partnerships::list_partnerships(&services.db, ctx.actor(), Some(self.0.id), &page).await?;
-        Ok(page.items.into_iter().map(|(_, p)| Partnership(p)).collect())
+        let rows = ctx.loaders().region_partnerships.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(rows.into_iter().map(Partnership).collect())
     }
 }
 
@@ -165,6 +162,11 @@ impl RegionQuery {
         let country = country.as_deref().map(CountryCode::parse).transpose()?;
         let services = ctx.services();
         let page = regions::list_regions(&services.db, status.map(Into::into), country.as_ref(), &page).await?;
+        if selects_partners(ctx, &["partnerships"]) {
+            let ids: Vec<Uuid> = page.items.iter().map(|(_, r)| r.id).collect();
+            let with_partners = selects_partners(ctx, &["partnerships", "partners"]);
+            ctx.loaders().prime_regions(&services.db, ctx.actor(), &ids, with_partners).await?;
+        }
         Ok(connection(page, CrossBorderRegion))
     }
 }

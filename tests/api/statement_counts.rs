@@ -1,0 +1,72 @@
+//! Nested reads cost a fixed number of SQL statements, whatever the page size (issue 14): each relation is
+//! loaded for a whole page at once, so a page of 100 costs what a page of 20 costs.
+
+use crate::applicant_flow::{staff, statements_as, token};
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+const CREATE_ORGANISATION: &str = "mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { organisation { id } userErrors { field code } } }";
+const CREATE_REGION: &str = "mutation($i: CreateCrossBorderRegionInput!) { createCrossBorderRegion(input: $i) { crossBorderRegion { id } userErrors { field code } } }";
+const CREATE_PARTNERSHIP: &str = "mutation($i: CreatePartnershipInput!) { createPartnership(input: $i) { partnership { id } userErrors { field code } } }";
+
+/// The public page of the issue: regions → partnerships → partners → organisation → country (depth 5).
+fn page_query(first: usize) -> String {
+    format!(
+        "{{ crossBorderRegions(status: PILOT, first: {first}) {{ nodes {{ name partnerships {{ name partners {{ side role organisation {{ name country {{ name }} }} }} }} }} }} }}"
+    )
+}
+
+async fn created_id(data: &Value, mutation: &str, field: &str) -> Value {
+    assert_eq!(data[mutation]["userErrors"], json!([]), "{data}");
+    data[mutation][field]["id"].clone()
+}
+
+#[tokio::test]
+async fn a_page_of_regions_with_partnerships_costs_the_same_statements_at_any_size() {
+    each_backend(|app| async move {
+        let staff = staff(&app).await;
+        let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
+        let mut organisations = Vec::new();
+        for (n, (country, nuts)) in [("AT", "AT211"), ("SI", "SI033"), ("AT", "AT212"), ("SI", "SI034")].iter().enumerate() {
+            let input = json!({ "name": format!("Organisation {n}"), "organisationType": "LOCAL_AUTHORITY", "country": country, "nutsRegion": nuts, "registrationId": format!("R{n}") });
+            let data = app.data_as(&ana, CREATE_ORGANISATION, json!({ "i": input })).await;
+            organisations.push(created_id(&data, "createOrganisation", "organisation").await);
+        }
+        for n in 0..100 {
+            let input = json!({ "name": format!("Region {n:03}"), "description": "A border area", "countries": ["AT", "SI"], "nutsRegions": ["AT21", "SI03"], "status": "PILOT" });
+            let data = app.data_as(&staff, CREATE_REGION, json!({ "i": input })).await;
+            let region = created_id(&data, "createCrossBorderRegion", "crossBorderRegion").await;
+            let partners = json!([
+                { "organisationId": organisations[0], "side": "AT", "role": "LEAD" },
+                { "organisationId": organisations[1], "side": "SI", "role": "PARTNER" },
+                { "organisationId": organisations[2 + n % 2], "side": if n % 2 == 0 { "AT" } else { "SI" }, "role": "PARTNER" },
+            ]);
+            let input = json!({ "regionId": region, "name": format!("Partnership {n:03}"), "partners": partners });
+            let data = app.data_as(&ana, CREATE_PARTNERSHIP, json!({ "i": input })).await;
+            created_id(&data, "createPartnership", "partnership").await;
+        }
+        let staff_principal = api::auth::Principal {
+            id: uuid::Uuid::now_v7(),
+            kind: api::auth::SubjectKind::User,
+            roles: vec![api::auth::Role::Staff],
+            programmes: Vec::new(),
+            session: None,
+        };
+        let mut lines = Vec::new();
+        for (who, actor) in [("anonymous", None), ("staff", Some(staff_principal))] {
+            let (small, small_statements) = statements_as(&app.database_url, actor.clone(), &page_query(20)).await;
+            let (large, large_statements) = statements_as(&app.database_url, actor, &page_query(100)).await;
+            let nodes = large["crossBorderRegions"]["nodes"].as_array().unwrap();
+            assert_eq!(small["crossBorderRegions"]["nodes"].as_array().unwrap().len(), 20);
+            assert_eq!(nodes.len(), 100);
+            assert_eq!(nodes[99]["partnerships"][0]["partners"].as_array().unwrap().len(), 3, "{who}");
+            assert_eq!(nodes[0]["partnerships"][0]["partners"][0]["organisation"]["country"]["name"], "Austria");
+            assert_eq!(small_statements.len(), large_statements.len(), "{who}: {large_statements:#?}");
+            // The page, then one statement per level: partnerships, partners, organisations, countries.
+            assert!(large_statements.len() <= 5 + 2, "{who}: {large_statements:#?}");
+            lines.push(format!("{who}: {} statements for 20 and for 100", large_statements.len()));
+        }
+        eprintln!("region page statements: {lines:?}");
+    })
+    .await;
+}
