@@ -263,3 +263,23 @@ async fn oversized_bodies_are_413() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn response_fields_keep_the_order_of_the_selection() {
+    each_backend(|app| async move {
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .json(&serde_json::json!({ "query": "{ countries { name code } apiInfo { version } }" }))
+            .send()
+            .await
+            .unwrap();
+        let text = response.text().await.unwrap();
+        // Alphabetical order would put `apiInfo` first and `code` before `name`.
+        let (countries, api_info) = (text.find("\"countries\"").unwrap(), text.find("\"apiInfo\"").unwrap());
+        assert!(countries < api_info, "{text}");
+        let (name, code) = (text.find("\"name\"").unwrap(), text.find("\"code\"").unwrap());
+        assert!(name < code, "{text}");
+    })
+    .await;
+}

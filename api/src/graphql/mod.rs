@@ -11,7 +11,6 @@ pub mod depth_limit;
 pub mod errors;
 pub mod event_registrations;
 pub mod events;
-pub mod execution;
 pub mod loaders;
 pub mod newsletter_issues;
 pub mod node;
@@ -80,8 +79,7 @@ pub struct RequestContext {
 
 fn builder(config: &Config) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
-        .limit_complexity(config.limits.max_query_complexity)
-        .extension(execution::ExecutionMarker);
+        .limit_complexity(config.limits.max_query_complexity);
     if config.is_production() {
         builder = builder.limit_depth(config.limits.max_query_depth).disable_introspection().disable_suggestions();
     } else {

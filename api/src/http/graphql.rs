@@ -13,7 +13,6 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::domain::Origin;
 use crate::error::{AppError, ErrorCode};
-use crate::graphql::execution::ExecutionStarted;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::{RequestContext, errors};
 use crate::http::REQUEST_ID_HEADER;
@@ -146,13 +145,11 @@ async fn run(
     if let Some(principal) = &caller.0 {
         tracing::Span::current().record("principal", tracing::field::display(principal.id));
     }
-    let started = ExecutionStarted::default();
     let mut request = async_graphql::Request::new(params.query)
         .data(RequestContext { request_id: request_id.clone() })
         .data(Loaders::new(&state.services.db, caller.0.as_ref()))
         .data(caller)
-        .data(Origin { client_address: Some(peer.ip().to_string()) })
-        .data(started.clone());
+        .data(Origin { client_address: Some(peer.ip().to_string()) });
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
@@ -170,23 +167,62 @@ async fn run(
 
     let mut response = state.schema.execute(request).await;
     errors::present(&mut response.errors, &request_id);
-    let executed = started.get();
+    let executed = execution_began(&response);
     let outcome = match (executed, response.errors.is_empty()) {
         (false, _) => Outcome::Rejected,
         (true, true) => Outcome::Ok,
         (true, false) => Outcome::Error,
     };
-    let http_headers = response.http_headers.clone();
-    let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
-    if !executed && let Some(object) = body.as_object_mut() {
+    // Serialised straight from the response (no `serde_json::Value` in between), so the fields of `data`
+    // keep the order of the selection, as the GraphQL spec asks.
+    let body = ResponseBody {
+        errors: &response.errors,
         // A request error: execution never began, so the response has no `data` entry.
-        object.remove("data");
-    }
+        data: executed.then_some(&response.data),
+        extensions: &response.extensions,
+    };
     let status = if executed || media == MediaType::Json { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().extend(http_headers);
-    response.headers_mut().insert(header::CONTENT_TYPE, media.header_value());
-    (response, outcome)
+    let mut http = match serde_json::to_vec(&body) {
+        Ok(bytes) => (status, bytes).into_response(),
+        Err(error) => {
+            let error = AppError::Internal(anyhow::anyhow!("cannot serialise a GraphQL response: {error}"));
+            error.log_if_internal();
+            return (
+                request_error(StatusCode::INTERNAL_SERVER_ERROR, media, error.code(), error.public_message()),
+                Outcome::Error,
+            );
+        }
+    };
+    http.headers_mut().extend(response.http_headers);
+    http.headers_mut().insert(header::CONTENT_TYPE, media.header_value());
+    (http, outcome)
+}
+
+/// The body of a GraphQL response: `errors` first when there are any (as the spec suggests), `data` unless
+/// the request never reached execution, `extensions` when there are any.
+#[derive(serde::Serialize)]
+struct ResponseBody<'a> {
+    #[serde(skip_serializing_if = "no_errors")]
+    errors: &'a Vec<async_graphql::ServerError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "no_extensions")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
+}
+
+fn no_errors(errors: &&Vec<async_graphql::ServerError>) -> bool {
+    errors.is_empty()
+}
+
+fn no_extensions(extensions: &&std::collections::BTreeMap<String, async_graphql::Value>) -> bool {
+    extensions.is_empty()
+}
+
+/// Whether execution began: it did when there is data, or when an error belongs to a field (has a path).
+/// Parse, validation and limit errors ("request errors" of GraphQL over HTTP) have neither. Told from the
+/// response itself so that no extension has to wrap the resolution of every field.
+fn execution_began(response: &async_graphql::Response) -> bool {
+    response.data != async_graphql::Value::Null || response.errors.iter().any(|error| !error.path.is_empty())
 }
 
 /// The caller named by `Authorization: Bearer`; anonymous without the header. A header that is present
