@@ -9,7 +9,7 @@ use crate::error::UserError;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
-use crate::graphql::subscriptions::Subscription;
+use crate::graphql::newsletter::subscriptions::Subscription;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::app_user;

@@ -9,7 +9,7 @@ use crate::graphql::connection::{ConnectionOf, connection, page_request};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
-use crate::graphql::subscriptions::{Topic, domain_topics, topics};
+use crate::graphql::newsletter::subscriptions::{Topic, domain_topics, topics};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::newsletter_issue;
