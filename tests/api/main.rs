@@ -5,7 +5,9 @@ mod helpers;
 
 mod applicant_flow;
 mod authorization;
+mod event_erasure;
 mod events;
+mod events_write_path;
 mod external_identity;
 mod graphql_over_http;
 mod identity;

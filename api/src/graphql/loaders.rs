@@ -2,9 +2,7 @@
 
 use crate::auth::Role;
 use crate::domain::newsletter::issues::{self, DeliveryCounts};
-use crate::domain::{
-    calls, events, organisations, partnerships, programmes, reference, regions, resources, roles,
-};
+use crate::domain::{calls, events, organisations, partnerships, programmes, reference, regions, resources, roles};
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::organisation_member::MemberRole;

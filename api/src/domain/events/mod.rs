@@ -12,9 +12,9 @@ use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
 use crate::domain::events::registrations::{self as event_registrations, active_registrations};
 use crate::domain::ids::NodeType;
 use crate::domain::newsletter::{self, Topic};
-use crate::domain::unit_of_work::Write;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::reference::CountryCode;
+use crate::domain::unit_of_work::Write;
 use crate::domain::values::{Checks, LanguageCode, required_text};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use crate::mail::OutgoingEmail;
@@ -277,11 +277,10 @@ async fn move_status(
         .await?;
     let event = load(txn, id).await?;
     if moved.rows_affected != 1 {
-        return Err(AppError::invalid_state(&[], format!(
-            "an event that is {} cannot become {}",
-            status_name(event.status),
-            status_name(to)
-        )));
+        return Err(AppError::invalid_state(
+            &[],
+            format!("an event that is {} cannot become {}", status_name(event.status), status_name(to)),
+        ));
     }
     Ok(event)
 }
@@ -323,8 +322,7 @@ pub async fn notify_event_subscribers(tx: &mut Write, event: &event::Model) -> A
         ends = local(event.ends_at),
         description = event.description,
     );
-    newsletter::notify_topic(tx, Topic::Events, &format!("New IMPACT event: {}", event.title), &text)
-        .await?;
+    newsletter::notify_topic(tx, Topic::Events, &format!("New IMPACT event: {}", event.title), &text).await?;
     Ok(())
 }
 
@@ -361,7 +359,6 @@ pub async fn complete_event(services: &Services, actor: Option<&Principal>, id: 
 pub async fn load(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<event::Model> {
     event::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::NotFound("event".to_owned()))
 }
-
 
 pub async fn events_by_id(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<event::Model>> {
     Ok(event::Entity::find().filter(event::Column::Id.is_in(ids.iter().copied())).all(conn).await?)

@@ -8,9 +8,7 @@ use crate::domain::unit_of_work::Write;
 use crate::error::AppResult;
 use entity::event::{self, EventStatus};
 use entity::event_registration::{self, RegistrationStatus};
-use sea_orm::{
-    ActiveEnum, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveEnum, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 

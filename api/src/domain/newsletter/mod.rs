@@ -6,6 +6,7 @@
 //! `List-Unsubscribe` and `List-Unsubscribe-Post` headers.
 
 pub mod issues;
+pub mod personal_data;
 pub mod subscriptions;
 
 use crate::auth::secrets::{new_token, token_hash};

@@ -134,11 +134,7 @@ pub async fn update_resource(
 }
 
 /// Publishes a draft and mails the `TOOLS_AND_ANALYSIS` subscribers about it (one transaction).
-pub async fn publish_resource(
-    services: &Services,
-    actor: Option<&Principal>,
-    id: Uuid,
-) -> AppResult<resource::Model> {
+pub async fn publish_resource(services: &Services, actor: Option<&Principal>, id: Uuid) -> AppResult<resource::Model> {
     let principal = policy::can_manage(actor)?;
     let mut tx = services.write(Some(principal)).await?;
     let now = tx.now();

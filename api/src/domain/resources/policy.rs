@@ -13,11 +13,7 @@ pub fn can_read(actor: Option<&Principal>, resource: &resource::Model) -> bool {
 
 /// `can_read` as a query condition, for lists.
 pub fn read_filter(actor: Option<&Principal>) -> Condition {
-    if is_staff(actor) {
-        Condition::all()
-    } else {
-        Condition::all().add(resource::Column::PublishedAt.is_not_null())
-    }
+    if is_staff(actor) { Condition::all() } else { Condition::all().add(resource::Column::PublishedAt.is_not_null()) }
 }
 
 /// Creating, correcting and publishing resources.

@@ -3,17 +3,17 @@
 
 pub mod registrations;
 
-use crate::auth::guard::RoleGuard;
 use crate::auth::STAFF;
+use crate::auth::guard::RoleGuard;
 use crate::domain::events::{self, EventFilter, EventInput};
 use crate::domain::newsletter::Topic as DomainTopic;
 use crate::error::UserError;
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
-use crate::graphql::events::registrations::EventRegistration;
 use crate::graphql::context::ContextExt;
+use crate::graphql::events::registrations::EventRegistration;
+use crate::graphql::newsletter::subscriptions::Topic;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
-use crate::graphql::newsletter::subscriptions::Topic;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::event;

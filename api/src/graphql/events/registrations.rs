@@ -1,13 +1,13 @@
 //! GraphQL of event registrations: registering (signed in, or by e-mail with confirmation), cancelling,
 //! the staff's list of an event's registrations, and attendance.
 
-use crate::auth::guard::{RoleGuard, SignedInUser};
 use crate::auth::STAFF;
+use crate::auth::guard::{RoleGuard, SignedInUser};
 use crate::domain::events::registrations::{self as registrations, CancelTarget};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
-use crate::graphql::events::Event;
 use crate::graphql::context::ContextExt;
+use crate::graphql::events::Event;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};

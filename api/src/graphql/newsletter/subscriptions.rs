@@ -58,9 +58,10 @@ pub(crate) fn domain_topics(topics: Vec<Topic>) -> Vec<crate::domain::newsletter
 }
 
 /// A newsletter subscription, seen by the holder of its manage token or by the account with its address.
+/// Named `NewsletterSubscription` in GraphQL, where `Subscription` is the root type of live updates.
 pub struct Subscription(pub subscriber::Model);
 
-#[Object]
+#[Object(name = "NewsletterSubscription")]
 impl Subscription {
     /// Null once erased.
     async fn email(&self) -> Option<&str> {

@@ -1,15 +1,15 @@
 //! GraphQL of the resources library: the public list of published resources, staff create/update/publish.
 
-use crate::auth::guard::RoleGuard;
 use crate::auth::STAFF;
-use crate::graphql::context::ContextExt;
+use crate::auth::guard::RoleGuard;
 use crate::domain::resources::{self, ResourceFilter, ResourceInput};
 use crate::domain::values::LanguageCode;
 use crate::error::{AppError, UserError};
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::context::ContextExt;
+use crate::graphql::newsletter::subscriptions::{Topic, domain_topics, topics};
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
-use crate::graphql::newsletter::subscriptions::{Topic, domain_topics, topics};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::resource;
