@@ -15,7 +15,7 @@ use crate::domain::newsletter::{self, Topic};
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::reference::CountryCode;
 use crate::domain::unit_of_work::Write;
-use crate::domain::values::{Checks, LanguageCode, required_text};
+use crate::domain::values::{Checks, LanguageCode, blank_to_none, required_text};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use crate::mail::OutgoingEmail;
 use chrono::{DateTime, Utc};
@@ -71,10 +71,6 @@ struct Checked {
     topics: String,
     language: String,
     country: Option<String>,
-}
-
-fn blank_to_none(value: &Option<String>) -> Option<String> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 /// Checks every rule of an event's fields and reports all the broken ones at once.
