@@ -15,6 +15,7 @@ mod limits;
 mod mail;
 mod migrations;
 mod newsletter;
+mod newsletter_write_path;
 mod node;
 mod pagination;
 mod privacy;

@@ -113,7 +113,7 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
     // Each type's own visibility rule applies; what the caller may not see is null, like what does not exist.
     let visible_users = uuids_of(NodeType::User).into_iter().filter(|id| may_see_user(caller, *id));
     let users = loaders.users.load_many(visible_users).await?;
-    let issues = if caller.is_some_and(|p| p.is_staff()) {
+    let issues = if crate::domain::policy::is_staff(caller) {
         loaders.newsletter_issues.load_many(uuids_of(NodeType::NewsletterIssue)).await?
     } else {
         Default::default()
@@ -157,6 +157,7 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
             NodeType::NewsletterIssue => Uuid::parse_str(&id.key)
                 .ok()
                 .and_then(|key| issues.get(&key).cloned())
+                .filter(|m| crate::domain::newsletter::policy::can_read_issue(caller, m))
                 .map(|m| Node::NewsletterIssue(NewsletterIssue(m))),
             NodeType::Resource => Uuid::parse_str(&id.key)
                 .ok()

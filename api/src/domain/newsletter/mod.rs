@@ -1,5 +1,6 @@
 //! Newsletter: topics, subscriptions with consent (`subscriptions`), issues written by staff (`issues`), and
-//! [`notify_topic`], which other areas call to mail every confirmed subscriber of a topic.
+//! [`notify_topic`], which other areas call to mail every confirmed subscriber of a topic. Who may run each
+//! command is in `policy`; every command goes through the unit of work and emits its domain event.
 //!
 //! Every mail to a subscriber carries its own long-lived manage token (only the hash is stored): a manage link
 //! for the frontend and a one-click unsubscribe link (RFC 8058) served by the API itself, also given in the
@@ -7,6 +8,7 @@
 
 pub mod issues;
 pub mod personal_data;
+pub mod policy;
 pub mod subscriptions;
 
 use crate::auth::secrets::{new_token, token_hash};
