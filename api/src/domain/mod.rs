@@ -10,8 +10,6 @@ pub mod applications;
 pub mod audit;
 pub mod calls;
 pub mod domain_events;
-pub mod event_calendar;
-pub mod event_registrations;
 pub mod events;
 pub mod ids;
 pub mod newsletter;

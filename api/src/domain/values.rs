@@ -60,6 +60,11 @@ impl LanguageCode {
     }
 }
 
+/// An optional text, trimmed; blank (empty or only whitespace) means absent.
+pub fn blank_to_none(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
 /// A required, trimmed text of at most `max` characters.
 pub fn required_text(field: &str, input: &str, max: usize) -> Result<String, UserError> {
     let text = input.trim();

@@ -2,9 +2,7 @@
 
 use crate::auth::{Principal, Role};
 use crate::domain::newsletter::issues::{self, DeliveryCounts};
-use crate::domain::{
-    calls, event_registrations, events, organisations, partnerships, programmes, reference, regions, resources, roles,
-};
+use crate::domain::{calls, events, organisations, partnerships, programmes, reference, regions, resources, roles};
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::organisation_member::MemberRole;
@@ -302,7 +300,7 @@ impl Loader<Uuid> for EventRegistrationLoader {
     type Error = LoadError;
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = event_registrations::registrations_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        let rows = events::registrations::registrations_by_id(&self.0, ids).await.map_err(Arc::new)?;
         Ok(rows.into_iter().map(|r| (r.id, r)).collect())
     }
 }
@@ -322,7 +320,7 @@ impl Loader<(Uuid, Uuid)> for UserRegistrationLoader {
         let mut found = HashMap::new();
         for (user_id, event_ids) in by_user {
             let rows =
-                event_registrations::registrations_of_user(&self.0, user_id, &event_ids).await.map_err(Arc::new)?;
+                events::registrations::registrations_of_user(&self.0, user_id, &event_ids).await.map_err(Arc::new)?;
             found.extend(rows.into_iter().map(|(event_id, r)| ((event_id, user_id), r)));
         }
         Ok(found)

@@ -9,10 +9,9 @@ pub mod connection;
 pub mod context;
 pub mod depth_limit;
 pub mod errors;
-pub mod event_registrations;
 pub mod events;
 pub mod loaders;
-pub mod newsletter_issues;
+pub mod newsletter;
 pub mod node;
 pub mod organisations;
 pub mod partnerships;
@@ -23,7 +22,6 @@ pub mod reference;
 pub mod regions;
 pub mod resources;
 pub mod sessions;
-pub mod subscriptions;
 
 use crate::config::Config;
 use crate::domain::Services;
@@ -37,12 +35,12 @@ pub struct QueryRoot(
     api_info::ApiInfoQuery,
     accounts::AccountQuery,
     administration::AdministrationQuery,
-    subscriptions::SubscriptionQuery,
-    newsletter_issues::NewsletterIssueQuery,
+    newsletter::subscriptions::SubscriptionQuery,
+    newsletter::issues::NewsletterIssueQuery,
     resources::ResourceQuery,
     privacy::PrivacyQuery,
     events::EventQuery,
-    event_registrations::EventRegistrationQuery,
+    events::registrations::EventRegistrationQuery,
     organisations::OrganisationQuery,
     regions::RegionQuery,
     partnerships::PartnershipQuery,
@@ -55,12 +53,12 @@ pub struct MutationRoot(
     accounts::AccountMutation,
     sessions::SessionMutation,
     administration::AdministrationMutation,
-    subscriptions::SubscriptionMutation,
-    newsletter_issues::NewsletterIssueMutation,
+    newsletter::subscriptions::SubscriptionMutation,
+    newsletter::issues::NewsletterIssueMutation,
     resources::ResourceMutation,
     privacy::PrivacyMutation,
     events::EventMutation,
-    event_registrations::EventRegistrationMutation,
+    events::registrations::EventRegistrationMutation,
     programmes::ProgrammeMutation,
     organisations::OrganisationMutation,
     regions::RegionMutation,

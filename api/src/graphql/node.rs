@@ -5,18 +5,17 @@
 
 use crate::auth::Caller;
 use crate::config::MAX_PAGE_SIZE;
-use crate::domain::event_registrations::may_see_registration;
-use crate::domain::events::may_see_event;
+use crate::domain::events::policy as event_policy;
 use crate::domain::roles::may_see_user;
 use crate::domain::{applications, calls, partnerships};
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::User;
 use crate::graphql::applications::Application;
 use crate::graphql::calls::Call;
-use crate::graphql::event_registrations::EventRegistration;
 use crate::graphql::events::Event;
+use crate::graphql::events::registrations::EventRegistration;
 use crate::graphql::loaders::Loaders;
-use crate::graphql::newsletter_issues::NewsletterIssue;
+use crate::graphql::newsletter::issues::NewsletterIssue;
 use crate::graphql::organisations::Organisation;
 use crate::graphql::partnerships::Partnership;
 use crate::graphql::programmes::InterregProgramme;
@@ -114,7 +113,7 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
     // Each type's own visibility rule applies; what the caller may not see is null, like what does not exist.
     let visible_users = uuids_of(NodeType::User).into_iter().filter(|id| may_see_user(caller, *id));
     let users = loaders.users.load_many(visible_users).await?;
-    let issues = if caller.is_some_and(|p| p.is_staff()) {
+    let issues = if crate::domain::policy::is_staff(caller) {
         loaders.newsletter_issues.load_many(uuids_of(NodeType::NewsletterIssue)).await?
     } else {
         Default::default()
@@ -158,21 +157,22 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
             NodeType::NewsletterIssue => Uuid::parse_str(&id.key)
                 .ok()
                 .and_then(|key| issues.get(&key).cloned())
+                .filter(|m| crate::domain::newsletter::policy::can_read_issue(caller, m))
                 .map(|m| Node::NewsletterIssue(NewsletterIssue(m))),
             NodeType::Resource => Uuid::parse_str(&id.key)
                 .ok()
                 .and_then(|key| resources.get(&key).cloned())
-                .filter(|m| crate::domain::resources::may_see(caller, m))
+                .filter(|m| crate::domain::resources::policy::can_read(caller, m))
                 .map(|m| Node::Resource(Resource(m))),
             NodeType::Event => Uuid::parse_str(&id.key)
                 .ok()
                 .and_then(|key| events.get(&key).cloned())
-                .filter(|m| may_see_event(caller, m))
+                .filter(|m| event_policy::can_read(caller, m))
                 .map(|m| Node::Event(Event(m))),
             NodeType::EventRegistration => Uuid::parse_str(&id.key)
                 .ok()
                 .and_then(|key| registrations.get(&key).cloned())
-                .filter(|m| may_see_registration(caller, m))
+                .filter(|m| event_policy::can_read_registration(caller, m))
                 .map(|m| Node::EventRegistration(EventRegistration(m))),
             NodeType::Organisation => {
                 uuid(id).and_then(|k| organisations.get(&k).cloned()).map(|m| Node::Organisation(Organisation(m)))

@@ -3,7 +3,7 @@
 //! `{id}` is the event's global ID (as in GraphQL) or its UUID.
 
 use crate::app::AppState;
-use crate::domain::event_calendar;
+use crate::domain::events::calendar;
 use crate::error::AppError;
 use crate::graphql::node::{GlobalId, NodeType};
 use async_graphql::ID;
@@ -21,14 +21,14 @@ fn event_id(raw: &str) -> Result<Uuid, AppError> {
 }
 
 pub async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
-    let body = event_calendar::feed_ics(&state.services).await?;
+    let body = calendar::feed_ics(&state.services).await?;
     Ok(([(header::CONTENT_TYPE, CALENDAR)], body).into_response())
 }
 
 /// `/events/{id}.ics` (the router cannot match a suffix inside a segment, so the name is split here).
 pub async fn single(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, AppError> {
     let raw = file.strip_suffix(".ics").ok_or_else(|| AppError::NotFound("file".to_owned()))?;
-    let body = event_calendar::event_ics(&state.services, event_id(raw)?).await?;
+    let body = calendar::event_ics(&state.services, event_id(raw)?).await?;
     Ok(([(header::CONTENT_TYPE, CALENDAR)], body).into_response())
 }
 
@@ -39,7 +39,7 @@ pub async fn registrations_csv(
 ) -> Result<Response, AppError> {
     let caller = super::graphql::caller(&state, &headers).await?;
     let principal = caller.principal()?;
-    let body = event_calendar::registrations_csv(&state.services, principal, event_id(&raw)?).await?;
+    let body = calendar::registrations_csv(&state.services, Some(principal), event_id(&raw)?).await?;
     let disposition = format!("attachment; filename=\"registrations-{raw}.csv\"");
     Ok((
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],

@@ -1,5 +1,6 @@
 //! One-click unsubscribe (RFC 8058): `POST /unsubscribe/{token}` with the body `List-Unsubscribe=One-Click`,
-//! no login. Mail clients send it from the `List-Unsubscribe` header of every newsletter mail.
+//! no login. Mail clients send it from the `List-Unsubscribe` header of every newsletter mail. It runs the
+//! newsletter's `unsubscribe` command anonymously: the manage token is the authority.
 
 use crate::app::AppState;
 use crate::domain::newsletter::subscriptions::{self, ONE_CLICK_SOURCE, SubscriberKey};
@@ -15,7 +16,8 @@ pub async fn one_click(State(state): State<AppState>, Path(token): Path<String>,
         return AppError::BadUserInput("the body must be `List-Unsubscribe=One-Click` (RFC 8058)".to_owned())
             .into_response();
     }
-    match subscriptions::unsubscribe(&state.services, SubscriberKey::Token(&token), Some(ONE_CLICK_SOURCE)).await {
+    match subscriptions::unsubscribe(&state.services, None, SubscriberKey::Token(&token), Some(ONE_CLICK_SOURCE)).await
+    {
         Ok(_) => (StatusCode::OK, "You are unsubscribed; no more newsletters will be sent to you.\n").into_response(),
         Err(AppError::Rejected(errors)) if errors.iter().any(|e| e.code == UserErrorCode::InvalidToken) => {
             AppError::NotFound("subscription".to_owned()).into_response()

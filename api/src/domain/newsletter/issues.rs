@@ -2,13 +2,14 @@
 //! confirmed subscriber of one of their topics who reads their language. A delivery row per (issue, subscriber),
 //! unique, makes a second send mail only those not mailed yet.
 
-use super::{Topic, check_topics, confirmed_subscribers, new_manage_token, subscriber_mail, topics_column};
+use super::{Topic, check_topics, confirmed_subscribers, new_manage_token, policy, subscriber_mail, topics_column};
 use crate::auth::Principal;
 use crate::domain::Services;
+use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
+use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::values::{Checks, LanguageCode, required_text};
-use crate::error::{AppError, AppResult, UserErrorCode};
-use crate::mail;
+use crate::error::{AppError, AppResult};
 use entity::newsletter_delivery;
 use entity::newsletter_issue;
 use entity::outbound_email::{self, OutboundEmailStatus};
@@ -17,6 +18,7 @@ use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect,
     RelationTrait, Set, SqlErr,
 };
+use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -31,14 +33,13 @@ pub struct IssueInput {
     pub language: String,
 }
 
+/// Writes a draft issue (staff).
 pub async fn create_issue(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     input: IssueInput,
 ) -> AppResult<newsletter_issue::Model> {
-    if !principal.is_staff() {
-        return Err(AppError::Forbidden);
-    }
+    let principal = policy::can_manage_issues(actor)?;
     let mut checks = Checks::default();
     let subject = checks.take(required_text("subject", &input.subject, MAX_SUBJECT_CHARS));
     let body = checks.take(required_text("body", &input.body, MAX_BODY_CHARS));
@@ -48,8 +49,9 @@ pub async fn create_issue(
     let (Some(subject), Some(body), Some(topics), Some(language)) = (subject, body, topics, language) else {
         return Err(AppError::Internal(anyhow::anyhow!("checked issue lost a value")));
     };
-    let now = services.now();
-    Ok(newsletter_issue::ActiveModel {
+    let mut tx = services.write(Some(principal)).await?;
+    let now = tx.now();
+    let issue = newsletter_issue::ActiveModel {
         id: Set(Uuid::now_v7()),
         subject: Set(subject),
         body: Set(body),
@@ -60,14 +62,31 @@ pub async fn create_issue(
         updated_at: Set(now),
         sent_at: Set(None),
     }
-    .insert(&services.db)
-    .await?)
+    .insert(&*tx)
+    .await?;
+    tx.emit(issue_event(EventType::NewsletterIssueCreated, &issue, json!({})));
+    tx.commit().await?;
+    Ok(issue)
+}
+
+/// The event of a change to an issue (staff-only): its topics and language, and `extra` facts such as counts.
+/// Never the subject line or the body (free text).
+fn issue_event(event_type: EventType, issue: &newsletter_issue::Model, extra: Value) -> DomainEvent {
+    let mut payload = json!({
+        "topics": super::topics_of(&issue.topics).iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+        "language": issue.language,
+    });
+    if let (Some(payload), Value::Object(extra)) = (payload.as_object_mut(), extra) {
+        payload.extend(extra);
+    }
+    DomainEvent::new(event_type, NodeType::NewsletterIssue, issue.id).visibility(Visibility::Staff).payload(payload)
 }
 
 pub async fn load_issue(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<newsletter_issue::Model> {
-    newsletter_issue::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| {
-        AppError::rejected(&["issueId"], UserErrorCode::NotFound, "there is no newsletter issue with this ID")
-    })
+    newsletter_issue::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found(&["issueId"], "newsletter issue"))
 }
 
 pub async fn issues_by_id(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<newsletter_issue::Model>> {
@@ -77,11 +96,15 @@ pub async fn issues_by_id(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResul
         .await?)
 }
 
-/// Newest first.
-pub async fn list_issues(conn: &impl ConnectionTrait, page: &PageRequest) -> AppResult<Page<newsletter_issue::Model>> {
+/// The issues `actor` may read (staff: all; anyone else: none), newest first.
+pub async fn list_issues(
+    conn: &impl ConnectionTrait,
+    actor: Option<&Principal>,
+    page: &PageRequest,
+) -> AppResult<Page<newsletter_issue::Model>> {
     paginate(
         conn,
-        newsletter_issue::Entity::find(),
+        newsletter_issue::Entity::find().filter(policy::issues_read_filter(actor)),
         (newsletter_issue::Column::CreatedAt, newsletter_issue::Column::Id),
         |i| (i.created_at, i.id),
         SortOrder::Descending,
@@ -91,46 +114,46 @@ pub async fn list_issues(conn: &impl ConnectionTrait, page: &PageRequest) -> App
 }
 
 /// What a subscriber would receive, with sample links.
+#[derive(Debug)]
 pub struct Preview {
     pub subject: String,
     pub text: String,
 }
 
-pub async fn preview_issue(services: &Services, issue_id: Uuid) -> AppResult<Preview> {
+/// The mail an issue makes for a sample subscriber (staff; reads only).
+pub async fn preview_issue(services: &Services, actor: Option<&Principal>, issue_id: Uuid) -> AppResult<Preview> {
+    policy::can_manage_issues(actor)?;
     let issue = load_issue(&services.db, issue_id).await?;
     let mail = subscriber_mail(services, "subscriber@example.org", &issue.subject, &issue.body, "SAMPLE-TOKEN");
     Ok(Preview { subject: mail.subject, text: mail.text_body })
 }
 
 /// Queues the issue for every confirmed subscriber of one of its topics whose language is the issue's, except
-/// those it was queued for before. Returns the issue and how many mails this call queued.
+/// those it was queued for before (staff). Returns the issue and how many mails this call queued.
 pub async fn send_issue(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     issue_id: Uuid,
 ) -> AppResult<(newsletter_issue::Model, usize)> {
-    if !principal.is_staff() {
-        return Err(AppError::Forbidden);
-    }
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let issue = load_issue(&txn, issue_id).await?;
+    let principal = policy::can_manage_issues(actor)?;
+    let mut tx = services.write(Some(principal)).await?;
+    let now = tx.now();
+    let issue = load_issue(&*tx, issue_id).await?;
     let already: HashSet<Uuid> = newsletter_delivery::Entity::find()
         .select_only()
         .column(newsletter_delivery::Column::SubscriberId)
         .filter(newsletter_delivery::Column::IssueId.eq(issue.id))
         .into_tuple::<Uuid>()
-        .all(&txn)
+        .all(&*tx)
         .await?
         .into_iter()
         .collect();
-    let subscribers = confirmed_subscribers(&txn, &super::topics_of(&issue.topics), Some(&issue.language)).await?;
+    let subscribers = confirmed_subscribers(&*tx, &super::topics_of(&issue.topics), Some(&issue.language)).await?;
     let mut queued = 0;
     for subscriber in subscribers.iter().filter(|s| !already.contains(&s.id)) {
         let Some(email) = subscriber.email.as_deref() else { continue };
-        let token = new_manage_token(&txn, subscriber.id, now).await?;
-        let mail_id =
-            mail::enqueue(&txn, now, subscriber_mail(services, email, &issue.subject, &issue.body, &token)).await?;
+        let token = new_manage_token(&*tx, subscriber.id, now).await?;
+        let mail_id = tx.mail(subscriber_mail(services, email, &issue.subject, &issue.body, &token)).await?;
         newsletter_delivery::ActiveModel {
             id: Set(Uuid::now_v7()),
             issue_id: Set(issue.id),
@@ -138,7 +161,7 @@ pub async fn send_issue(
             outbound_email_id: Set(Some(mail_id)),
             created_at: Set(now),
         }
-        .insert(&txn)
+        .insert(&*tx)
         .await
         .map_err(|e| match e.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
@@ -151,9 +174,9 @@ pub async fn send_issue(
     let mut active: newsletter_issue::ActiveModel = issue.into();
     active.sent_at = Set(Some(now));
     active.updated_at = Set(now);
-    let issue = active.update(&txn).await?;
-    txn.commit().await?;
-    services.mailer.notify();
+    let issue = active.update(&*tx).await?;
+    tx.emit(issue_event(EventType::NewsletterIssueSent, &issue, json!({ "queued": queued })));
+    tx.commit().await?;
     Ok((issue, queued))
 }
 

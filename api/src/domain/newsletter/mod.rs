@@ -1,17 +1,21 @@
 //! Newsletter: topics, subscriptions with consent (`subscriptions`), issues written by staff (`issues`), and
-//! [`notify_topic`], which other areas call to mail every confirmed subscriber of a topic.
+//! [`notify_topic`], which other areas call to mail every confirmed subscriber of a topic. Who may run each
+//! command is in `policy`; every command goes through the unit of work and emits its domain event.
 //!
 //! Every mail to a subscriber carries its own long-lived manage token (only the hash is stored): a manage link
 //! for the frontend and a one-click unsubscribe link (RFC 8058) served by the API itself, also given in the
 //! `List-Unsubscribe` and `List-Unsubscribe-Post` headers.
 
 pub mod issues;
+pub mod personal_data;
+pub mod policy;
 pub mod subscriptions;
 
 use crate::auth::secrets::{new_token, token_hash};
 use crate::domain::Services;
+use crate::domain::unit_of_work::Write;
 use crate::error::{AppResult, UserError, UserErrorCode};
-use crate::mail::{self, OutgoingEmail};
+use crate::mail::OutgoingEmail;
 use chrono::{DateTime, Utc};
 use entity::subscriber::{self, SubscriptionStatus};
 use entity::subscriber_token::{self, SubscriberTokenPurpose};
@@ -159,21 +163,16 @@ pub(crate) async fn confirmed_subscribers(
 }
 
 /// Queues `text` for every confirmed subscriber of `topic` (any language), each mail with its own manage and
-/// unsubscribe links and the `List-Unsubscribe` headers. Call it inside the transaction of the change it
-/// announces, and `services.mailer.notify()` after the commit. Returns the number of mails queued.
-pub async fn notify_topic(
-    conn: &impl ConnectionTrait,
-    services: &Services,
-    topic: Topic,
-    subject: &str,
-    text: &str,
-) -> AppResult<usize> {
-    let now = services.now();
-    let subscribers = confirmed_subscribers(conn, &[topic], None).await?;
+/// unsubscribe links and the `List-Unsubscribe` headers, in the unit of work of the change it announces
+/// (nobody is told of a change that failed). Returns the number of mails queued.
+pub async fn notify_topic(tx: &mut Write, topic: Topic, subject: &str, text: &str) -> AppResult<usize> {
+    let now = tx.now();
+    let subscribers = confirmed_subscribers(&**tx, &[topic], None).await?;
     for subscriber in &subscribers {
         let Some(email) = subscriber.email.as_deref() else { continue };
-        let token = new_manage_token(conn, subscriber.id, now).await?;
-        mail::enqueue(conn, now, subscriber_mail(services, email, subject, text, &token)).await?;
+        let token = new_manage_token(&**tx, subscriber.id, now).await?;
+        let mail = subscriber_mail(tx.services(), email, subject, text, &token);
+        tx.mail(mail).await?;
     }
     Ok(subscribers.len())
 }

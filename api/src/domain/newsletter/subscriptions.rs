@@ -2,21 +2,24 @@
 //! with a single-use expiring token, update, unsubscribe (also one-click, RFC 8058), with every change written
 //! to the append-only consent history. Signed-in users manage the subscription of their account's address.
 
-use super::{Topic, check_topics, new_manage_token, subscriber_mail, topics_column};
+use super::{Topic, check_topics, new_manage_token, policy, subscriber_mail, topics_column};
 use crate::auth::Principal;
 use crate::auth::secrets::{new_token, token_hash};
 use crate::config::CONSENT_WORDING_VERSION;
 use crate::domain::Services;
 use crate::domain::accounts;
+use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
+use crate::domain::ids::NodeType;
+use crate::domain::unit_of_work::Write;
 use crate::domain::values::{Checks, Email, LanguageCode};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use crate::mail;
 use chrono::{DateTime, Duration, Utc};
 use entity::subscriber::{self, SubscriptionStatus};
 use entity::subscriber_token::{self, SubscriberTokenPurpose};
 use entity::subscription_consent::{self, ConsentAction};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
+use serde_json::json;
 use uuid::Uuid;
 
 /// Where a consent change came from when the client does not say.
@@ -55,10 +58,23 @@ fn invalid_token() -> AppError {
     AppError::rejected(&["token"], UserErrorCode::InvalidToken, "this link is invalid, already used or expired")
 }
 
+/// The event of a change to a subscription: its topics and language after the change; never the address or a
+/// token. Visible to its parties (the holder of the address) and staff.
+fn subscription_event(event_type: EventType, subscriber: &subscriber::Model) -> DomainEvent {
+    DomainEvent::new(event_type, NodeType::NewsletterSubscription, subscriber.id)
+        .visibility(Visibility::Parties)
+        .payload(json!({
+            "topics": super::topics_of(&subscriber.topics).iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+            "language": subscriber.language,
+        }))
+}
+
 /// Subscribes an address (pending until confirmed) and mails a confirmation link. Answers the same whether
-/// the address is new, pending, unsubscribed or already confirmed (then the mail holds a manage link instead),
-/// so the answer reveals nothing about who subscribed.
-pub async fn subscribe(services: &Services, input: SubscribeInput) -> AppResult<()> {
+/// the address is new, pending, unsubscribed or already confirmed (then the mail holds a manage link instead,
+/// and nothing changes, so no event is written), so the answer reveals nothing about who subscribed.
+/// Exactly one mail per call.
+pub async fn subscribe(services: &Services, actor: Option<&Principal>, input: SubscribeInput) -> AppResult<()> {
+    policy::can_subscribe(actor)?;
     let mut checks = Checks::default();
     let email = checks.take(Email::parse("email", &input.email));
     let topics = checks.take(check_topics("topics", &input.topics));
@@ -69,19 +85,18 @@ pub async fn subscribe(services: &Services, input: SubscribeInput) -> AppResult<
         return Err(AppError::Internal(anyhow::anyhow!("checked subscription lost a value")));
     };
     let language = language.into_string();
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let existing = find_by_email(&txn, email.as_str()).await?;
+    let mut tx = services.write(actor).await?;
+    let now = tx.now();
+    let existing = find_by_email(&*tx, email.as_str()).await?;
     let subscriber = match existing {
         Some(found) if found.status == SubscriptionStatus::Confirmed => {
-            let token = new_manage_token(&txn, found.id, now).await?;
+            let token = new_manage_token(&*tx, found.id, now).await?;
             let text = "Hello,\n\nsomeone (hopefully you) asked to subscribe this address to IMPACT news. \
                         It is subscribed already; nothing has changed.\n\nTo change your topics or language, \
                         use the manage link below.";
             let mail = subscriber_mail(services, email.as_str(), "Your IMPACT subscription", text, &token);
-            mail::enqueue(&txn, now, mail).await?;
-            txn.commit().await?;
-            services.mailer.notify();
+            tx.mail(mail).await?;
+            tx.commit().await?;
             return Ok(());
         }
         Some(found) => {
@@ -90,7 +105,7 @@ pub async fn subscribe(services: &Services, input: SubscribeInput) -> AppResult<
             active.topics = Set(topics_column(&topics));
             active.language = Set(Some(language.clone()));
             active.updated_at = Set(now);
-            active.update(&txn).await?
+            active.update(&*tx).await?
         }
         None => {
             let inserted = subscriber::ActiveModel {
@@ -104,34 +119,30 @@ pub async fn subscribe(services: &Services, input: SubscribeInput) -> AppResult<
                 confirmed_at: Set(None),
                 unsubscribed_at: Set(None),
             }
-            .insert(&txn)
+            .insert(&*tx)
             .await;
             match inserted {
                 Ok(subscriber) => subscriber,
-                // The same address subscribed at the same moment: that request sends the mail.
+                // The same address subscribed at the same moment: that request sends the mail (dropping the
+                // unit of work rolls this one back).
                 Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => return Ok(()),
                 Err(e) => return Err(e.into()),
             }
         }
     };
-    record_consent(&txn, &subscriber, ConsentAction::Subscribed, &source, now).await?;
-    send_confirmation(&txn, services, &subscriber, email.as_str(), now).await?;
-    txn.commit().await?;
-    services.mailer.notify();
+    record_consent(&*tx, &subscriber, ConsentAction::Subscribed, &source, now).await?;
+    send_confirmation(&mut tx, &subscriber, email.as_str()).await?;
+    tx.emit(subscription_event(EventType::SubscriptionRequested, &subscriber));
+    tx.commit().await?;
     Ok(())
 }
 
 /// Replaces any earlier confirmation token with a new one and queues the mail carrying it.
-async fn send_confirmation(
-    conn: &impl ConnectionTrait,
-    services: &Services,
-    subscriber: &subscriber::Model,
-    email: &str,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    burn_confirmation_tokens(conn, subscriber.id, now).await?;
+async fn send_confirmation(tx: &mut Write, subscriber: &subscriber::Model, email: &str) -> AppResult<()> {
+    let now = tx.now();
+    burn_confirmation_tokens(&**tx, subscriber.id, now).await?;
     let token = new_token();
-    let ttl = services.config.subscription_token_ttl_secs;
+    let ttl = tx.services().config.subscription_token_ttl_secs;
     subscriber_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         subscriber_id: Set(subscriber.id),
@@ -141,10 +152,10 @@ async fn send_confirmation(
         used_at: Set(None),
         created_at: Set(now),
     }
-    .insert(conn)
+    .insert(&**tx)
     .await?;
-    let manage = new_manage_token(conn, subscriber.id, now).await?;
-    let frontend = services.config.frontend_url.trim_end_matches('/');
+    let manage = new_manage_token(&**tx, subscriber.id, now).await?;
+    let frontend = tx.services().config.frontend_url.trim_end_matches('/').to_owned();
     let text = format!(
         "Hello,\n\nplease confirm your subscription to IMPACT news ({topics}):\n\n\
          {frontend}/confirm-subscription?token={token}\n\nThe link works once and expires in {hours} hours. \
@@ -152,8 +163,8 @@ async fn send_confirmation(
         topics = super::topics_of(&subscriber.topics).iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", "),
         hours = ttl / 3600,
     );
-    let mail = subscriber_mail(services, email, "Confirm your subscription to IMPACT news", &text, &manage);
-    mail::enqueue(conn, now, mail).await?;
+    let mail = subscriber_mail(tx.services(), email, "Confirm your subscription to IMPACT news", &text, &manage);
+    tx.mail(mail).await?;
     Ok(())
 }
 
@@ -173,14 +184,20 @@ async fn burn_confirmation_tokens(
 }
 
 /// Confirms a pending subscription with the token of its confirmation mail: once, before it expires.
-pub async fn confirm(services: &Services, token: &str, source_input: Option<&str>) -> AppResult<subscriber::Model> {
+pub async fn confirm(
+    services: &Services,
+    actor: Option<&Principal>,
+    token: &str,
+    source_input: Option<&str>,
+) -> AppResult<subscriber::Model> {
+    policy::can_confirm(actor)?;
     let source = source("source", source_input).map_err(|e| AppError::Rejected(vec![e]))?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
+    let mut tx = services.write(actor).await?;
+    let now = tx.now();
     let found = subscriber_token::Entity::find()
         .filter(subscriber_token::Column::TokenHash.eq(token_hash(token)))
         .filter(subscriber_token::Column::Purpose.eq(SubscriberTokenPurpose::Confirm))
-        .one(&txn)
+        .one(&*tx)
         .await?
         .ok_or_else(invalid_token)?;
     if found.used_at.is_some() || found.expires_at.is_none_or(|at| at <= now) {
@@ -191,12 +208,12 @@ pub async fn confirm(services: &Services, token: &str, source_input: Option<&str
         .col_expr(subscriber_token::Column::UsedAt, Expr::value(now))
         .filter(subscriber_token::Column::Id.eq(found.id))
         .filter(subscriber_token::Column::UsedAt.is_null())
-        .exec(&txn)
+        .exec(&*tx)
         .await?;
     if spent.rows_affected != 1 {
         return Err(invalid_token());
     }
-    let subscriber = load(&txn, found.subscriber_id).await?;
+    let subscriber = load(&*tx, found.subscriber_id).await?;
     if subscriber.status != SubscriptionStatus::Pending {
         return Err(invalid_token());
     }
@@ -205,9 +222,10 @@ pub async fn confirm(services: &Services, token: &str, source_input: Option<&str
     active.confirmed_at = Set(Some(now));
     active.unsubscribed_at = Set(None);
     active.updated_at = Set(now);
-    let subscriber = active.update(&txn).await?;
-    record_consent(&txn, &subscriber, ConsentAction::Confirmed, &source, now).await?;
-    txn.commit().await?;
+    let subscriber = active.update(&*tx).await?;
+    record_consent(&*tx, &subscriber, ConsentAction::Confirmed, &source, now).await?;
+    tx.emit(subscription_event(EventType::SubscriptionConfirmed, &subscriber));
+    tx.commit().await?;
     Ok(subscriber)
 }
 
@@ -220,9 +238,11 @@ pub struct SubscriptionChange {
 /// Changes the topics and language of a pending or confirmed subscription.
 pub async fn update(
     services: &Services,
+    actor: Option<&Principal>,
     key: SubscriberKey<'_>,
     change: SubscriptionChange,
 ) -> AppResult<subscriber::Model> {
+    policy::can_change(actor, &key)?;
     let mut checks = Checks::default();
     let topics = checks.take(check_topics("topics", &change.topics));
     let language = checks.take(LanguageCode::parse("language", &change.language));
@@ -231,13 +251,12 @@ pub async fn update(
     let (Some(topics), Some(language), Some(source)) = (topics, language, source) else {
         return Err(AppError::Internal(anyhow::anyhow!("checked change lost a value")));
     };
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let subscriber = find_by_key(&txn, &key).await?;
+    let mut tx = services.write(actor).await?;
+    let now = tx.now();
+    let subscriber = find_by_key(&*tx, &key).await?;
     if !matches!(subscriber.status, SubscriptionStatus::Pending | SubscriptionStatus::Confirmed) {
-        return Err(AppError::rejected(
+        return Err(AppError::invalid_state(
             &[],
-            UserErrorCode::InvalidState,
             "this address is unsubscribed; subscribe again (and confirm) to receive news",
         ));
     }
@@ -245,34 +264,38 @@ pub async fn update(
     active.topics = Set(topics_column(&topics));
     active.language = Set(Some(language.into_string()));
     active.updated_at = Set(now);
-    let subscriber = active.update(&txn).await?;
-    record_consent(&txn, &subscriber, ConsentAction::Updated, &source, now).await?;
-    txn.commit().await?;
+    let subscriber = active.update(&*tx).await?;
+    record_consent(&*tx, &subscriber, ConsentAction::Updated, &source, now).await?;
+    tx.emit(subscription_event(EventType::SubscriptionUpdated, &subscriber));
+    tx.commit().await?;
     Ok(subscriber)
 }
 
 /// Withdraws consent: no more mail until the address subscribes and confirms again. Unsubscribing twice is
-/// not an error (the second changes nothing and records nothing).
+/// not an error (the second changes nothing and records nothing, no consent and no event).
 pub async fn unsubscribe(
     services: &Services,
+    actor: Option<&Principal>,
     key: SubscriberKey<'_>,
     source_input: Option<&str>,
 ) -> AppResult<subscriber::Model> {
+    policy::can_change(actor, &key)?;
     let source = source("source", source_input).map_err(|e| AppError::Rejected(vec![e]))?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let subscriber = find_by_key(&txn, &key).await?;
+    let mut tx = services.write(actor).await?;
+    let now = tx.now();
+    let subscriber = find_by_key(&*tx, &key).await?;
     if subscriber.status == SubscriptionStatus::Unsubscribed {
         return Ok(subscriber);
     }
-    burn_confirmation_tokens(&txn, subscriber.id, now).await?;
+    burn_confirmation_tokens(&*tx, subscriber.id, now).await?;
     let mut active: subscriber::ActiveModel = subscriber.into();
     active.status = Set(SubscriptionStatus::Unsubscribed);
     active.unsubscribed_at = Set(Some(now));
     active.updated_at = Set(now);
-    let subscriber = active.update(&txn).await?;
-    record_consent(&txn, &subscriber, ConsentAction::Unsubscribed, &source, now).await?;
-    txn.commit().await?;
+    let subscriber = active.update(&*tx).await?;
+    record_consent(&*tx, &subscriber, ConsentAction::Unsubscribed, &source, now).await?;
+    tx.emit(subscription_event(EventType::SubscriptionUnsubscribed, &subscriber));
+    tx.commit().await?;
     Ok(subscriber)
 }
 

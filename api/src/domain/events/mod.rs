@@ -1,20 +1,28 @@
 //! Events: webinars, in-person and hybrid meetings, their rules (times, zone, venue, join URL, capacity), the
 //! status moves DRAFT → PUBLISHED → CANCELLED | COMPLETED, who sees what (drafts, the join URL), and the list.
 
+pub mod calendar;
+pub mod personal_data;
+pub mod policy;
+pub mod registrations;
+
 use crate::auth::Principal;
 use crate::domain::Services;
-use crate::domain::event_registrations::{self, active_registrations};
+use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
+use crate::domain::events::registrations::{self as event_registrations, active_registrations};
+use crate::domain::ids::NodeType;
 use crate::domain::newsletter::{self, Topic};
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::reference::CountryCode;
-use crate::domain::values::{Checks, LanguageCode, required_text};
+use crate::domain::unit_of_work::Write;
+use crate::domain::values::{Checks, LanguageCode, blank_to_none, required_text};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use crate::mail::{self, OutgoingEmail};
+use crate::mail::OutgoingEmail;
 use chrono::{DateTime, Utc};
 use entity::event::{self, EventKind, EventStatus};
-use entity::event_registration::{self, RegistrationStatus};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
 use std::str::FromStr;
 use uuid::Uuid;
 
@@ -63,10 +71,6 @@ struct Checked {
     topics: String,
     language: String,
     country: Option<String>,
-}
-
-fn blank_to_none(value: &Option<String>) -> Option<String> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 /// Checks every rule of an event's fields and reports all the broken ones at once.
@@ -153,15 +157,16 @@ fn is_web_url(url: &str) -> bool {
         && reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }
 
-fn staff_only(principal: &Principal) -> AppResult<()> {
-    if principal.is_staff() { Ok(()) } else { Err(AppError::Forbidden) }
-}
-
 /// Creates a DRAFT event (staff).
-pub async fn create_event(services: &Services, principal: &Principal, input: &EventInput) -> AppResult<event::Model> {
-    staff_only(principal)?;
+pub async fn create_event(
+    services: &Services,
+    actor: Option<&Principal>,
+    input: &EventInput,
+) -> AppResult<event::Model> {
+    let principal = policy::can_manage(actor)?;
     let checked = check(input)?;
-    let now = services.now();
+    let mut tx = services.write(Some(principal)).await?;
+    let now = tx.now();
     let event = event::ActiveModel {
         id: Set(Uuid::now_v7()),
         kind: Set(input.kind),
@@ -184,24 +189,27 @@ pub async fn create_event(services: &Services, principal: &Principal, input: &Ev
         created_at: Set(now),
         updated_at: Set(now),
     };
-    Ok(event.insert(&services.db).await?)
+    let event = event.insert(&*tx).await?;
+    tx.emit(domain_event(EventType::EventCreated, &event));
+    tx.commit().await?;
+    Ok(event)
 }
 
 /// Replaces every field of a DRAFT or PUBLISHED event (staff). The capacity may not drop below the seats taken;
 /// a larger one fills the new seats from the waitlist.
 pub async fn update_event(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     id: Uuid,
     input: &EventInput,
 ) -> AppResult<event::Model> {
-    staff_only(principal)?;
+    let principal = policy::can_manage(actor)?;
     let checked = check(input)?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let existing = event_registrations::lock_event(&txn, id, &["id"]).await?;
+    let mut tx = services.write(Some(principal)).await?;
+    let now = tx.now();
+    let existing = event_registrations::lock_event(&tx, id, &["id"]).await?;
     if !matches!(existing.status, EventStatus::Draft | EventStatus::Published) {
-        return Err(invalid_state("only draft and published events can be changed"));
+        return Err(AppError::invalid_state(&[], "only draft and published events can be changed"));
     }
     if input.capacity < existing.seats_taken {
         return Err(AppError::rejected(
@@ -226,22 +234,31 @@ pub async fn update_event(
     event.language = Set(checked.language);
     event.country_code = Set(checked.country);
     event.updated_at = Set(now);
-    let event = event.update(&txn).await?;
-    event_registrations::fill_free_seats(&txn, services, &event).await?;
-    let event = load(&txn, id).await?;
-    txn.commit().await?;
-    services.mailer.notify();
+    let event = event.update(&*tx).await?;
+    event_registrations::fill_free_seats(&mut tx, &event).await?;
+    let event = load(&*tx, id).await?;
+    tx.emit(domain_event(EventType::EventUpdated, &event));
+    tx.commit().await?;
     Ok(event)
 }
 
-fn invalid_state(message: &str) -> AppError {
-    AppError::rejected(&[], UserErrorCode::InvalidState, message)
+/// The event of a change to `event`: public unless a draft (then staff-only).
+fn domain_event(event_type: EventType, event: &event::Model) -> DomainEvent {
+    let visibility = if event.status == EventStatus::Draft { Visibility::Staff } else { Visibility::Public };
+    DomainEvent::new(event_type, NodeType::Event, event.id).visibility(visibility).payload(json!({
+        "kind": event.kind.to_value(),
+        "status": event.status.to_value(),
+        "startsAt": event.starts_at,
+        "endsAt": event.ends_at,
+        "capacity": event.capacity,
+        "seatsTaken": event.seats_taken,
+    }))
 }
 
 /// Moves an event from `from` to `to` with a conditional update (the transaction's first statement), so two
 /// concurrent moves cannot both succeed. A move from any other status is `INVALID_STATE`.
 async fn move_status(
-    txn: &DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     id: Uuid,
     from: EventStatus,
     to: EventStatus,
@@ -256,11 +273,10 @@ async fn move_status(
         .await?;
     let event = load(txn, id).await?;
     if moved.rows_affected != 1 {
-        return Err(invalid_state(&format!(
-            "an event that is {} cannot become {}",
-            status_name(event.status),
-            status_name(to)
-        )));
+        return Err(AppError::invalid_state(
+            &[],
+            format!("an event that is {} cannot become {}", status_name(event.status), status_name(to)),
+        ));
     }
     Ok(event)
 }
@@ -275,28 +291,24 @@ fn status_name(status: EventStatus) -> &'static str {
 }
 
 /// DRAFT → PUBLISHED (staff); tells the subscribers of the EVENTS topic in the same transaction.
-pub async fn publish_event(services: &Services, principal: &Principal, id: Uuid) -> AppResult<event::Model> {
-    staff_only(principal)?;
-    let txn = crate::db::begin_write(&services.db).await?;
-    let event = move_status(&txn, id, EventStatus::Draft, EventStatus::Published, services.now()).await?;
-    notify_event_subscribers(&txn, services, &event).await?;
-    txn.commit().await?;
-    services.mailer.notify();
+pub async fn publish_event(services: &Services, actor: Option<&Principal>, id: Uuid) -> AppResult<event::Model> {
+    let principal = policy::can_manage(actor)?;
+    let mut tx = services.write(Some(principal)).await?;
+    let event = move_status(&*tx, id, EventStatus::Draft, EventStatus::Published, tx.now()).await?;
+    notify_event_subscribers(&mut tx, &event).await?;
+    tx.emit(domain_event(EventType::EventPublished, &event));
+    tx.commit().await?;
     Ok(event)
 }
 
 /// Announces a newly published event to the confirmed newsletter subscribers of the EVENTS topic, in the
 /// publishing transaction (so nobody is told of an event whose publication failed).
-pub async fn notify_event_subscribers(
-    txn: &DatabaseTransaction,
-    services: &Services,
-    event: &event::Model,
-) -> AppResult<()> {
+pub async fn notify_event_subscribers(tx: &mut Write, event: &event::Model) -> AppResult<()> {
     let local = |at: DateTime<Utc>| match chrono_tz::Tz::from_str(&event.time_zone) {
         Ok(zone) => at.with_timezone(&zone).format("%A %-d %B %Y, %H:%M %Z").to_string(),
         Err(_) => at.format("%A %-d %B %Y, %H:%M UTC").to_string(),
     };
-    let frontend = services.config.frontend_url.trim_end_matches('/');
+    let frontend = tx.services().config.frontend_url.trim_end_matches('/').to_owned();
     let venue = event.venue.as_deref().map(|v| format!("Where: {v}\n")).unwrap_or_default();
     let text = format!(
         "{title}\n\nWhen: {starts} to {ends}\n{venue}\n{description}\n\nDetails and registration: {frontend}/events/{id}\n",
@@ -306,18 +318,16 @@ pub async fn notify_event_subscribers(
         ends = local(event.ends_at),
         description = event.description,
     );
-    newsletter::notify_topic(txn, services, Topic::Events, &format!("New IMPACT event: {}", event.title), &text)
-        .await?;
+    newsletter::notify_topic(tx, Topic::Events, &format!("New IMPACT event: {}", event.title), &text).await?;
     Ok(())
 }
 
 /// PUBLISHED → CANCELLED (staff); mails everyone registered, waitlisted or pending, in the same transaction.
-pub async fn cancel_event(services: &Services, principal: &Principal, id: Uuid) -> AppResult<event::Model> {
-    staff_only(principal)?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let event = move_status(&txn, id, EventStatus::Published, EventStatus::Cancelled, now).await?;
-    for registration in active_registrations(&txn, id).await? {
+pub async fn cancel_event(services: &Services, actor: Option<&Principal>, id: Uuid) -> AppResult<event::Model> {
+    let principal = policy::can_manage(actor)?;
+    let mut tx = services.write(Some(principal)).await?;
+    let event = move_status(&*tx, id, EventStatus::Published, EventStatus::Cancelled, tx.now()).await?;
+    for registration in active_registrations(&*tx, id).await? {
         let text_body = format!(
             "Hello {name},\n\nwe are sorry: the event “{title}” ({start} UTC) is cancelled.\n\nThe IMPACT team\n",
             name = registration.name,
@@ -325,36 +335,25 @@ pub async fn cancel_event(services: &Services, principal: &Principal, id: Uuid) 
             start = event.starts_at.format("%Y-%m-%d %H:%M"),
         );
         let subject = format!("Cancelled: {}", event.title);
-        mail::enqueue(&txn, now, OutgoingEmail { to: registration.email, subject, text_body, headers: Vec::new() })
-            .await?;
+        tx.mail(OutgoingEmail { to: registration.email, subject, text_body, headers: Vec::new() }).await?;
     }
-    txn.commit().await?;
-    services.mailer.notify();
+    tx.emit(domain_event(EventType::EventCancelled, &event));
+    tx.commit().await?;
     Ok(event)
 }
 
 /// PUBLISHED → COMPLETED (staff).
-pub async fn complete_event(services: &Services, principal: &Principal, id: Uuid) -> AppResult<event::Model> {
-    staff_only(principal)?;
-    let txn = crate::db::begin_write(&services.db).await?;
-    let event = move_status(&txn, id, EventStatus::Published, EventStatus::Completed, services.now()).await?;
-    txn.commit().await?;
+pub async fn complete_event(services: &Services, actor: Option<&Principal>, id: Uuid) -> AppResult<event::Model> {
+    let principal = policy::can_manage(actor)?;
+    let mut tx = services.write(Some(principal)).await?;
+    let event = move_status(&*tx, id, EventStatus::Published, EventStatus::Completed, tx.now()).await?;
+    tx.emit(domain_event(EventType::EventCompleted, &event));
+    tx.commit().await?;
     Ok(event)
 }
 
 pub async fn load(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<event::Model> {
     event::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::NotFound("event".to_owned()))
-}
-
-/// Drafts are for staff; published, cancelled and completed events are public.
-pub fn may_see_event(principal: Option<&Principal>, event: &event::Model) -> bool {
-    event.status != EventStatus::Draft || principal.is_some_and(Principal::is_staff)
-}
-
-/// The join URL is for staff and for people holding a seat (REGISTERED); not for the waitlist, pending
-/// e-mail confirmations, or anyone else. `own` is the caller's registration for this event, if any.
-pub fn may_see_join_url(principal: Option<&Principal>, own: Option<&event_registration::Model>) -> bool {
-    principal.is_some_and(Principal::is_staff) || own.is_some_and(|r| r.status == RegistrationStatus::Registered)
 }
 
 pub async fn events_by_id(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<event::Model>> {
@@ -381,10 +380,7 @@ pub async fn list_events(
     filter: &EventFilter,
     page: &PageRequest,
 ) -> AppResult<Page<event::Model>> {
-    let mut select = event::Entity::find();
-    if !principal.is_some_and(Principal::is_staff) {
-        select = select.filter(event::Column::Status.ne(EventStatus::Draft));
-    }
+    let mut select = event::Entity::find().filter(policy::read_filter(principal));
     if filter.upcoming {
         select = select.filter(event::Column::EndsAt.gt(now));
     }
@@ -522,10 +518,10 @@ mod tests {
             session: None,
         };
         let applicant = Principal { roles: vec![Role::Applicant], ..staff.clone() };
-        assert!(may_see_event(Some(&staff), &model));
-        assert!(!may_see_event(Some(&applicant), &model));
-        assert!(!may_see_event(None, &model));
-        assert!(may_see_join_url(Some(&staff), None));
-        assert!(!may_see_join_url(Some(&applicant), None));
+        assert!(policy::can_read(Some(&staff), &model));
+        assert!(!policy::can_read(Some(&applicant), &model));
+        assert!(!policy::can_read(None, &model));
+        assert!(policy::can_see_join_url(Some(&staff), None));
+        assert!(!policy::can_see_join_url(Some(&applicant), None));
     }
 }

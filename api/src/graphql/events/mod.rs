@@ -1,18 +1,19 @@
 //! GraphQL of events: the `Event` type (its join URL shown only to registered people and staff), the public
 //! `events` list, and the staff's create, update, publish, cancel and complete.
 
+pub mod registrations;
+
+use crate::auth::STAFF;
 use crate::auth::guard::RoleGuard;
-use crate::auth::{Caller, STAFF};
-use crate::domain::Services;
 use crate::domain::events::{self, EventFilter, EventInput};
 use crate::domain::newsletter::Topic as DomainTopic;
 use crate::error::UserError;
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
-use crate::graphql::event_registrations::EventRegistration;
-use crate::graphql::loaders::Loaders;
+use crate::graphql::context::ContextExt;
+use crate::graphql::events::registrations::EventRegistration;
+use crate::graphql::newsletter::subscriptions::Topic;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
-use crate::graphql::subscriptions::Topic;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::event;
@@ -73,9 +74,9 @@ impl Event {
     }
     /// The online join URL: only for people holding a seat (REGISTERED, not waitlisted) and staff; null otherwise.
     async fn join_url(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
-        let caller = ctx.data_unchecked::<Caller>().0.as_ref();
+        let caller = ctx.actor();
         let own = if caller.is_some_and(|p| p.is_staff()) { None } else { self.own_registration(ctx).await? };
-        Ok(events::may_see_join_url(caller, own.as_ref()).then_some(self.0.join_url.as_deref()).flatten())
+        Ok(events::policy::can_see_join_url(caller, own.as_ref()).then_some(self.0.join_url.as_deref()).flatten())
     }
     async fn capacity(&self) -> i32 {
         self.0.capacity
@@ -95,7 +96,7 @@ impl Event {
     }
     /// Whether registration is open now: published, and between its opening and closing times.
     async fn registration_open(&self, ctx: &Context<'_>) -> bool {
-        let now = ctx.data_unchecked::<Services>().now();
+        let now = ctx.services().now();
         self.0.status == event::EventStatus::Published
             && self.0.registration_opens_at <= now
             && now < self.0.registration_closes_at
@@ -131,10 +132,10 @@ impl Event {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<entity::event_registration::Model>> {
-        let Some(user_id) = ctx.data_unchecked::<Caller>().0.as_ref().and_then(|p| p.user_id()) else {
+        let Some(user_id) = ctx.actor().and_then(|p| p.user_id()) else {
             return Ok(None);
         };
-        let loaders = ctx.data_unchecked::<Loaders>();
+        let loaders = ctx.loaders();
         Ok(loaders.user_registrations.load_one((self.0.id, user_id)).await.map_err(crate::error::AppError::from)?)
     }
 }
@@ -181,8 +182,8 @@ impl EventQuery {
             language: filter.language,
             country: filter.country,
         };
-        let services = ctx.data_unchecked::<Services>();
-        let caller = ctx.data_unchecked::<Caller>().0.as_ref();
+        let services = ctx.services();
+        let caller = ctx.actor();
         Ok(connection(events::list_events(&services.db, caller, services.now(), &filter, &page).await?, Event))
     }
 }
@@ -274,16 +275,16 @@ impl EventMutation {
     /// Creates a DRAFT event (staff).
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn create_event(&self, ctx: &Context<'_>, input: CreateEventInput) -> async_graphql::Result<EventPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         payload(events::create_event(services, principal, &input.fields.into()).await)
     }
 
     /// Replaces every field of a draft or published event (staff).
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn update_event(&self, ctx: &Context<'_>, input: UpdateEventInput) -> async_graphql::Result<EventPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = GlobalId::decode_as(&input.id, NodeType::Event)?;
         payload(events::update_event(services, principal, id, &input.fields.into()).await)
     }
@@ -291,8 +292,8 @@ impl EventMutation {
     /// DRAFT → PUBLISHED (staff); announced to the newsletter's EVENTS subscribers.
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn publish_event(&self, ctx: &Context<'_>, input: EventIdInput) -> async_graphql::Result<EventPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = GlobalId::decode_as(&input.id, NodeType::Event)?;
         payload(events::publish_event(services, principal, id).await)
     }
@@ -300,8 +301,8 @@ impl EventMutation {
     /// PUBLISHED → CANCELLED (staff); every registrant is told by e-mail.
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn cancel_event(&self, ctx: &Context<'_>, input: EventIdInput) -> async_graphql::Result<EventPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = GlobalId::decode_as(&input.id, NodeType::Event)?;
         payload(events::cancel_event(services, principal, id).await)
     }
@@ -309,8 +310,8 @@ impl EventMutation {
     /// PUBLISHED → COMPLETED (staff).
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn complete_event(&self, ctx: &Context<'_>, input: EventIdInput) -> async_graphql::Result<EventPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = GlobalId::decode_as(&input.id, NodeType::Event)?;
         payload(events::complete_event(services, principal, id).await)
     }

@@ -7,23 +7,28 @@
 //! the busy timeout applies (a deferred transaction that read first could fail with "database is locked").
 //! Seats are then taken with a conditional update (`seats_taken < capacity`), so the capacity holds even so.
 
+use super::policy;
 use crate::auth::Principal;
 use crate::auth::secrets::{new_token, token_hash};
 use crate::domain::Services;
+use crate::domain::domain_events::{DomainEvent, EventType};
 use crate::domain::events::load;
+use crate::domain::ids::{self, NodeType};
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
+use crate::domain::unit_of_work::Write;
 use crate::domain::values::{Checks, Email, required_text};
 use crate::error::{AppError, AppResult, UserErrorCode};
-use crate::mail::{self, OutgoingEmail};
+use crate::mail::OutgoingEmail;
 use chrono::{DateTime, Duration, Utc};
 use entity::app_user;
 use entity::event::{self, EventStatus};
 use entity::event_registration::{self, RegistrationStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
+use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -81,34 +86,36 @@ fn check_open(event: &event::Model, now: DateTime<Utc>) -> AppResult<()> {
 /// The caller's registration for the event, as a signed-in user (one step: a seat or a waitlist place).
 pub async fn register_user(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     event_id: Uuid,
 ) -> AppResult<event_registration::Model> {
+    let principal = policy::can_register(actor)?;
     let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let event = lock_event(&txn, event_id, &["eventId"]).await?;
+    let mut tx = services.write(Some(principal)).await?;
+    let now = tx.now();
+    let event = lock_event(&tx, event_id, &["eventId"]).await?;
     check_open(&event, now)?;
     let user =
-        app_user::Entity::find_by_id(user_id).one(&txn).await?.ok_or_else(|| AppError::NotFound("user".to_owned()))?;
+        app_user::Entity::find_by_id(user_id).one(&*tx).await?.ok_or_else(|| AppError::NotFound("user".to_owned()))?;
     let existing = event_registration::Entity::find()
         .filter(event_registration::Column::EventId.eq(event_id))
         .filter(
             event_registration::Column::UserId.eq(user_id).or(event_registration::Column::Email.eq(user.email.clone())),
         )
-        .one(&txn)
+        .one(&*tx)
         .await?;
     let registration =
-        new_or_revived(&txn, existing, &event, Some(user_id), &user.email, &user.display_name, now).await?;
-    let registration = place(&txn, services, &event, registration, now).await?;
-    txn.commit().await?;
-    services.mailer.notify();
+        new_or_revived(&tx, existing, &event, Some(user_id), &user.email, &user.display_name, now).await?;
+    tx.emit(registration_event(EventType::RegistrationCreated, &registration));
+    let registration = place(&mut tx, &event, registration).await?;
+    tx.commit().await?;
     Ok(registration)
 }
 
 /// A registration without an account: held PENDING (no seat) until the link mailed to `email` confirms it.
 pub async fn register_by_email(
     services: &Services,
+    actor: Option<&Principal>,
     event_id: Uuid,
     email: &str,
     name: &str,
@@ -120,23 +127,23 @@ pub async fn register_by_email(
     let (Some(email), Some(name)) = (email, name) else {
         return Err(AppError::Internal(anyhow::anyhow!("checked registration lost a value")));
     };
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let event = lock_event(&txn, event_id, &["eventId"]).await?;
+    let mut tx = services.write(actor).await?;
+    let now = tx.now();
+    let event = lock_event(&tx, event_id, &["eventId"]).await?;
     check_open(&event, now)?;
     let existing = event_registration::Entity::find()
         .filter(event_registration::Column::EventId.eq(event_id))
         .filter(event_registration::Column::Email.eq(email.as_str()))
-        .one(&txn)
+        .one(&*tx)
         .await?;
-    let registration = new_or_revived(&txn, existing, &event, None, email.as_str(), &name, now).await?;
+    let registration = new_or_revived(&tx, existing, &event, None, email.as_str(), &name, now).await?;
     let token = new_token();
     let ttl = services.config.auth.verification_token_ttl_secs;
     let mut pending: event_registration::ActiveModel = registration.into();
     pending.status = Set(RegistrationStatus::Pending);
     pending.confirm_token_hash = Set(Some(token_hash(&token)));
     pending.confirm_token_expires_at = Set(Some(now + Duration::seconds(ttl as i64)));
-    let registration = pending.update(&txn).await?;
+    let registration = pending.update(&*tx).await?;
     let frontend = services.config.frontend_url.trim_end_matches('/');
     let text_body = format!(
         "Hello {name},\n\nplease confirm your registration for “{title}” ({start} UTC):\n\n\
@@ -148,10 +155,9 @@ pub async fn register_by_email(
         hours = ttl / 3600,
     );
     let subject = format!("Confirm your registration: {}", event.title);
-    mail::enqueue(&txn, now, OutgoingEmail { to: registration.email.clone(), subject, text_body, headers: Vec::new() })
-        .await?;
-    txn.commit().await?;
-    services.mailer.notify();
+    tx.mail(OutgoingEmail { to: registration.email.clone(), subject, text_body, headers: Vec::new() }).await?;
+    tx.emit(registration_event(EventType::RegistrationCreated, &registration));
+    tx.commit().await?;
     Ok(registration)
 }
 
@@ -208,7 +214,11 @@ async fn new_or_revived(
 
 /// Confirms an e-mail registration with the mailed token (once, before it expires): it takes a seat, or the
 /// next waitlist place, while registration is open.
-pub async fn confirm(services: &Services, token: &str) -> AppResult<event_registration::Model> {
+pub async fn confirm(
+    services: &Services,
+    actor: Option<&Principal>,
+    token: &str,
+) -> AppResult<event_registration::Model> {
     let invalid =
         || AppError::rejected(&["token"], UserErrorCode::InvalidToken, "this link is invalid, already used or expired");
     let hash = token_hash(token);
@@ -217,19 +227,18 @@ pub async fn confirm(services: &Services, token: &str) -> AppResult<event_regist
     };
     // Found before the transaction, which must begin by writing (see the module's note).
     let found = by_token(hash.clone()).one(&services.db).await?.ok_or_else(invalid)?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let event = lock_event(&txn, found.event_id, &["token"]).await?;
-    let registration = by_token(hash).one(&txn).await?.ok_or_else(invalid)?;
+    let mut tx = services.write(actor).await?;
+    let now = tx.now();
+    let event = lock_event(&tx, found.event_id, &["token"]).await?;
+    let registration = by_token(hash).one(&*tx).await?.ok_or_else(invalid)?;
     if registration.status != RegistrationStatus::Pending
         || registration.confirm_token_expires_at.is_none_or(|expires| expires <= now)
     {
         return Err(invalid());
     }
     check_open(&event, now).map_err(|e| relabel(e, "token"))?;
-    let registration = place(&txn, services, &event, registration, now).await?;
-    txn.commit().await?;
-    services.mailer.notify();
+    let registration = place(&mut tx, &event, registration).await?;
+    tx.commit().await?;
     Ok(registration)
 }
 
@@ -251,12 +260,11 @@ fn relabel(error: AppError, field: &str) -> AppError {
 /// Gives a PENDING registration a seat if one is free (conditional update), else the next waitlist place;
 /// spends its confirmation token, gives it a cancellation token, and mails the outcome.
 async fn place(
-    txn: &DatabaseTransaction,
-    services: &Services,
+    tx: &mut Write,
     event: &event::Model,
     registration: event_registration::Model,
-    now: DateTime<Utc>,
 ) -> AppResult<event_registration::Model> {
+    let now = tx.now();
     let cancel_token = new_token();
     let mut placed: event_registration::ActiveModel = registration.into();
     placed.confirm_token_hash = Set(None);
@@ -264,14 +272,15 @@ async fn place(
     placed.cancel_token_hash = Set(Some(token_hash(&cancel_token)));
     placed.confirmed_at = Set(Some(now));
     placed.updated_at = Set(now);
-    if take_seat(txn, event.id).await? {
+    if take_seat(tx, event.id).await? {
         placed.status = Set(RegistrationStatus::Registered);
     } else {
         placed.status = Set(RegistrationStatus::Waitlisted);
-        placed.waitlist_position = Set(Some(next_waitlist_position(txn, event.id).await?));
+        placed.waitlist_position = Set(Some(next_waitlist_position(tx, event.id).await?));
     }
-    let placed = placed.update(txn).await?;
-    mail_outcome(txn, services, event, &placed, Some(&cancel_token), now).await?;
+    let placed = placed.update(&**tx).await?;
+    mail_outcome(tx, event, &placed, Some(&cancel_token)).await?;
+    tx.emit(registration_event(EventType::RegistrationConfirmed, &placed));
     Ok(placed)
 }
 
@@ -309,39 +318,38 @@ async fn next_waitlist_position(txn: &DatabaseTransaction, event_id: Uuid) -> Ap
 }
 
 /// Gives free seats to the waiting people, first in line first, and mails each of them.
-pub async fn fill_free_seats(txn: &DatabaseTransaction, services: &Services, event: &event::Model) -> AppResult<()> {
-    let now = services.now();
+pub async fn fill_free_seats(tx: &mut Write, event: &event::Model) -> AppResult<()> {
+    let now = tx.now();
     loop {
         let Some(first) = event_registration::Entity::find()
             .filter(event_registration::Column::EventId.eq(event.id))
             .filter(event_registration::Column::Status.eq(RegistrationStatus::Waitlisted))
             .order_by_asc(event_registration::Column::WaitlistPosition)
             .order_by_asc(event_registration::Column::Id)
-            .one(txn)
+            .one(&**tx)
             .await?
         else {
             return Ok(());
         };
-        if !take_seat(txn, event.id).await? {
+        if !take_seat(tx, event.id).await? {
             return Ok(());
         }
         let mut promoted: event_registration::ActiveModel = first.into();
         promoted.status = Set(RegistrationStatus::Registered);
         promoted.updated_at = Set(now);
-        let promoted = promoted.update(txn).await?;
-        mail_outcome(txn, services, event, &promoted, None, now).await?;
+        let promoted = promoted.update(&**tx).await?;
+        mail_outcome(tx, event, &promoted, None).await?;
+        tx.emit(registration_event(EventType::RegistrationPromoted, &promoted));
     }
 }
 
 async fn mail_outcome(
-    txn: &DatabaseTransaction,
-    services: &Services,
+    tx: &mut Write,
     event: &event::Model,
     registration: &event_registration::Model,
     cancel_token: Option<&str>,
-    now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let frontend = services.config.frontend_url.trim_end_matches('/');
+    let frontend = tx.services().config.frontend_url.trim_end_matches('/').to_owned();
     let start = event.starts_at.format("%Y-%m-%d %H:%M");
     let (subject, mut text_body) = match (registration.status, cancel_token) {
         (RegistrationStatus::Registered, None) => (
@@ -376,8 +384,7 @@ async fn mail_outcome(
         ));
     }
     text_body.push_str("\nThe IMPACT team\n");
-    mail::enqueue(txn, now, OutgoingEmail { to: registration.email.clone(), subject, text_body, headers: Vec::new() })
-        .await?;
+    tx.mail(OutgoingEmail { to: registration.email.clone(), subject, text_body, headers: Vec::new() }).await?;
     Ok(())
 }
 
@@ -390,12 +397,12 @@ pub enum CancelTarget {
 /// Cancels a registration (by its registrant). A freed seat goes to the first person on the waitlist.
 pub async fn cancel(
     services: &Services,
-    principal: Option<&Principal>,
+    actor: Option<&Principal>,
     target: CancelTarget,
 ) -> AppResult<event_registration::Model> {
     let (finder, field) = match &target {
         CancelTarget::OwnForEvent(event_id) => {
-            let user_id = principal.and_then(Principal::user_id).ok_or(AppError::Unauthenticated)?;
+            let user_id = actor.and_then(Principal::user_id).ok_or(AppError::Unauthenticated)?;
             let select = event_registration::Entity::find()
                 .filter(event_registration::Column::EventId.eq(*event_id))
                 .filter(event_registration::Column::UserId.eq(user_id));
@@ -408,17 +415,31 @@ pub async fn cancel(
         }
     };
     let not_found = || AppError::rejected(&[field], UserErrorCode::NotFound, "there is no such registration to cancel");
+    // Found before the transaction, which must begin by writing (see the module's note).
     let found = finder.clone().one(&services.db).await?.ok_or_else(not_found)?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let event = lock_event(&txn, found.event_id, &[field]).await?;
-    let registration = finder.one(&txn).await?.ok_or_else(not_found)?;
+    let mut tx = services.write(actor).await?;
+    let event = lock_event(&tx, found.event_id, &[field]).await?;
+    let registration = finder.one(&*tx).await?.ok_or_else(not_found)?;
     if registration.status == RegistrationStatus::Cancelled {
         return Err(not_found());
     }
     if event.status != EventStatus::Published {
         return Err(AppError::rejected(&[field], UserErrorCode::InvalidState, "the event is cancelled or over"));
     }
+    let cancelled = cancel_registration(&mut tx, &event, registration).await?;
+    tx.commit().await?;
+    Ok(cancelled)
+}
+
+/// Cancels an active registration of a published event whose row the unit of work has locked
+/// (`lock_event`): a held seat is released and given to the first person on the waitlist, who is mailed.
+/// The one path of a cancellation, by its registrant or by the erasure of the person.
+pub(crate) async fn cancel_registration(
+    tx: &mut Write,
+    event: &event::Model,
+    registration: event_registration::Model,
+) -> AppResult<event_registration::Model> {
+    let now = tx.now();
     let held_seat = registration.status == RegistrationStatus::Registered;
     let mut cancelled: event_registration::ActiveModel = registration.into();
     cancelled.status = Set(RegistrationStatus::Cancelled);
@@ -426,27 +447,36 @@ pub async fn cancel(
     cancelled.confirm_token_hash = Set(None);
     cancelled.cancelled_at = Set(Some(now));
     cancelled.updated_at = Set(now);
-    let cancelled = cancelled.update(&txn).await?;
+    let cancelled = cancelled.update(&**tx).await?;
+    tx.emit(registration_event(EventType::RegistrationCancelled, &cancelled));
     if held_seat {
-        release_seat(&txn, event.id).await?;
-        fill_free_seats(&txn, services, &event).await?;
+        release_seat(tx, event.id).await?;
+        fill_free_seats(tx, event).await?;
     }
-    txn.commit().await?;
-    services.mailer.notify();
     Ok(cancelled)
+}
+
+/// The event of a change to a registration, for its registrant and staff: ids and the status, never the
+/// name or the address.
+fn registration_event(event_type: EventType, registration: &event_registration::Model) -> DomainEvent {
+    DomainEvent::new(event_type, NodeType::EventRegistration, registration.id).payload(json!({
+        "eventId": ids::encode(NodeType::Event, &registration.event_id.to_string()),
+        "status": registration.status.to_value(),
+        "waitlistPosition": registration.waitlist_position,
+        "attended": registration.attended,
+    }))
 }
 
 /// Records whether a registered person came (staff).
 pub async fn mark_attendance(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     id: Uuid,
     attended: bool,
 ) -> AppResult<event_registration::Model> {
-    if !principal.is_staff() {
-        return Err(AppError::Forbidden);
-    }
-    let registration = event_registration::Entity::find_by_id(id).one(&services.db).await?.ok_or_else(|| {
+    let principal = policy::can_manage_registrations(actor)?;
+    let mut tx = services.write(Some(principal)).await?;
+    let registration = event_registration::Entity::find_by_id(id).one(&*tx).await?.ok_or_else(|| {
         AppError::rejected(&["registrationId"], UserErrorCode::NotFound, "there is no such registration")
     })?;
     if registration.status != RegistrationStatus::Registered {
@@ -458,8 +488,11 @@ pub async fn mark_attendance(
     }
     let mut marked: event_registration::ActiveModel = registration.into();
     marked.attended = Set(attended);
-    marked.updated_at = Set(services.now());
-    Ok(marked.update(&services.db).await?)
+    marked.updated_at = Set(tx.now());
+    let marked = marked.update(&*tx).await?;
+    tx.emit(registration_event(EventType::RegistrationAttendanceMarked, &marked));
+    tx.commit().await?;
+    Ok(marked)
 }
 
 /// Registrations that are not cancelled (registered, waitlisted, pending), oldest first.
@@ -479,14 +512,12 @@ pub async fn active_registrations(
 /// An event's registrations for staff, oldest first, optionally of one status.
 pub async fn list_registrations(
     conn: &impl ConnectionTrait,
-    principal: &Principal,
+    actor: Option<&Principal>,
     event_id: Uuid,
     status: Option<RegistrationStatus>,
     page: &PageRequest,
 ) -> AppResult<Page<event_registration::Model>> {
-    if !principal.is_staff() {
-        return Err(AppError::Forbidden);
-    }
+    policy::can_manage_registrations(actor)?;
     let mut select = event_registration::Entity::find().filter(event_registration::Column::EventId.eq(event_id));
     if let Some(status) = status {
         select = select.filter(event_registration::Column::Status.eq(status));
@@ -537,9 +568,4 @@ pub async fn registrations_of_user(
         .all(conn)
         .await?;
     Ok(rows.into_iter().map(|r| (r.event_id, r)).collect())
-}
-
-/// Registrations are visible to their registrant and to staff.
-pub fn may_see_registration(principal: Option<&Principal>, registration: &event_registration::Model) -> bool {
-    principal.is_some_and(|p| p.is_staff() || (p.user_id().is_some() && p.user_id() == registration.user_id))
 }

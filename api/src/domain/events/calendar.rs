@@ -3,7 +3,7 @@
 
 use crate::auth::Principal;
 use crate::domain::Services;
-use crate::domain::event_registrations::all_registrations;
+use crate::domain::events::registrations::all_registrations;
 use crate::domain::events::{load, upcoming_published};
 use crate::error::{AppError, AppResult};
 use entity::event::{self, EventStatus};
@@ -53,10 +53,8 @@ fn calendar(services: &Services, events: &[event::Model]) -> String {
 }
 
 /// The registrations of an event as CSV (staff): name, e-mail, status, registered at, attended.
-pub async fn registrations_csv(services: &Services, principal: &Principal, event_id: Uuid) -> AppResult<Vec<u8>> {
-    if !principal.is_staff() {
-        return Err(AppError::Forbidden);
-    }
+pub async fn registrations_csv(services: &Services, actor: Option<&Principal>, event_id: Uuid) -> AppResult<Vec<u8>> {
+    super::policy::can_manage_registrations(actor)?;
     load(&services.db, event_id).await?;
     let rows = all_registrations(&services.db, event_id).await?;
     let failed = |e: csv::Error| AppError::Internal(anyhow::anyhow!("CSV export failed: {e}"));

@@ -1,14 +1,13 @@
 //! GraphQL of event registrations: registering (signed in, or by e-mail with confirmation), cancelling,
 //! the staff's list of an event's registrations, and attendance.
 
+use crate::auth::STAFF;
 use crate::auth::guard::{RoleGuard, SignedInUser};
-use crate::auth::{Caller, STAFF};
-use crate::domain::Services;
-use crate::domain::event_registrations::{self as registrations, CancelTarget};
+use crate::domain::events::registrations::{self as registrations, CancelTarget};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::context::ContextExt;
 use crate::graphql::events::Event;
-use crate::graphql::loaders::Loaders;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
@@ -37,7 +36,7 @@ impl EventRegistration {
         GlobalId::encode(NodeType::EventRegistration, &self.0.id.to_string())
     }
     async fn event(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Event>> {
-        let loaders = ctx.data_unchecked::<Loaders>();
+        let loaders = ctx.loaders();
         Ok(loaders.events.load_one(self.0.event_id).await.map_err(AppError::from)?.map(Event))
     }
     async fn name(&self) -> &str {
@@ -136,8 +135,8 @@ impl EventRegistrationQuery {
         before: Option<String>,
     ) -> async_graphql::Result<ConnectionOf<EventRegistration>> {
         let page = page_request(ctx, first, after, last, before)?;
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let event_id = event_uuid(&event_id)?;
         let page =
             registrations::list_registrations(&services.db, principal, event_id, status.map(Into::into), &page).await?;
@@ -157,8 +156,8 @@ impl EventRegistrationMutation {
         ctx: &Context<'_>,
         input: RegisterForEventInput,
     ) -> async_graphql::Result<EventRegistrationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let event_id = event_uuid(&input.event_id)?;
         payload(registrations::register_user(services, principal, event_id).await)
     }
@@ -169,9 +168,9 @@ impl EventRegistrationMutation {
         ctx: &Context<'_>,
         input: RegisterForEventByEmailInput,
     ) -> async_graphql::Result<EventRegistrationPayload> {
-        let services = ctx.data_unchecked::<Services>();
+        let services = ctx.services();
         let event_id = event_uuid(&input.event_id)?;
-        payload(registrations::register_by_email(services, event_id, &input.email, &input.name).await)
+        payload(registrations::register_by_email(services, ctx.actor(), event_id, &input.email, &input.name).await)
     }
 
     /// Confirms an e-mail registration: it takes a seat, or a place on the waitlist.
@@ -180,8 +179,8 @@ impl EventRegistrationMutation {
         ctx: &Context<'_>,
         input: ConfirmEventRegistrationInput,
     ) -> async_graphql::Result<EventRegistrationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        payload(registrations::confirm(services, &input.token).await)
+        let services = ctx.services();
+        payload(registrations::confirm(services, ctx.actor(), &input.token).await)
     }
 
     /// Cancels a registration: the signed-in caller's own (`eventId`), or the one of a mailed link (`token`).
@@ -191,8 +190,8 @@ impl EventRegistrationMutation {
         ctx: &Context<'_>,
         input: CancelEventRegistrationInput,
     ) -> async_graphql::Result<EventRegistrationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let caller = ctx.data_unchecked::<Caller>().0.as_ref();
+        let services = ctx.services();
+        let caller = ctx.actor();
         let target = match (input.event_id, input.token) {
             (Some(event_id), None) => CancelTarget::OwnForEvent(event_uuid(&event_id)?),
             (None, Some(token)) => CancelTarget::Token(token),
@@ -214,8 +213,8 @@ impl EventRegistrationMutation {
         ctx: &Context<'_>,
         input: MarkAttendanceInput,
     ) -> async_graphql::Result<EventRegistrationPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = GlobalId::decode_as(&input.registration_id, NodeType::EventRegistration)?;
         payload(registrations::mark_attendance(services, principal, id, input.attended).await)
     }

@@ -1,19 +1,17 @@
 //! GraphQL of newsletter issues (staff only): create, preview, send, and their delivery counts.
 
+use crate::auth::STAFF;
 use crate::auth::guard::RoleGuard;
-use crate::auth::{Caller, STAFF};
-use crate::domain::Services;
 use crate::domain::newsletter::issues::{self, DeliveryCounts, IssueInput};
 use crate::error::UserError;
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
-use crate::graphql::loaders::Loaders;
+use crate::graphql::context::ContextExt;
+use crate::graphql::newsletter::subscriptions::{Topic, domain_topics, topics};
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
-use crate::graphql::subscriptions::{Topic, domain_topics, topics};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::newsletter_issue;
-use sea_orm::DatabaseConnection;
 
 /// A newsletter written by staff, for some topics in one language. Visible to staff only.
 #[derive(Clone)]
@@ -21,7 +19,7 @@ pub struct NewsletterIssue(pub newsletter_issue::Model);
 
 impl NewsletterIssue {
     async fn counts(&self, ctx: &Context<'_>) -> async_graphql::Result<DeliveryCounts> {
-        Ok(ctx.data_unchecked::<Loaders>().delivery_counts.load_one(self.0.id).await?.unwrap_or_default())
+        Ok(ctx.loaders().delivery_counts.load_one(self.0.id).await?.unwrap_or_default())
     }
 }
 
@@ -121,7 +119,7 @@ impl NewsletterIssueQuery {
         before: Option<String>,
     ) -> async_graphql::Result<ConnectionOf<NewsletterIssue>> {
         let page = page_request(ctx, first, after, last, before)?;
-        let page = issues::list_issues(ctx.data_unchecked::<DatabaseConnection>(), &page).await?;
+        let page = issues::list_issues(&ctx.services().db, ctx.actor(), &page).await?;
         Ok(connection(page, NewsletterIssue))
     }
 
@@ -129,7 +127,7 @@ impl NewsletterIssueQuery {
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn preview_newsletter_issue(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<NewsletterPreview> {
         let id = GlobalId::decode_as(&id, NodeType::NewsletterIssue)?;
-        let preview = issues::preview_issue(ctx.data_unchecked::<Services>(), id).await?;
+        let preview = issues::preview_issue(ctx.services(), ctx.actor(), id).await?;
         Ok(NewsletterPreview { subject: preview.subject, text: preview.text })
     }
 }
@@ -145,15 +143,14 @@ impl NewsletterIssueMutation {
         ctx: &Context<'_>,
         input: CreateNewsletterIssueInput,
     ) -> async_graphql::Result<NewsletterIssuePayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
         let input = IssueInput {
             subject: input.subject,
             body: input.body,
             topics: domain_topics(input.topics),
             language: input.language,
         };
-        let (issue, user_errors) = into_payload(issues::create_issue(services, principal, input).await)?;
+        let (issue, user_errors) = into_payload(issues::create_issue(services, ctx.actor(), input).await)?;
         Ok(NewsletterIssuePayload { newsletter_issue: issue.map(NewsletterIssue), user_errors })
     }
 
@@ -165,10 +162,9 @@ impl NewsletterIssueMutation {
         ctx: &Context<'_>,
         input: SendNewsletterIssueInput,
     ) -> async_graphql::Result<SendNewsletterIssuePayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
         let id = GlobalId::decode_as(&input.issue_id, NodeType::NewsletterIssue)?;
-        let (sent, user_errors) = into_payload(issues::send_issue(services, principal, id).await)?;
+        let (sent, user_errors) = into_payload(issues::send_issue(services, ctx.actor(), id).await)?;
         let (issue, queued) = sent.map_or((None, None), |(issue, n)| (Some(issue), Some(n as i32)));
         Ok(SendNewsletterIssuePayload { newsletter_issue: issue.map(NewsletterIssue), queued, user_errors })
     }

@@ -1,15 +1,13 @@
 //! GraphQL of newsletter subscriptions: subscribe, confirm, manage by token or with a session, unsubscribe,
 //! and the consent history. No enumeration: `subscribe` answers the same for every address.
 
-use crate::auth::Caller;
-use crate::domain::Services;
 use crate::domain::newsletter::subscriptions::{self, SubscriberKey, SubscriptionChange};
 use crate::error::{AppError, UserError};
+use crate::graphql::context::ContextExt;
 use crate::graphql::payload::into_payload;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{subscriber, subscription_consent};
-use sea_orm::DatabaseConnection;
 
 /// What one can subscribe to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -58,9 +56,10 @@ pub(crate) fn domain_topics(topics: Vec<Topic>) -> Vec<crate::domain::newsletter
 }
 
 /// A newsletter subscription, seen by the holder of its manage token or by the account with its address.
+/// Named `NewsletterSubscription` in GraphQL, where `Subscription` is the root type of live updates.
 pub struct Subscription(pub subscriber::Model);
 
-#[Object]
+#[Object(name = "NewsletterSubscription")]
 impl Subscription {
     /// Null once erased.
     async fn email(&self) -> Option<&str> {
@@ -84,8 +83,7 @@ impl Subscription {
     }
     /// Every consent change, oldest first.
     async fn consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ConsentRecord>> {
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        Ok(subscriptions::consents(db, self.0.id).await?.into_iter().map(ConsentRecord).collect())
+        Ok(subscriptions::consents(&ctx.services().db, self.0.id).await?.into_iter().map(ConsentRecord).collect())
     }
 }
 
@@ -161,15 +159,12 @@ pub struct SubscriptionPayload {
     pub user_errors: Vec<UserError>,
 }
 
-/// The subscription a change is about: by token, or else the signed-in user's.
+/// The subscription a change is about: by token, or else the signed-in caller's own (`UNAUTHENTICATED` when
+/// anonymous; the domain's policy refuses principals that are not users).
 fn key<'a>(ctx: &'a Context<'_>, token: Option<&'a str>) -> Result<SubscriberKey<'a>, AppError> {
     match token {
         Some(token) => Ok(SubscriberKey::Token(token)),
-        None => {
-            let principal = ctx.data_unchecked::<Caller>().principal()?;
-            principal.user_id().ok_or(AppError::Forbidden)?;
-            Ok(SubscriberKey::Caller(principal))
-        }
+        None => Ok(SubscriberKey::Caller(ctx.principal()?)),
     }
 }
 
@@ -184,8 +179,7 @@ impl SubscriptionQuery {
         ctx: &Context<'_>,
         token: String,
     ) -> async_graphql::Result<Option<Subscription>> {
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        Ok(subscriptions::by_token(db, &token).await?.map(Subscription))
+        Ok(subscriptions::by_token(&ctx.services().db, &token).await?.map(Subscription))
     }
 }
 
@@ -196,14 +190,14 @@ pub struct SubscriptionMutation;
 impl SubscriptionMutation {
     /// Subscribes an address to topics and mails a confirmation link; nothing is sent before it is followed.
     async fn subscribe(&self, ctx: &Context<'_>, input: SubscribeInput) -> async_graphql::Result<SubscribePayload> {
-        let services = ctx.data_unchecked::<Services>();
+        let services = ctx.services();
         let input = subscriptions::SubscribeInput {
             email: input.email,
             topics: domain_topics(input.topics),
             language: input.language,
             source: input.source,
         };
-        let (_, user_errors) = into_payload(subscriptions::subscribe(services, input).await)?;
+        let (_, user_errors) = into_payload(subscriptions::subscribe(services, ctx.actor(), input).await)?;
         Ok(SubscribePayload { user_errors })
     }
 
@@ -214,8 +208,8 @@ impl SubscriptionMutation {
         ctx: &Context<'_>,
         input: ConfirmSubscriptionInput,
     ) -> async_graphql::Result<SubscriptionPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let result = subscriptions::confirm(services, &input.token, input.source.as_deref()).await;
+        let services = ctx.services();
+        let result = subscriptions::confirm(services, ctx.actor(), &input.token, input.source.as_deref()).await;
         let (subscription, user_errors) = into_payload(result)?;
         Ok(SubscriptionPayload { subscription: subscription.map(Subscription), user_errors })
     }
@@ -226,11 +220,12 @@ impl SubscriptionMutation {
         ctx: &Context<'_>,
         input: UpdateSubscriptionInput,
     ) -> async_graphql::Result<SubscriptionPayload> {
-        let services = ctx.data_unchecked::<Services>();
+        let services = ctx.services();
         let key = key(ctx, input.token.as_deref())?;
         let change =
             SubscriptionChange { topics: domain_topics(input.topics), language: input.language, source: input.source };
-        let (subscription, user_errors) = into_payload(subscriptions::update(services, key, change).await)?;
+        let (subscription, user_errors) =
+            into_payload(subscriptions::update(services, ctx.actor(), key, change).await)?;
         Ok(SubscriptionPayload { subscription: subscription.map(Subscription), user_errors })
     }
 
@@ -241,9 +236,9 @@ impl SubscriptionMutation {
         ctx: &Context<'_>,
         input: UnsubscribeInput,
     ) -> async_graphql::Result<SubscriptionPayload> {
-        let services = ctx.data_unchecked::<Services>();
+        let services = ctx.services();
         let key = key(ctx, input.token.as_deref())?;
-        let result = subscriptions::unsubscribe(services, key, input.source.as_deref()).await;
+        let result = subscriptions::unsubscribe(services, ctx.actor(), key, input.source.as_deref()).await;
         let (subscription, user_errors) = into_payload(result)?;
         Ok(SubscriptionPayload { subscription: subscription.map(Subscription), user_errors })
     }

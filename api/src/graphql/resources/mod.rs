@@ -1,19 +1,18 @@
 //! GraphQL of the resources library: the public list of published resources, staff create/update/publish.
 
+use crate::auth::STAFF;
 use crate::auth::guard::RoleGuard;
-use crate::auth::{Caller, STAFF};
-use crate::domain::Services;
 use crate::domain::resources::{self, ResourceFilter, ResourceInput};
 use crate::domain::values::LanguageCode;
 use crate::error::{AppError, UserError};
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::context::ContextExt;
+use crate::graphql::newsletter::subscriptions::{Topic, domain_topics, topics};
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
-use crate::graphql::subscriptions::{Topic, domain_topics, topics};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::resource;
-use sea_orm::DatabaseConnection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "entity::resource::ResourceKind")]
@@ -128,7 +127,7 @@ impl ResourceQuery {
             .transpose()?;
         let filter =
             ResourceFilter { kind: filter.kind.map(Into::into), language, topic: filter.topic.map(Into::into) };
-        let page = resources::list_published(ctx.data_unchecked::<DatabaseConnection>(), &filter, &page).await?;
+        let page = resources::list_published(&ctx.services().db, &filter, &page).await?;
         Ok(connection(page, Resource))
     }
 }
@@ -145,8 +144,8 @@ impl ResourceMutation {
         ctx: &Context<'_>,
         input: CreateResourceInput,
     ) -> async_graphql::Result<ResourcePayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let input = ResourceInput {
             title: input.title,
             summary: input.summary,
@@ -166,8 +165,8 @@ impl ResourceMutation {
         ctx: &Context<'_>,
         input: UpdateResourceInput,
     ) -> async_graphql::Result<ResourcePayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = GlobalId::decode_as(&input.resource_id, NodeType::Resource)?;
         let change = ResourceInput {
             title: input.title,
@@ -188,8 +187,8 @@ impl ResourceMutation {
         ctx: &Context<'_>,
         input: PublishResourceInput,
     ) -> async_graphql::Result<ResourcePayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let services = ctx.services();
+        let principal = ctx.actor();
         let id = GlobalId::decode_as(&input.resource_id, NodeType::Resource)?;
         let (resource, user_errors) = into_payload(resources::publish_resource(services, principal, id).await)?;
         Ok(ResourcePayload { resource: resource.map(Resource), user_errors })

@@ -2,14 +2,19 @@
 //! create, edit and publish them; the public lists the published ones. Publishing one tells the subscribers of
 //! `TOOLS_AND_ANALYSIS`, in the same transaction.
 
+pub mod policy;
+
 use crate::auth::Principal;
 use crate::domain::Services;
+use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
+use crate::domain::ids::NodeType;
 use crate::domain::newsletter::{self, Topic, join_list, topics_column};
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::values::{Checks, LanguageCode, required_text};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use entity::resource::{self, ResourceKind};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
 use uuid::Uuid;
 
 const MAX_TITLE_CHARS: usize = 300;
@@ -74,20 +79,17 @@ fn check_url(field: &str, input: &str) -> Result<String, UserError> {
     Ok(url.to_owned())
 }
 
-fn staff_only(principal: &Principal) -> AppResult<()> {
-    if principal.is_staff() { Ok(()) } else { Err(AppError::Forbidden) }
-}
-
 /// A draft resource; the public sees it once published.
 pub async fn create_resource(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     input: ResourceInput,
 ) -> AppResult<resource::Model> {
-    staff_only(principal)?;
+    let principal = policy::can_manage(actor)?;
     let checked = check(&input)?;
-    let now = services.now();
-    Ok(resource::ActiveModel {
+    let mut tx = services.write(Some(principal)).await?;
+    let now = tx.now();
+    let resource = resource::ActiveModel {
         id: Set(Uuid::now_v7()),
         title: Set(checked.title),
         summary: Set(checked.summary),
@@ -100,36 +102,43 @@ pub async fn create_resource(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&services.db)
-    .await?)
+    .insert(&*tx)
+    .await?;
+    tx.emit(event(EventType::ResourceCreated, &resource));
+    tx.commit().await?;
+    Ok(resource)
 }
 
 /// Replaces every field of a resource (published or not).
 pub async fn update_resource(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     id: Uuid,
     input: ResourceInput,
 ) -> AppResult<resource::Model> {
-    staff_only(principal)?;
+    let principal = policy::can_manage(actor)?;
     let checked = check(&input)?;
-    let mut active: resource::ActiveModel = load(&services.db, id).await?.into();
+    let mut tx = services.write(Some(principal)).await?;
+    let mut active: resource::ActiveModel = load(&*tx, id).await?.into();
     active.title = Set(checked.title);
     active.summary = Set(checked.summary);
     active.kind = Set(input.kind);
     active.url = Set(checked.url);
     active.languages = Set(checked.languages);
     active.topics = Set(checked.topics);
-    active.updated_at = Set(services.now());
-    Ok(active.update(&services.db).await?)
+    active.updated_at = Set(tx.now());
+    let resource = active.update(&*tx).await?;
+    tx.emit(event(EventType::ResourceUpdated, &resource));
+    tx.commit().await?;
+    Ok(resource)
 }
 
 /// Publishes a draft and mails the `TOOLS_AND_ANALYSIS` subscribers about it (one transaction).
-pub async fn publish_resource(services: &Services, principal: &Principal, id: Uuid) -> AppResult<resource::Model> {
-    staff_only(principal)?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let found = load(&txn, id).await?;
+pub async fn publish_resource(services: &Services, actor: Option<&Principal>, id: Uuid) -> AppResult<resource::Model> {
+    let principal = policy::can_manage(actor)?;
+    let mut tx = services.write(Some(principal)).await?;
+    let now = tx.now();
+    let found = load(&*tx, id).await?;
     if found.published_at.is_some() {
         return Err(AppError::rejected(
             &["resourceId"],
@@ -140,16 +149,25 @@ pub async fn publish_resource(services: &Services, principal: &Principal, id: Uu
     let mut active: resource::ActiveModel = found.into();
     active.published_at = Set(Some(now));
     active.updated_at = Set(now);
-    let published = active.update(&txn).await?;
+    let published = active.update(&*tx).await?;
     let subject = format!("New in the IMPACT library: {}", published.title);
     let text = format!(
         "Hello,\n\na new resource is available in the IMPACT library:\n\n{}\n\n{}\n\n{}",
         published.title, published.summary, published.url
     );
-    newsletter::notify_topic(&txn, services, Topic::ToolsAndAnalysis, &subject, &text).await?;
-    txn.commit().await?;
-    services.mailer.notify();
+    newsletter::notify_topic(&mut tx, Topic::ToolsAndAnalysis, &subject, &text).await?;
+    tx.emit(event(EventType::ResourcePublished, &published));
+    tx.commit().await?;
     Ok(published)
+}
+
+/// The event of a change to `resource`: public once published, staff-only while a draft.
+fn event(event_type: EventType, resource: &resource::Model) -> DomainEvent {
+    let visibility = if resource.published_at.is_some() { Visibility::Public } else { Visibility::Staff };
+    DomainEvent::new(event_type, NodeType::Resource, resource.id).visibility(visibility).payload(json!({
+        "kind": resource.kind.to_value(),
+        "published": resource.published_at.is_some(),
+    }))
 }
 
 async fn load(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<resource::Model> {
@@ -171,7 +189,7 @@ pub async fn list_published(
     filter: &ResourceFilter,
     page: &PageRequest,
 ) -> AppResult<Page<resource::Model>> {
-    let mut select = resource::Entity::find().filter(resource::Column::PublishedAt.is_not_null());
+    let mut select = resource::Entity::find().filter(policy::read_filter(None));
     if let Some(kind) = filter.kind {
         select = select.filter(resource::Column::Kind.eq(kind));
     }
@@ -194,9 +212,4 @@ pub async fn list_published(
 
 pub async fn resources_by_id(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<resource::Model>> {
     Ok(resource::Entity::find().filter(resource::Column::Id.is_in(ids.iter().copied())).all(conn).await?)
-}
-
-/// Published resources are public; drafts are for staff.
-pub fn may_see(principal: Option<&Principal>, resource: &resource::Model) -> bool {
-    resource.published_at.is_some() || principal.is_some_and(Principal::is_staff)
 }
