@@ -21,6 +21,7 @@ pub mod programmes;
 pub mod reference;
 pub mod regions;
 pub mod resources;
+pub mod response_order;
 pub mod sessions;
 
 use crate::config::Config;

@@ -14,6 +14,7 @@ use crate::auth::Caller;
 use crate::domain::Origin;
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::loaders::Loaders;
+use crate::graphql::response_order;
 use crate::graphql::{RequestContext, errors};
 use crate::http::REQUEST_ID_HEADER;
 use crate::http::metrics::Outcome;
@@ -145,6 +146,7 @@ async fn run(
     if let Some(principal) = &caller.0 {
         tracing::Span::current().record("principal", tracing::field::display(principal.id));
     }
+    let (query, operation_name) = (params.query.clone(), params.operation_name.clone());
     let mut request = async_graphql::Request::new(params.query)
         .data(RequestContext { request_id: request_id.clone() })
         .data(Loaders::new(&state.services.db, caller.0.as_ref()))
@@ -168,13 +170,16 @@ async fn run(
     let mut response = state.schema.execute(request).await;
     errors::present(&mut response.errors, &request_id);
     let executed = execution_began(&response);
+    if executed {
+        response_order::order_by_selection(&mut response.data, &query, operation_name.as_deref());
+    }
     let outcome = match (executed, response.errors.is_empty()) {
         (false, _) => Outcome::Rejected,
         (true, true) => Outcome::Ok,
         (true, false) => Outcome::Error,
     };
-    // Serialised straight from the response (no `serde_json::Value` in between), so the fields of `data`
-    // keep the order of the selection, as the GraphQL spec asks.
+    // Serialised straight from the response (no `serde_json::Value`, whose maps would sort the keys, in
+    // between), so the fields of `data` keep the order of the selection.
     let body = ResponseBody {
         errors: &response.errors,
         // A request error: execution never began, so the response has no `data` entry.

@@ -1,0 +1,138 @@
+//! Puts the fields of a response in the order of the selection, as the GraphQL spec asks ("the serialized map
+//! of results should preserve this order"). async-graphql 7 resolves sibling fields concurrently and collects
+//! them as they complete, so a field that waits on the database can land after one requested later.
+//!
+//! The walk follows the document (fragments and inline fragments flattened, aliases as response keys, fields
+//! of one key merged) and gives up, leaving the order as it is, beyond a fixed budget of visited selections:
+//! reordering must never cost more than the request it serves.
+
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Name, Value};
+
+/// Selections visited at most; a document that needs more keeps the resolver's order.
+const BUDGET: usize = 20_000;
+
+/// Reorders `data`, the result of the operation `operation_name` of `query`.
+pub fn order_by_selection(data: &mut Value, query: &str, operation_name: Option<&str>) {
+    let Ok(document) = async_graphql::parser::parse_query(query) else { return };
+    let operation = match (&document.operations, operation_name) {
+        (DocumentOperations::Single(operation), _) => &operation.node,
+        (DocumentOperations::Multiple(operations), Some(name)) => match operations.get(name) {
+            Some(operation) => &operation.node,
+            None => return,
+        },
+        // Without a name, a document of exactly one (named) operation runs that one.
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => match operations.values().next() {
+            Some(operation) => &operation.node,
+            None => return,
+        },
+        (DocumentOperations::Multiple(_), None) => return,
+    };
+    let mut budget = BUDGET;
+    reorder(data, &[&operation.selection_set.node], &document, &mut budget);
+}
+
+/// Reorders `value` (an object or a list of them) by the selection sets that produced it; false when the
+/// budget ran out.
+fn reorder(value: &mut Value, sets: &[&SelectionSet], document: &ExecutableDocument, budget: &mut usize) -> bool {
+    match value {
+        Value::List(items) => items.iter_mut().all(|item| reorder(item, sets, document, budget)),
+        Value::Object(map) => {
+            let mut keys: Vec<(Name, Vec<&SelectionSet>)> = Vec::new();
+            for set in sets {
+                if !collect(set, document, &mut keys, budget) {
+                    return false;
+                }
+            }
+            let mut unordered = std::mem::take(map);
+            for (key, subsets) in &keys {
+                if let Some(mut field) = unordered.shift_remove(key) {
+                    if !subsets.iter().all(|s| s.items.is_empty()) && !reorder(&mut field, subsets, document, budget) {
+                        map.insert(key.clone(), field);
+                        map.extend(unordered);
+                        return false;
+                    }
+                    map.insert(key.clone(), field);
+                }
+            }
+            map.extend(unordered);
+            true
+        }
+        _ => true,
+    }
+}
+
+/// Appends the response keys of `set` in order (with the selection sets below each), flattening fragments.
+fn collect<'a>(
+    set: &'a SelectionSet,
+    document: &'a ExecutableDocument,
+    keys: &mut Vec<(Name, Vec<&'a SelectionSet>)>,
+    budget: &mut usize,
+) -> bool {
+    for item in &set.items {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        let flattened = match &item.node {
+            Selection::Field(field) => {
+                let key = field.node.response_key().node.clone();
+                let below = &field.node.selection_set.node;
+                match keys.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, sets)) => sets.push(below),
+                    None => keys.push((key, vec![below])),
+                }
+                continue;
+            }
+            Selection::FragmentSpread(spread) => match document.fragments.get(&spread.node.fragment_name.node) {
+                Some(fragment) => &fragment.node.selection_set.node,
+                None => continue,
+            },
+            Selection::InlineFragment(fragment) => &fragment.node.selection_set.node,
+        };
+        if !collect(flattened, document, keys, budget) {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::order_by_selection;
+    use async_graphql::indexmap::IndexMap;
+    use async_graphql::{Name, Value};
+
+    fn object(fields: Vec<(&str, Value)>) -> Value {
+        Value::Object(fields.into_iter().map(|(k, v)| (Name::new(k), v)).collect::<IndexMap<_, _>>())
+    }
+
+    fn keys(value: &Value) -> Vec<String> {
+        match value {
+            Value::Object(map) => map.keys().map(|k| k.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn follows_the_selection_through_aliases_fragments_and_lists() {
+        let query = "query Q { b: countries { ...F } a: apiInfo { version } } fragment F on Country { name ... on Country { code } }";
+        let country = |code: &str, name: &str| object(vec![("code", Value::from(code)), ("name", Value::from(name))]);
+        let mut data = object(vec![
+            ("a", object(vec![("version", Value::from("1"))])),
+            ("b", Value::List(vec![country("AT", "Austria"), country("SI", "Slovenia")])),
+        ]);
+        order_by_selection(&mut data, query, None);
+        assert_eq!(keys(&data), ["b", "a"]);
+        let Value::Object(root) = &data else { panic!("an object") };
+        let Value::List(countries) = &root["b"] else { panic!("a list") };
+        assert!(countries.iter().all(|c| keys(c) == ["name", "code"]));
+    }
+
+    #[test]
+    fn leaves_unknown_documents_alone() {
+        let mut data = object(vec![("z", Value::from(1)), ("a", Value::from(2))]);
+        order_by_selection(&mut data, "not a query", None);
+        assert_eq!(keys(&data), ["z", "a"]);
+    }
+}
