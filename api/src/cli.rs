@@ -1,7 +1,7 @@
 //! The `impact` command line: serve (default), migrate, export-schema.
 
 use crate::app::{App, shutdown_signal};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::domain::accounts;
 use crate::{db, graphql, telemetry};
@@ -54,9 +54,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(cli.config.environment);
             let connection = db::connect(&cli.config).await.context("cannot connect to the database")?;
             db::migrate(&connection).await.context("database migrations failed")?;
-            let min_length = cli.config.auth.min_password_length;
-            let (user, created) =
-                accounts::create_admin(&connection, SystemClock.now(), &email, &password, min_length).await?;
+            let services = crate::app::start_services(connection, Arc::new(cli.config), Arc::new(SystemClock)).await?;
+            let (user, created) = accounts::create_admin(&services, &email, &password).await?;
             if created {
                 println!("created admin {} ({})", user.email, user.id);
             } else {

@@ -2,10 +2,7 @@
 
 use crate::config::Config;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use std::time::Duration;
 
 /// Opens the connection pool. SQLite gets WAL, a busy timeout and foreign keys, so concurrent requests wait
@@ -29,16 +26,4 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
 /// Applies every pending migration; running it again changes nothing.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
-}
-
-/// Starts a transaction that will write. On SQLite it takes the write lock at BEGIN (`BEGIN IMMEDIATE`), so a
-/// concurrent writer makes it wait (busy timeout) instead of failing: a deferred transaction that reads first
-/// cannot upgrade to a writer once another connection has committed ("database is locked"). PostgreSQL ignores
-/// the mode. Every state change goes through this.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
 }

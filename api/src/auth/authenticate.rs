@@ -6,13 +6,11 @@ use crate::auth::external::ExternalIssuers;
 use crate::auth::jwt::{JwtKeys, SubjectKind};
 use crate::auth::{Principal, Role};
 use crate::config::Config;
-use crate::domain::accounts;
+use crate::domain::{Services, accounts};
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, Utc};
+
 use entity::{service_account, session, user_programme, user_role};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 pub struct Authenticator {
@@ -33,14 +31,15 @@ impl Authenticator {
     }
 
     /// The principal a bearer token stands for; `UNAUTHENTICATED` for anything not valid right now.
-    pub async fn authenticate(&self, db: &DatabaseConnection, token: &str, now: DateTime<Utc>) -> AppResult<Principal> {
+    pub async fn authenticate(&self, services: &Services, token: &str) -> AppResult<Principal> {
+        let (db, now) = (&services.db, services.now());
         let issuer = jsonwebtoken::dangerous::insecure_decode::<serde_json::Value>(token)
             .ok()
             .and_then(|data| data.claims.get("iss").and_then(|v| v.as_str()).map(str::to_owned));
         if let Some(issuer) = issuer.filter(|iss| iss != self.keys.issuer() && self.external.trusts(iss)) {
             tracing::debug!(%issuer, "token of an external identity provider");
             let identity = self.external.verify(token, now).await?;
-            let id = accounts::link_external(db, &identity, now).await?;
+            let id = accounts::link_external(services, &identity).await?;
             let (mut roles, programmes) = roles_of(db, id).await?;
             roles.extend(identity.roles.iter().copied().filter(|r| *r != Role::Integrator));
             roles.sort();

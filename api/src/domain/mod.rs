@@ -24,9 +24,6 @@ pub mod programmes;
 pub mod reference;
 pub mod regions;
 pub mod resources;
-pub mod roles;
-pub mod service_accounts;
-pub mod sessions;
 pub mod unit_of_work;
 pub mod values;
 

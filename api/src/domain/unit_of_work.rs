@@ -37,6 +37,9 @@ pub struct Write {
 
 impl Services {
     /// Opens the unit of work of a command run by `actor` (none for anonymous callers and the system).
+    /// On SQLite the write lock is taken at BEGIN (`BEGIN IMMEDIATE`), so a concurrent writer waits (busy
+    /// timeout) instead of failing: a deferred transaction that reads first cannot upgrade to a writer once
+    /// another connection has committed ("database is locked"). PostgreSQL ignores the mode.
     pub async fn write(&self, actor: Option<&Principal>) -> AppResult<Write> {
         let txn = self
             .db

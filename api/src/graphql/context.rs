@@ -1,7 +1,7 @@
-//! `ContextExt`: the one way resolvers reach the request's services, caller and DataLoaders.
+//! `ContextExt`: the one way resolvers reach the request's services, caller, origin and DataLoaders.
 
 use crate::auth::{Caller, Principal};
-use crate::domain::Services;
+use crate::domain::{Origin, Services};
 use crate::error::AppResult;
 use crate::graphql::loaders::Loaders;
 use async_graphql::Context;
@@ -16,6 +16,8 @@ pub trait ContextExt {
     fn loaders(&self) -> &Loaders;
     /// The server clock.
     fn now(&self) -> DateTime<Utc>;
+    /// Where the request came from (client address), for throttling and the audit log.
+    fn origin(&self) -> &Origin;
 }
 
 impl ContextExt for Context<'_> {
@@ -37,5 +39,9 @@ impl ContextExt for Context<'_> {
 
     fn now(&self) -> DateTime<Utc> {
         self.services().now()
+    }
+
+    fn origin(&self) -> &Origin {
+        self.data_unchecked::<Origin>()
     }
 }

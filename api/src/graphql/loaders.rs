@@ -1,8 +1,9 @@
 //! DataLoaders, created fresh for each request: relations and `nodes` resolve in one query per type.
 
 use crate::auth::{Principal, Role};
+use crate::domain::accounts::roles;
 use crate::domain::newsletter::issues::{self, DeliveryCounts};
-use crate::domain::{calls, events, organisations, partnerships, programmes, reference, regions, resources, roles};
+use crate::domain::{calls, events, organisations, partnerships, programmes, reference, regions, resources};
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::organisation_member::MemberRole;

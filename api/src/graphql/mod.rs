@@ -22,7 +22,6 @@ pub mod reference;
 pub mod regions;
 pub mod resources;
 pub mod response_order;
-pub mod sessions;
 
 use crate::config::Config;
 use crate::domain::Services;
@@ -52,7 +51,7 @@ pub struct QueryRoot(
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     accounts::AccountMutation,
-    sessions::SessionMutation,
+    accounts::sessions::SessionMutation,
     administration::AdministrationMutation,
     newsletter::subscriptions::SubscriptionMutation,
     newsletter::issues::NewsletterIssueMutation,
@@ -89,7 +88,7 @@ fn builder(config: &Config) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubsc
 }
 
 /// The schema with what resolvers reach through `ctx.data`: the database, the configuration, and the
-/// `Services` of domain operations (a mutation that enqueued mail calls `services.mailer.notify()` after its commit).
+/// `Services` of domain operations (every mutation runs a domain command through `services.write`).
 pub fn build_schema(services: &Services) -> AppSchema {
     builder(&services.config).data(services.db.clone()).data(services.config.clone()).data(services.clone()).finish()
 }

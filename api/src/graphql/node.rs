@@ -3,18 +3,17 @@
 //! An ID is the URL-safe base64 of `Type:key`. Clients must treat it as opaque; the server never trusts
 //! it to mean access: each type's own authorization applies when it is resolved here.
 
-use crate::auth::Caller;
 use crate::config::MAX_PAGE_SIZE;
+use crate::domain::accounts::policy::can_read as may_see_user;
 use crate::domain::events::policy as event_policy;
-use crate::domain::roles::may_see_user;
 use crate::domain::{applications, calls, partnerships};
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::User;
 use crate::graphql::applications::Application;
 use crate::graphql::calls::Call;
+use crate::graphql::context::ContextExt;
 use crate::graphql::events::Event;
 use crate::graphql::events::registrations::EventRegistration;
-use crate::graphql::loaders::Loaders;
 use crate::graphql::newsletter::issues::NewsletterIssue;
 use crate::graphql::organisations::Organisation;
 use crate::graphql::partnerships::Partnership;
@@ -101,12 +100,12 @@ impl NodeQuery {
 
 /// Resolves IDs through the request's DataLoaders: one query per type, however many IDs.
 async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Node>>> {
-    let loaders = ctx.data_unchecked::<Loaders>();
+    let loaders = ctx.loaders();
     let keys_of = |t: NodeType| ids.iter().filter(|id| id.node_type == t).map(|id| id.key.clone()).collect::<Vec<_>>();
     let uuids_of = |t: NodeType| {
         ids.iter().filter(|id| id.node_type == t).filter_map(|id| Uuid::parse_str(&id.key).ok()).collect::<Vec<_>>()
     };
-    let caller = ctx.data_unchecked::<Caller>().0.as_ref();
+    let caller = ctx.actor();
     let countries = loaders.countries.load_many(keys_of(NodeType::Country)).await?;
     let regions = loaders.nuts_regions.load_many(keys_of(NodeType::NutsRegion)).await?;
     let programmes = loaders.programmes.load_many(uuids_of(NodeType::InterregProgramme)).await?;
@@ -121,7 +120,7 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
     let resources = loaders.resources.load_many(uuids_of(NodeType::Resource)).await?;
     let events = loaders.events.load_many(uuids_of(NodeType::Event)).await?;
     let registrations = loaders.event_registrations.load_many(uuids_of(NodeType::EventRegistration)).await?;
-    let services = ctx.data_unchecked::<crate::domain::Services>();
+    let services = ctx.services();
     let db = &services.db;
     // Organisations and regions show their public face to everybody; the rest follows each type's own rule.
     let organisations = loaders.organisations.load_many(uuids_of(NodeType::Organisation)).await?;
@@ -150,6 +149,7 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
             NodeType::InterregProgramme => Uuid::parse_str(&id.key)
                 .ok()
                 .and_then(|key| programmes.get(&key).cloned())
+                .filter(|m| crate::domain::programmes::policy::can_read(caller, m))
                 .map(|m| Node::InterregProgramme(InterregProgramme(m))),
             NodeType::User => {
                 Uuid::parse_str(&id.key).ok().and_then(|key| users.get(&key).cloned()).map(|m| Node::User(User(m)))

@@ -2,11 +2,10 @@
 
 use crate::domain::reference::{self, CountryCode, CountryFilter as DomainCountryFilter, NutsFilter};
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
-use crate::graphql::loaders::Loaders;
+use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use entity::{country, nuts_region};
-use sea_orm::DatabaseConnection;
 
 /// Why a country takes part in the programme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -82,12 +81,12 @@ impl NutsRegion {
     /// The eligible country the region lies in; null for regions of non-eligible countries (e.g. Iceland).
     async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
         let code = if self.0.nuts_country == "EL" { "GR" } else { self.0.nuts_country.as_str() };
-        Ok(ctx.data_unchecked::<Loaders>().countries.load_one(code.to_owned()).await?.map(Country))
+        Ok(ctx.loaders().countries.load_one(code.to_owned()).await?.map(Country))
     }
     /// The region one level up; null at level 1.
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NutsRegion>> {
         let Some(parent) = &self.0.parent_code else { return Ok(None) };
-        Ok(ctx.data_unchecked::<Loaders>().nuts_regions.load_one(parent.clone()).await?.map(NutsRegion))
+        Ok(ctx.loaders().nuts_regions.load_one(parent.clone()).await?.map(NutsRegion))
     }
 }
 
@@ -110,14 +109,14 @@ impl ReferenceQuery {
             statuses: filter.status.map(|s| s.into_iter().map(Into::into).collect()),
             eligible: filter.eligible,
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = &ctx.services().db;
         Ok(reference::list_countries(db, &filter).await?.into_iter().map(Country).collect())
     }
 
     /// A country by ISO code (`GR`); the NUTS code (`EL`) is accepted too.
     async fn country(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Country>> {
         let code = CountryCode::parse(&code)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = &ctx.services().db;
         Ok(reference::find_country(db, &code).await?.map(Country))
     }
 
@@ -140,7 +139,7 @@ impl ReferenceQuery {
         let page = page_request(ctx, first, after, last, before)?;
         let filter =
             NutsFilter { country: country.as_deref().map(CountryCode::parse).transpose()?, level, parent, search };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = &ctx.services().db;
         Ok(connection(reference::nuts_regions(db, &filter, &page).await?, NutsRegion))
     }
 }

@@ -243,7 +243,7 @@ pub(super) async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Call
         .filter(|token| !token.is_empty())
         .ok_or(AppError::Unauthenticated)?;
     let services = &state.services;
-    let principal = services.authenticator.authenticate(&services.db, token, services.now()).await?;
+    let principal = services.authenticator.authenticate(services, token).await?;
     Ok(Caller(Some(principal)))
 }
 

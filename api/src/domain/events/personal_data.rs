@@ -14,9 +14,9 @@ use std::collections::HashMap;
 
 pub const CLAIM: Claim = Claim {
     area: "events",
-    tables: &["event_registration"],
+    tables: &["event_registration", "event"],
     on_erasure: "active registrations cancelled (seats released, the waitlist promoted), then every registration \
-                 of the account or the address deleted",
+                 of the account or the address deleted; events the person created keep the creator's id only",
 };
 
 /// The registrations of the account or of its address.

@@ -18,9 +18,10 @@ use serde_json::{Value, json};
 
 pub const CLAIM: Claim = Claim {
     area: "newsletter",
-    tables: &["subscriber", "subscription_consent", "subscriber_token", "newsletter_delivery"],
+    tables: &["subscriber", "subscription_consent", "subscriber_token", "newsletter_delivery", "newsletter_issue"],
     on_erasure: "the subscriber kept without address, language or topics (status ERASED, an ERASED consent \
-                 recorded); its tokens and every mail to the address deleted; deliveries kept for the counts",
+                 recorded); its tokens and every mail to the address deleted; deliveries kept for the counts; issues the \
+                 person wrote keep the author's id only",
 };
 
 /// The subscription of the person's address with its consent history (null when there is none).

@@ -2,6 +2,7 @@
 //! create, edit and publish them; the public lists the published ones. Publishing one tells the subscribers of
 //! `TOOLS_AND_ANALYSIS`, in the same transaction.
 
+pub mod personal_data;
 pub mod policy;
 
 use crate::auth::Principal;

@@ -1,13 +1,14 @@
 //! GraphQL of the back office's identity work: users, roles, service accounts, the audit log.
 
 use crate::auth::guard::RoleGuard;
-use crate::auth::{ADMIN, Caller, STAFF};
+use crate::auth::{ADMIN, STAFF};
+use crate::domain::accounts::roles::{self, UserFilter};
+use crate::domain::accounts::service_accounts;
 use crate::domain::audit::{self, AuditAction, AuditFilter};
-use crate::domain::roles::{self, UserFilter};
-use crate::domain::{Origin, Services, service_accounts};
 use crate::error::{AppError, UserError};
 use crate::graphql::accounts::{RoleName, User};
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
@@ -178,8 +179,7 @@ impl AdministrationQuery {
         let page = page_request(ctx, first, after, last, before)?;
         let filter = filter.unwrap_or_default();
         let filter = UserFilter { role: filter.role.map(Into::into), search: filter.search };
-        let services = ctx.data_unchecked::<Services>();
-        Ok(connection(roles::list_users(&services.db, &filter, &page).await?, User))
+        Ok(connection(roles::list_users(&ctx.services().db, ctx.actor(), &filter, &page).await?, User))
     }
 
     /// The security audit log, newest first (admins).
@@ -202,8 +202,7 @@ impl AdministrationQuery {
             action: filter.action.map(Into::into),
             subject: filter.subject_id.as_ref().map(user_uuid).transpose()?,
         };
-        let services = ctx.data_unchecked::<Services>();
-        Ok(connection(audit::list(&services.db, &filter, &page).await?, AuditEvent))
+        Ok(connection(audit::list(&ctx.services().db, ctx.actor(), &filter, &page).await?, AuditEvent))
     }
 }
 
@@ -215,8 +214,7 @@ impl AdministrationMutation {
     /// Grants a role (admins). MANAGING_AUTHORITY needs `programmeIds`.
     #[graphql(guard = "RoleGuard(ADMIN)")]
     async fn grant_role(&self, ctx: &Context<'_>, input: GrantRoleInput) -> async_graphql::Result<RolePayload> {
-        let (services, origin) = (ctx.data_unchecked::<Services>(), ctx.data_unchecked::<Origin>());
-        let admin = ctx.data_unchecked::<Caller>().principal()?;
+        let (services, origin) = (ctx.services(), ctx.origin());
         let result = async {
             let user_id = user_uuid(&input.user_id)?;
             let programmes = input
@@ -225,7 +223,7 @@ impl AdministrationMutation {
                 .iter()
                 .map(|id| GlobalId::decode_as(id, NodeType::InterregProgramme))
                 .collect::<Result<Vec<_>, _>>()?;
-            roles::grant_role(services, origin, admin, user_id, input.role.into(), programmes).await
+            roles::grant_role(services, origin, ctx.actor(), user_id, input.role.into(), programmes).await
         }
         .await;
         let (user, user_errors) = into_payload(result)?;
@@ -235,11 +233,10 @@ impl AdministrationMutation {
     /// Revokes a role (admins). The last admin keeps the admin role.
     #[graphql(guard = "RoleGuard(ADMIN)")]
     async fn revoke_role(&self, ctx: &Context<'_>, input: RevokeRoleInput) -> async_graphql::Result<RolePayload> {
-        let (services, origin) = (ctx.data_unchecked::<Services>(), ctx.data_unchecked::<Origin>());
-        let admin = ctx.data_unchecked::<Caller>().principal()?;
+        let (services, origin) = (ctx.services(), ctx.origin());
         let result = async {
             let user_id = user_uuid(&input.user_id)?;
-            roles::revoke_role(services, origin, admin, user_id, input.role.into()).await
+            roles::revoke_role(services, origin, ctx.actor(), user_id, input.role.into()).await
         }
         .await;
         let (user, user_errors) = into_payload(result)?;
@@ -253,9 +250,8 @@ impl AdministrationMutation {
         ctx: &Context<'_>,
         input: CreateServiceAccountInput,
     ) -> async_graphql::Result<CreateServiceAccountPayload> {
-        let (services, origin) = (ctx.data_unchecked::<Services>(), ctx.data_unchecked::<Origin>());
-        let admin = ctx.data_unchecked::<Caller>().principal()?;
-        Ok(match into_payload(service_accounts::create(services, origin, admin, &input.name).await)? {
+        let (services, origin) = (ctx.services(), ctx.origin());
+        Ok(match into_payload(service_accounts::create(services, origin, ctx.actor(), &input.name).await)? {
             (Some(created), user_errors) => CreateServiceAccountPayload {
                 service_account: Some(ServiceAccount(created.account)),
                 client_secret: Some(created.client_secret),

@@ -4,7 +4,10 @@
 use crate::auth::jwt::SubjectKind;
 use crate::auth::secrets::{burn_password_check, hash_password, new_token, verify_password};
 use crate::auth::{Principal, Role};
+use crate::domain::accounts::policy;
 use crate::domain::audit::{self, AuditAction, AuditEntry};
+use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
+use crate::domain::ids::NodeType;
 use crate::domain::values::required_text;
 use crate::domain::{Origin, Services};
 use crate::error::{AppError, AppResult, UserErrorCode};
@@ -20,36 +23,36 @@ pub struct CreatedServiceAccount {
     pub client_secret: String,
 }
 
+/// Creates an integrator's account (admins). The `service_account.created` event is also the audit entry.
 pub async fn create(
     services: &Services,
     origin: &Origin,
-    admin: &Principal,
+    actor: Option<&Principal>,
     name: &str,
 ) -> AppResult<CreatedServiceAccount> {
+    let admin = policy::can_manage_service_accounts(actor)?;
     let name = required_text("name", name, 200).map_err(|e| AppError::Rejected(vec![e]))?;
-    let now = services.now();
     let client_secret = new_token();
     let client_id = format!("svc_{}", Uuid::new_v4().simple());
-    let txn = crate::db::begin_write(&services.db).await?;
+    let secret_hash = hash_password(&client_secret)?;
+    let mut tx = services.write(actor).await?.from_origin(origin);
     let account = service_account::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name),
         client_id: Set(client_id),
-        secret_hash: Set(hash_password(&client_secret)?),
+        secret_hash: Set(secret_hash),
         created_by: Set(Some(admin.id)),
-        created_at: Set(now),
+        created_at: Set(tx.now()),
         revoked_at: Set(None),
     }
-    .insert(&txn)
+    .insert(&*tx)
     .await?;
-    let entry = AuditEntry {
-        action: AuditAction::ServiceAccountCreated,
-        actor: Some(admin.id),
-        subject: None,
-        detail: json!({ "serviceAccount": account.id, "clientId": account.client_id }),
-    };
-    audit::record(&txn, now, origin, entry).await?;
-    txn.commit().await?;
+    tx.emit(
+        DomainEvent::new(EventType::ServiceAccountCreated, NodeType::ServiceAccount, account.id)
+            .visibility(Visibility::Staff)
+            .payload(json!({ "serviceAccount": account.id.to_string(), "clientId": account.client_id })),
+    );
+    tx.commit().await?;
     Ok(CreatedServiceAccount { account, client_secret })
 }
 
@@ -60,7 +63,6 @@ pub async fn issue_token(
     client_id: &str,
     client_secret: &str,
 ) -> AppResult<(String, DateTime<Utc>)> {
-    let now = services.now();
     let account = service_account::Entity::find()
         .filter(service_account::Column::ClientId.eq(client_id.trim()))
         .filter(service_account::Column::RevokedAt.is_null())
@@ -80,6 +82,8 @@ pub async fn issue_token(
             "the client id or secret is not right",
         ));
     };
+    let mut tx = services.write(None).await?.from_origin(origin);
+    let now = tx.now();
     let token = services.authenticator.keys().issue(
         now,
         account.id,
@@ -93,6 +97,12 @@ pub async fn issue_token(
         subject: None,
         detail: json!({ "clientId": account.client_id }),
     };
-    audit::record(&services.db, now, origin, entry).await?;
+    audit::record(&*tx, now, tx.origin(), entry).await?;
+    tx.emit(
+        DomainEvent::new(EventType::ServiceAccountTokenIssued, NodeType::ServiceAccount, account.id)
+            .visibility(Visibility::Staff)
+            .payload(json!({ "serviceAccount": account.id.to_string(), "expiresAt": token.1 })),
+    );
+    tx.commit().await?;
     Ok(token)
 }

@@ -5,12 +5,12 @@ use crate::domain::programmes::{self, ProgrammeFilter};
 use crate::domain::reference::CountryCode;
 use crate::error::AppResult;
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
-use crate::graphql::loaders::{Loaders, ProgrammeCountries};
+use crate::graphql::context::ContextExt;
+use crate::graphql::loaders::ProgrammeCountries;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::reference::Country;
 use async_graphql::{Context, Enum, ID, Object};
 use entity::interreg_programme;
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 /// The strand of Interreg a programme belongs to.
@@ -64,7 +64,7 @@ impl InterregProgramme {
 
 impl InterregProgramme {
     async fn countries_covered(&self, ctx: &Context<'_>) -> AppResult<ProgrammeCountries> {
-        Ok(ctx.data_unchecked::<Loaders>().programme_countries.load_one(self.0.id).await?.unwrap_or_default())
+        Ok(ctx.loaders().programme_countries.load_one(self.0.id).await?.unwrap_or_default())
     }
 }
 
@@ -92,11 +92,11 @@ impl ProgrammeQuery {
             strand: strand.map(Into::into),
             country: country.as_deref().map(CountryCode::parse).transpose()?,
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = &ctx.services().db;
         let page = programmes::list_programmes(db, &filter, &page).await?;
         if selects_countries(ctx) {
             let ids: Vec<Uuid> = page.items.iter().map(|(_, p)| p.id).collect();
-            ctx.data_unchecked::<Loaders>().prime_programme_countries(db, &ids).await?;
+            ctx.loaders().prime_programme_countries(db, &ids).await?;
         }
         Ok(connection(page, InterregProgramme))
     }
@@ -148,14 +148,13 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         input: CreateInterregProgrammeInput,
     ) -> async_graphql::Result<InterregProgrammePayload> {
-        let services = ctx.data_unchecked::<crate::domain::Services>();
         let input = programmes::ProgrammeInput {
             cci: input.cci,
             name: input.name,
             strand: input.strand.into(),
             countries: input.countries,
         };
-        let result = programmes::create_programme(&services.db, &input, services.now()).await;
+        let result = programmes::create_programme(ctx.services(), ctx.actor(), &input).await;
         let (programme, user_errors) = crate::graphql::payload::into_payload(result)?;
         Ok(InterregProgrammePayload { interreg_programme: programme.map(InterregProgramme), user_errors })
     }
@@ -167,15 +166,17 @@ impl ProgrammeMutation {
         ctx: &Context<'_>,
         input: UpdateInterregProgrammeInput,
     ) -> async_graphql::Result<InterregProgrammePayload> {
-        let services = ctx.data_unchecked::<crate::domain::Services>();
-        let id = GlobalId::decode_as(&input.id, NodeType::InterregProgramme)?;
-        let input = programmes::ProgrammeInput {
-            cci: input.cci,
-            name: input.name,
-            strand: input.strand.into(),
-            countries: input.countries,
-        };
-        let result = programmes::update_programme(&services.db, id, &input, services.now()).await;
+        let result = async {
+            let id = GlobalId::decode_as(&input.id, NodeType::InterregProgramme)?;
+            let input = programmes::ProgrammeInput {
+                cci: input.cci,
+                name: input.name,
+                strand: input.strand.into(),
+                countries: input.countries,
+            };
+            programmes::update_programme(ctx.services(), ctx.actor(), id, &input).await
+        }
+        .await;
         let (programme, user_errors) = crate::graphql::payload::into_payload(result)?;
         Ok(InterregProgrammePayload { interreg_programme: programme.map(InterregProgramme), user_errors })
     }

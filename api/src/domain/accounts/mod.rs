@@ -1,24 +1,36 @@
-//! Accounts: registration, e-mail verification, password reset and change, profile, and the operator's
-//! `create-admin`. Single-use e-mail tokens are stored as hashes and expire; mails go through the outbox
-//! in the same transaction as the change that causes them.
+//! Accounts: registration, e-mail verification, password reset and change, profile, external identities and
+//! the operator's `create-admin`. Single-use e-mail tokens are stored as hashes and expire; every command runs in
+//! a unit of work, so its mail, its domain event and its security audit entry commit with the change.
+
+pub mod personal_data;
+pub mod policy;
+pub mod roles;
+pub mod service_accounts;
+pub mod sessions;
 
 use crate::auth::external::ExternalIdentity;
 use crate::auth::secrets::{hash_password, new_token, token_hash, verify_password};
 use crate::auth::{Principal, Role};
 use crate::domain::audit::{self, AuditAction, AuditEntry};
+use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
+use crate::domain::ids::NodeType;
+use crate::domain::unit_of_work::Write;
 use crate::domain::values::{Checks, Email, LanguageCode, check_password, required_text};
-use crate::domain::{Origin, Services, sessions};
+use crate::domain::{Origin, Services};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use crate::mail::{self, OutgoingEmail};
+use crate::mail::OutgoingEmail;
 use chrono::{DateTime, Duration, Utc};
 use entity::user_token::TokenPurpose;
 use entity::{app_user, external_identity, user_role, user_token};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
-};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr};
 use serde_json::json;
 use uuid::Uuid;
+
+/// An event about the account `user_id`, seen by its owner and the back office.
+fn account_event(event_type: EventType, user_id: Uuid) -> DomainEvent {
+    DomainEvent::new(event_type, NodeType::User, user_id)
+}
 
 pub struct Registration {
     pub email: String,
@@ -48,9 +60,9 @@ pub async fn register(services: &Services, origin: &Origin, input: Registration)
         return Err(AppError::Internal(anyhow::anyhow!("checked registration lost a value")));
     };
     let password_hash = hash_password(&input.password)?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    if find_by_email(&txn, &email).await?.is_some() {
+    let mut tx = services.write(None).await?.from_origin(origin);
+    let now = tx.now();
+    if find_by_email(&*tx, &email).await?.is_some() {
         return Err(email_taken());
     }
     let user = app_user::ActiveModel {
@@ -63,24 +75,27 @@ pub async fn register(services: &Services, origin: &Origin, input: Registration)
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(&*tx)
     .await
     .map_err(|e| match e.sql_err() {
         // Two registrations of one address at once: the second meets the unique index.
         Some(SqlErr::UniqueConstraintViolation(_)) => email_taken(),
         _ => e.into(),
     })?;
-    grant(&txn, user.id, input.intended_role, None, now).await?;
-    send_token_mail(&txn, services, &user, TokenPurpose::VerifyEmail).await?;
+    grant(&*tx, user.id, input.intended_role, None, now).await?;
+    send_token_mail(&mut tx, &user, TokenPurpose::VerifyEmail).await?;
     let entry = AuditEntry {
         action: AuditAction::AccountRegistered,
         actor: Some(user.id),
         subject: Some(user.id),
         detail: json!({ "role": format!("{:?}", input.intended_role) }),
     };
-    audit::record(&txn, now, origin, entry).await?;
-    txn.commit().await?;
-    services.mailer.notify();
+    audit::record(&*tx, now, tx.origin(), entry).await?;
+    tx.emit(
+        account_event(EventType::AccountRegistered, user.id)
+            .payload(json!({ "role": input.intended_role.to_value(), "via": "registration" })),
+    );
+    tx.commit().await?;
     Ok(user)
 }
 
@@ -94,65 +109,66 @@ fn email_taken() -> AppError {
 
 /// Confirms the address of the token's account. The token works once, before it expires.
 pub async fn verify_email(services: &Services, origin: &Origin, token: &str) -> AppResult<app_user::Model> {
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let user_id = use_token(&txn, token, TokenPurpose::VerifyEmail, now).await?;
-    let user = mark_verified(&txn, user_id, now).await?;
+    let mut tx = services.write(None).await?.from_origin(origin);
+    let now = tx.now();
+    let user_id = use_token(&*tx, token, TokenPurpose::VerifyEmail, now).await?;
+    let user = mark_verified(&*tx, user_id, now).await?;
     let entry = AuditEntry {
         action: AuditAction::EmailVerified,
         actor: Some(user_id),
         subject: Some(user_id),
         detail: json!({}),
     };
-    audit::record(&txn, now, origin, entry).await?;
-    txn.commit().await?;
+    audit::record(&*tx, now, tx.origin(), entry).await?;
+    tx.emit(account_event(EventType::AccountEmailVerified, user_id));
+    tx.commit().await?;
     Ok(user)
 }
 
 /// Sends a new verification link to an unverified account. Answers the same whether or not the address
 /// has an account, so it cannot be used to find out who is registered.
-pub async fn request_email_verification(services: &Services, email: &str) -> AppResult<()> {
+pub async fn request_email_verification(services: &Services, origin: &Origin, email: &str) -> AppResult<()> {
     let Ok(email) = Email::parse("email", email) else { return Ok(()) };
-    let txn = crate::db::begin_write(&services.db).await?;
-    if let Some(user) = find_by_email(&txn, &email).await?
+    let mut tx = services.write(None).await?.from_origin(origin);
+    if let Some(user) = find_by_email(&*tx, &email).await?
         && user.email_verified_at.is_none()
     {
-        send_token_mail(&txn, services, &user, TokenPurpose::VerifyEmail).await?;
+        send_token_mail(&mut tx, &user, TokenPurpose::VerifyEmail).await?;
+        tx.emit(account_event(EventType::AccountVerificationRequested, user.id));
     }
-    txn.commit().await?;
-    services.mailer.notify();
+    tx.commit().await?;
     Ok(())
 }
 
 /// Mails a password-reset link if the address has an account; answers the same either way.
 pub async fn request_password_reset(services: &Services, origin: &Origin, email: &str) -> AppResult<()> {
     let Ok(email) = Email::parse("email", email) else { return Ok(()) };
-    let txn = crate::db::begin_write(&services.db).await?;
-    if let Some(user) = find_by_email(&txn, &email).await? {
-        send_token_mail(&txn, services, &user, TokenPurpose::ResetPassword).await?;
+    let mut tx = services.write(None).await?.from_origin(origin);
+    if let Some(user) = find_by_email(&*tx, &email).await? {
+        send_token_mail(&mut tx, &user, TokenPurpose::ResetPassword).await?;
         let entry = AuditEntry {
             action: AuditAction::PasswordResetRequested,
             actor: None,
             subject: Some(user.id),
             detail: json!({}),
         };
-        audit::record(&txn, services.now(), origin, entry).await?;
+        audit::record(&*tx, tx.now(), tx.origin(), entry).await?;
+        tx.emit(account_event(EventType::AccountPasswordResetRequested, user.id));
     }
-    txn.commit().await?;
-    services.mailer.notify();
+    tx.commit().await?;
     Ok(())
 }
 
 /// Sets a new password with a reset token, ends every session of the account, and (since the link
 /// reached the mailbox) confirms the address.
 pub async fn reset_password(services: &Services, origin: &Origin, token: &str, new_password: &str) -> AppResult<()> {
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
+    let mut tx = services.write(None).await?.from_origin(origin);
+    let now = tx.now();
     let hash = token_hash(token);
     let user =
-        user_token::Entity::find().filter(user_token::Column::TokenHash.eq(hash)).one(&txn).await?.map(|t| t.user_id);
+        user_token::Entity::find().filter(user_token::Column::TokenHash.eq(hash)).one(&*tx).await?.map(|t| t.user_id);
     let user = match user {
-        Some(id) => app_user::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => app_user::Entity::find_by_id(id).one(&*tx).await?,
         None => None,
     };
     // The password is checked before the token is spent, so a weak choice does not burn the link.
@@ -160,18 +176,19 @@ pub async fn reset_password(services: &Services, origin: &Origin, token: &str, n
         check_password("newPassword", new_password, Some(&user.email), services.config.auth.min_password_length)
             .map_err(|e| AppError::Rejected(vec![e]))?;
     }
-    let user_id = use_token(&txn, token, TokenPurpose::ResetPassword, now).await?;
-    set_password(&txn, user_id, new_password, now).await?;
-    mark_verified(&txn, user_id, now).await?;
-    sessions::revoke_all(&txn, user_id, None, now).await?;
+    let user_id = use_token(&*tx, token, TokenPurpose::ResetPassword, now).await?;
+    set_password(&*tx, user_id, new_password, now).await?;
+    mark_verified(&*tx, user_id, now).await?;
+    sessions::revoke_all(&*tx, user_id, None, now).await?;
     let entry = AuditEntry {
         action: AuditAction::PasswordChanged,
         actor: Some(user_id),
         subject: Some(user_id),
         detail: json!({ "via": "reset" }),
     };
-    audit::record(&txn, now, origin, entry).await?;
-    txn.commit().await?;
+    audit::record(&*tx, now, tx.origin(), entry).await?;
+    tx.emit(account_event(EventType::AccountPasswordReset, user_id).payload(json!({ "sessionsEnded": "all" })));
+    tx.commit().await?;
     Ok(())
 }
 
@@ -179,14 +196,15 @@ pub async fn reset_password(services: &Services, origin: &Origin, token: &str, n
 pub async fn change_password(
     services: &Services,
     origin: &Origin,
-    principal: &Principal,
+    actor: Option<&Principal>,
     current: &str,
     new_password: &str,
 ) -> AppResult<()> {
-    let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let user = load(&txn, user_id).await?;
+    let principal = policy::can_change_own_account(actor)?;
+    let user_id = principal.id;
+    let mut tx = services.write(actor).await?.from_origin(origin);
+    let now = tx.now();
+    let user = load(&*tx, user_id).await?;
     if !user.password_hash.as_deref().is_some_and(|hash| verify_password(current, hash)) {
         return Err(AppError::rejected(
             &["currentPassword"],
@@ -196,16 +214,17 @@ pub async fn change_password(
     }
     check_password("newPassword", new_password, Some(&user.email), services.config.auth.min_password_length)
         .map_err(|e| AppError::Rejected(vec![e]))?;
-    set_password(&txn, user_id, new_password, now).await?;
-    sessions::revoke_all(&txn, user_id, principal.session, now).await?;
+    set_password(&*tx, user_id, new_password, now).await?;
+    sessions::revoke_all(&*tx, user_id, principal.session, now).await?;
     let entry = AuditEntry {
         action: AuditAction::PasswordChanged,
         actor: Some(user_id),
         subject: Some(user_id),
         detail: json!({ "via": "change" }),
     };
-    audit::record(&txn, now, origin, entry).await?;
-    txn.commit().await?;
+    audit::record(&*tx, now, tx.origin(), entry).await?;
+    tx.emit(account_event(EventType::AccountPasswordChanged, user_id).payload(json!({ "sessionsEnded": "others" })));
+    tx.commit().await?;
     Ok(())
 }
 
@@ -216,37 +235,42 @@ pub struct ProfileChange {
 
 pub async fn update_profile(
     services: &Services,
-    principal: &Principal,
+    actor: Option<&Principal>,
     change: ProfileChange,
 ) -> AppResult<app_user::Model> {
-    let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
+    let user_id = policy::can_change_own_account(actor)?.id;
     let mut checks = Checks::default();
     let display_name = change.display_name.map(|n| checks.take(required_text("displayName", &n, 200)));
     let language = change.preferred_language.map(|l| checks.take(LanguageCode::parse("preferredLanguage", &l)));
     checks.finish()?;
-    let mut user: app_user::ActiveModel = load(&services.db, user_id).await?.into();
+    let mut tx = services.write(actor).await?;
+    let mut user: app_user::ActiveModel = load(&*tx, user_id).await?.into();
+    let mut fields = Vec::new();
     if let Some(Some(name)) = display_name {
         user.display_name = Set(name);
+        fields.push("displayName");
     }
     if let Some(Some(language)) = language {
         user.preferred_language = Set(language.into_string());
+        fields.push("preferredLanguage");
     }
-    user.updated_at = Set(services.now());
-    Ok(user.update(&services.db).await?)
+    user.updated_at = Set(tx.now());
+    let user = user.update(&*tx).await?;
+    tx.emit(account_event(EventType::AccountProfileUpdated, user_id).payload(json!({ "fields": fields })));
+    tx.commit().await?;
+    Ok(user)
 }
 
 /// `impact create-admin`: creates a verified admin account, or grants the admin role to an existing one
-/// (whose password is then left as it is). Returns the user and whether it was created.
-pub async fn create_admin(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    email: &str,
-    password: &str,
-    min_length: usize,
-) -> AppResult<(app_user::Model, bool)> {
+/// (whose password is then left as it is). A system command: it runs without a principal, in a unit of work
+/// like any other, so the grant is audited (ROLE_GRANTED, no actor) from its `role.granted` event.
+/// Returns the user and whether it was created.
+pub async fn create_admin(services: &Services, email: &str, password: &str) -> AppResult<(app_user::Model, bool)> {
+    let min_length = services.config.auth.min_password_length;
     let email = Email::parse("email", email).map_err(|e| AppError::BadUserInput(e.message))?;
-    let txn = crate::db::begin_write(db).await?;
-    let (user, created) = match find_by_email(&txn, &email).await? {
+    let mut tx = services.write(None).await?;
+    let now = tx.now();
+    let (user, created) = match find_by_email(&*tx, &email).await? {
         Some(user) => (user, false),
         None => {
             check_password("password", password, Some(email.as_str()), min_length)
@@ -261,42 +285,42 @@ pub async fn create_admin(
                 created_at: Set(now),
                 updated_at: Set(now),
             }
-            .insert(&txn)
+            .insert(&*tx)
             .await?;
+            tx.emit(
+                account_event(EventType::AccountRegistered, user.id)
+                    .payload(json!({ "role": Role::Admin.to_value(), "via": "create-admin" })),
+            );
             (user, true)
         }
     };
-    grant(&txn, user.id, Role::Admin, None, now).await?;
-    let entry = AuditEntry {
-        action: AuditAction::RoleGranted,
-        actor: None,
-        subject: Some(user.id),
-        detail: json!({ "role": "ADMIN", "by": "create-admin" }),
-    };
-    audit::record(&txn, now, &Origin::default(), entry).await?;
-    txn.commit().await?;
+    if grant(&*tx, user.id, Role::Admin, None, now).await? {
+        tx.emit(
+            account_event(EventType::RoleGranted, user.id)
+                .visibility(Visibility::Staff)
+                .payload(json!({ "role": Role::Admin.to_value(), "programmeIds": [], "via": "create-admin" })),
+        );
+    }
+    tx.commit().await?;
     Ok((user, created))
 }
 
 /// The local user of an external identity: linked before, or found by the verified e-mail address, or
 /// created (verified, without a password). Without a verified address nobody is linked.
-pub async fn link_external(
-    db: &DatabaseConnection,
-    identity: &ExternalIdentity,
-    now: DateTime<Utc>,
-) -> AppResult<Uuid> {
+pub async fn link_external(services: &Services, identity: &ExternalIdentity) -> AppResult<Uuid> {
     let key = (identity.issuer.clone(), identity.subject.clone());
-    if let Some(link) = external_identity::Entity::find_by_id(key.clone()).one(db).await? {
+    if let Some(link) = external_identity::Entity::find_by_id(key.clone()).one(&services.db).await? {
         return Ok(link.user_id);
     }
     let email = identity.verified_email.as_deref().ok_or(AppError::Unauthenticated)?;
     let email = Email::parse("email", email).map_err(|_| AppError::Unauthenticated)?;
-    let txn = crate::db::begin_write(db).await?;
-    let user = match find_by_email(&txn, &email).await? {
+    let mut tx = services.write(None).await?;
+    let now = tx.now();
+    let user = match find_by_email(&*tx, &email).await? {
         Some(user) => user,
         None => {
             let name = identity.name.clone().filter(|n| !n.trim().is_empty());
-            app_user::ActiveModel {
+            let user = app_user::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 email: Set(email.as_str().to_owned()),
                 email_verified_at: Set(Some(now)),
@@ -308,8 +332,10 @@ pub async fn link_external(
                 created_at: Set(now),
                 updated_at: Set(now),
             }
-            .insert(&txn)
-            .await?
+            .insert(&*tx)
+            .await?;
+            tx.emit(account_event(EventType::AccountRegistered, user.id).payload(json!({ "via": "external" })));
+            user
         }
     };
     external_identity::ActiveModel {
@@ -318,7 +344,7 @@ pub async fn link_external(
         user_id: Set(user.id),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(&*tx)
     .await?;
     let entry = AuditEntry {
         action: AuditAction::ExternalUserLinked,
@@ -326,8 +352,9 @@ pub async fn link_external(
         subject: Some(user.id),
         detail: json!({ "issuer": identity.issuer }),
     };
-    audit::record(&txn, now, &Origin::default(), entry).await?;
-    txn.commit().await?;
+    audit::record(&*tx, now, tx.origin(), entry).await?;
+    tx.emit(account_event(EventType::AccountExternalLinked, user.id).payload(json!({ "issuer": identity.issuer })));
+    tx.commit().await?;
     Ok(user.id)
 }
 
@@ -339,21 +366,21 @@ pub async fn load(conn: &impl ConnectionTrait, user_id: Uuid) -> AppResult<app_u
     app_user::Entity::find_by_id(user_id).one(conn).await?.ok_or_else(|| AppError::NotFound("user".to_owned()))
 }
 
-/// Adds a role to a user if not there yet.
+/// Adds a role to a user if not there yet; whether it was added.
 pub async fn grant(
     conn: &impl ConnectionTrait,
     user_id: Uuid,
     role: Role,
     by: Option<Uuid>,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> AppResult<bool> {
     let exists = user_role::Entity::find_by_id((user_id, role)).one(conn).await?.is_some();
     if !exists {
         user_role::ActiveModel { user_id: Set(user_id), role: Set(role), granted_at: Set(now), granted_by: Set(by) }
             .insert(conn)
             .await?;
     }
-    Ok(())
+    Ok(!exists)
 }
 
 async fn set_password(conn: &impl ConnectionTrait, user_id: Uuid, password: &str, now: DateTime<Utc>) -> AppResult<()> {
@@ -414,15 +441,11 @@ async fn use_token(
 }
 
 /// Stores a new token for `purpose` and queues the mail carrying it.
-async fn send_token_mail(
-    conn: &impl ConnectionTrait,
-    services: &Services,
-    user: &app_user::Model,
-    purpose: TokenPurpose,
-) -> AppResult<()> {
-    let now = services.now();
+async fn send_token_mail(tx: &mut Write, user: &app_user::Model, purpose: TokenPurpose) -> AppResult<()> {
+    let now = tx.now();
     let token = new_token();
-    let auth = &services.config.auth;
+    let config = tx.services().config.clone();
+    let auth = &config.auth;
     let ttl = match purpose {
         TokenPurpose::VerifyEmail => auth.verification_token_ttl_secs,
         TokenPurpose::ResetPassword => auth.reset_token_ttl_secs,
@@ -436,9 +459,9 @@ async fn send_token_mail(
         used_at: Set(None),
         created_at: Set(now),
     }
-    .insert(conn)
+    .insert(&**tx)
     .await?;
-    let frontend = services.config.frontend_url.trim_end_matches('/');
+    let frontend = config.frontend_url.trim_end_matches('/');
     let hours = ttl / 3600;
     let (subject, text_body) = match purpose {
         TokenPurpose::VerifyEmail => (
@@ -459,6 +482,6 @@ async fn send_token_mail(
             ),
         ),
     };
-    mail::enqueue(conn, now, OutgoingEmail { to: user.email.clone(), subject, text_body, headers: Vec::new() }).await?;
+    tx.mail(OutgoingEmail { to: user.email.clone(), subject, text_body, headers: Vec::new() }).await?;
     Ok(())
 }

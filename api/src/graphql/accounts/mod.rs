@@ -1,12 +1,13 @@
 //! GraphQL of accounts: the `User` type, `me`, registration, e-mail verification, password reset and
-//! change, profile updates.
+//! change, profile updates; `sessions` holds login, refresh, logout and service tokens.
 
+pub mod sessions;
+
+use crate::auth::Role;
 use crate::auth::guard::SignedInUser;
-use crate::auth::{Caller, Role};
 use crate::domain::accounts::{self, ProfileChange, Registration};
-use crate::domain::{Origin, Services};
 use crate::error::UserError;
-use crate::graphql::loaders::Loaders;
+use crate::graphql::context::ContextExt;
 use crate::graphql::newsletter::subscriptions::Subscription;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
@@ -63,10 +64,10 @@ impl User {
     }
     /// The roles in force. For the caller this includes roles mapped from an external identity provider.
     async fn roles(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RoleName>> {
-        let caller = ctx.data_unchecked::<Caller>().0.as_ref().filter(|p| p.user_id() == Some(self.0.id));
+        let caller = ctx.actor().filter(|p| p.user_id() == Some(self.0.id));
         let roles = match caller {
             Some(principal) => principal.roles.clone(),
-            None => ctx.data_unchecked::<Loaders>().user_roles.load_one(self.0.id).await?.unwrap_or_default(),
+            None => ctx.loaders().user_roles.load_one(self.0.id).await?.unwrap_or_default(),
         };
         Ok(roles.into_iter().map(RoleName::from).collect())
     }
@@ -75,11 +76,11 @@ impl User {
     }
     /// The newsletter subscription of this user's address; only for the user themself (null for others).
     async fn subscription(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Subscription>> {
-        let caller = ctx.data_unchecked::<Caller>().0.as_ref().and_then(|p| p.user_id());
+        let caller = ctx.actor().and_then(|p| p.user_id());
         if caller != Some(self.0.id) {
             return Ok(None);
         }
-        let db = ctx.data_unchecked::<sea_orm::DatabaseConnection>();
+        let db = &ctx.services().db;
         Ok(crate::domain::newsletter::subscriptions::find_by_email(db, &self.0.email).await?.map(Subscription))
     }
 }
@@ -167,10 +168,10 @@ pub struct AccountQuery;
 impl AccountQuery {
     /// The signed-in user; null when anonymous or a service account.
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(user_id) = ctx.data_unchecked::<Caller>().0.as_ref().and_then(|p| p.user_id()) else {
+        let Some(user_id) = ctx.actor().and_then(|p| p.user_id()) else {
             return Ok(None);
         };
-        Ok(ctx.data_unchecked::<Loaders>().users.load_one(user_id).await?.map(User))
+        Ok(ctx.loaders().users.load_one(user_id).await?.map(User))
     }
 }
 
@@ -191,7 +192,7 @@ impl AccountMutation {
                 IntendedRole::Expert => Role::Expert,
             },
         };
-        let (services, origin) = (ctx.data_unchecked::<Services>(), ctx.data_unchecked::<Origin>());
+        let (services, origin) = (ctx.services(), ctx.origin());
         let (user, user_errors) = into_payload(accounts::register(services, origin, registration).await)?;
         Ok(RegisterPayload { user: user.map(User), user_errors })
     }
@@ -201,7 +202,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: VerifyEmailInput,
     ) -> async_graphql::Result<VerifyEmailPayload> {
-        let (services, origin) = (ctx.data_unchecked::<Services>(), ctx.data_unchecked::<Origin>());
+        let (services, origin) = (ctx.services(), ctx.origin());
         let (user, user_errors) = into_payload(accounts::verify_email(services, origin, &input.token).await)?;
         Ok(VerifyEmailPayload { user: user.map(User), user_errors })
     }
@@ -212,8 +213,9 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: EmailInput,
     ) -> async_graphql::Result<RequestPayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let (_, user_errors) = into_payload(accounts::request_email_verification(services, &input.email).await)?;
+        let (services, origin) = (ctx.services(), ctx.origin());
+        let result = accounts::request_email_verification(services, origin, &input.email).await;
+        let (_, user_errors) = into_payload(result)?;
         Ok(RequestPayload { user_errors })
     }
 
@@ -223,7 +225,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: EmailInput,
     ) -> async_graphql::Result<RequestPayload> {
-        let (services, origin) = (ctx.data_unchecked::<Services>(), ctx.data_unchecked::<Origin>());
+        let (services, origin) = (ctx.services(), ctx.origin());
         let (_, user_errors) = into_payload(accounts::request_password_reset(services, origin, &input.email).await)?;
         Ok(RequestPayload { user_errors })
     }
@@ -234,7 +236,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: ResetPasswordInput,
     ) -> async_graphql::Result<ResetPasswordPayload> {
-        let (services, origin) = (ctx.data_unchecked::<Services>(), ctx.data_unchecked::<Origin>());
+        let (services, origin) = (ctx.services(), ctx.origin());
         let result = accounts::reset_password(services, origin, &input.token, &input.new_password).await;
         let (_, user_errors) = into_payload(result)?;
         Ok(ResetPasswordPayload { user_errors })
@@ -246,10 +248,8 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: UpdateProfileInput,
     ) -> async_graphql::Result<UpdateProfilePayload> {
-        let services = ctx.data_unchecked::<Services>();
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
         let change = ProfileChange { display_name: input.display_name, preferred_language: input.preferred_language };
-        let (user, user_errors) = into_payload(accounts::update_profile(services, principal, change).await)?;
+        let (user, user_errors) = into_payload(accounts::update_profile(ctx.services(), ctx.actor(), change).await)?;
         Ok(UpdateProfilePayload { user: user.map(User), user_errors })
     }
 
@@ -260,10 +260,10 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: ChangePasswordInput,
     ) -> async_graphql::Result<ChangePasswordPayload> {
-        let (services, origin) = (ctx.data_unchecked::<Services>(), ctx.data_unchecked::<Origin>());
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
+        let (services, origin) = (ctx.services(), ctx.origin());
         let result =
-            accounts::change_password(services, origin, principal, &input.current_password, &input.new_password).await;
+            accounts::change_password(services, origin, ctx.actor(), &input.current_password, &input.new_password)
+                .await;
         let (_, user_errors) = into_payload(result)?;
         Ok(ChangePasswordPayload { user_errors })
     }

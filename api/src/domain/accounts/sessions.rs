@@ -7,8 +7,10 @@
 use crate::auth::jwt::SubjectKind;
 use crate::auth::secrets::{burn_password_check, new_token, token_hash, verify_password};
 use crate::auth::{Principal, authenticate::roles_of};
-use crate::domain::accounts::find_by_email;
+use crate::domain::accounts::{find_by_email, policy};
 use crate::domain::audit::{self, AuditAction, AuditEntry};
+use crate::domain::domain_events::{DomainEvent, EventType};
+use crate::domain::ids::NodeType;
 use crate::domain::values::Email;
 use crate::domain::{Origin, Services};
 use crate::error::{AppError, AppResult, UserErrorCode};
@@ -31,7 +33,8 @@ pub struct IssuedSession {
 }
 
 /// Signs in with e-mail and password. Wrong e-mail and wrong password answer alike; repeated failures for
-/// one account or one client are slowed down, then refused for a while.
+/// one account or one client are slowed down, then refused for a while. A failure is recorded (throttle rows
+/// and audit entry) in a unit of work that commits although the command answers an error.
 pub async fn login(services: &Services, origin: &Origin, email: &str, password: &str) -> AppResult<IssuedSession> {
     let auth = &services.config.auth;
     let now = services.now();
@@ -51,13 +54,15 @@ pub async fn login(services: &Services, origin: &Origin, email: &str, password: 
         }
     }
     if let Some(retry_after) = worst_retry {
+        let tx = services.write(None).await?.from_origin(origin);
         let entry = AuditEntry {
             action: AuditAction::LoginRefused,
             actor: None,
             subject: None,
             detail: json!({ "retryAfterSeconds": retry_after }),
         };
-        audit::record(&services.db, now, origin, entry).await?;
+        audit::record(&*tx, tx.now(), tx.origin(), entry).await?;
+        tx.commit().await?;
         return Err(AppError::RateLimited { retry_after_secs: retry_after.max(1) as u64 });
     }
     let delay = slowdown(account_failures.len(), auth.login_slowdown_ms);
@@ -77,15 +82,19 @@ pub async fn login(services: &Services, origin: &Origin, email: &str, password: 
         }
     };
     let Some(user) = user.filter(|_| password_ok) else {
-        let txn = crate::db::begin_write(&services.db).await?;
+        let tx = services.write(None).await?.from_origin(origin);
         for key in std::iter::once(&account_key).chain(client_key.as_ref()) {
-            login_failure::ActiveModel { id: Set(Uuid::now_v7()), throttle_key: Set(key.clone()), failed_at: Set(now) }
-                .insert(&txn)
-                .await?;
+            login_failure::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                throttle_key: Set(key.clone()),
+                failed_at: Set(tx.now()),
+            }
+            .insert(&*tx)
+            .await?;
         }
         let entry = AuditEntry { action: AuditAction::LoginFailed, actor: None, subject: None, detail: json!({}) };
-        audit::record(&txn, now, origin, entry).await?;
-        txn.commit().await?;
+        audit::record(&*tx, tx.now(), tx.origin(), entry).await?;
+        tx.commit().await?;
         return Err(AppError::rejected(
             &["email"],
             UserErrorCode::InvalidCredentials,
@@ -99,29 +108,36 @@ pub async fn login(services: &Services, origin: &Origin, email: &str, password: 
             "confirm your e-mail address first: follow the link we sent you, or ask for a new one",
         ));
     }
-    let txn = crate::db::begin_write(&services.db).await?;
-    login_failure::Entity::delete_many().filter(login_failure::Column::ThrottleKey.eq(&account_key)).exec(&txn).await?;
-    let issued = start_session(&txn, services, user, Uuid::now_v7(), now).await?;
+    let mut tx = services.write(None).await?.from_origin(origin);
+    let now = tx.now();
+    login_failure::Entity::delete_many().filter(login_failure::Column::ThrottleKey.eq(&account_key)).exec(&*tx).await?;
+    let family = Uuid::now_v7();
+    let issued = start_session(&*tx, services, user, family, now).await?;
     let entry = AuditEntry {
         action: AuditAction::LoginSucceeded,
         actor: Some(issued.user.id),
         subject: Some(issued.user.id),
         detail: json!({}),
     };
-    audit::record(&txn, now, origin, entry).await?;
-    txn.commit().await?;
+    audit::record(&*tx, now, tx.origin(), entry).await?;
+    tx.emit(
+        DomainEvent::new(EventType::SessionStarted, NodeType::User, issued.user.id)
+            .payload(json!({ "sessionId": family.to_string(), "via": "password" })),
+    );
+    tx.commit().await?;
     Ok(issued)
 }
 
-/// Exchanges a refresh token for a new access token and the next refresh token.
+/// Exchanges a refresh token for a new access token and the next refresh token. A rotation continues the
+/// session (no event); a reused token ends the session's family (`session.ended`).
 pub async fn refresh(services: &Services, origin: &Origin, refresh_token: &str) -> AppResult<IssuedSession> {
-    let now = services.now();
     let invalid =
         || AppError::rejected(&["refreshToken"], UserErrorCode::InvalidToken, "the session has ended; sign in again");
-    let txn = crate::db::begin_write(&services.db).await?;
+    let mut tx = services.write(None).await?.from_origin(origin);
+    let now = tx.now();
     let Some(current) = session::Entity::find()
         .filter(session::Column::RefreshTokenHash.eq(token_hash(refresh_token)))
-        .one(&txn)
+        .one(&*tx)
         .await?
     else {
         return Err(invalid());
@@ -134,43 +150,60 @@ pub async fn refresh(services: &Services, origin: &Origin, refresh_token: &str) 
         .col_expr(session::Column::RotatedAt, Expr::value(now))
         .filter(session::Column::Id.eq(current.id))
         .filter(session::Column::RotatedAt.is_null())
-        .exec(&txn)
+        .exec(&*tx)
         .await?;
     if current.rotated_at.is_some() || spent.rows_affected != 1 {
-        revoke_family(&txn, current.family_id, now).await?;
+        revoke_family(&*tx, current.family_id, now).await?;
         let entry = AuditEntry {
             action: AuditAction::RefreshTokenReused,
             actor: None,
             subject: Some(current.user_id),
             detail: json!({ "family": current.family_id }),
         };
-        audit::record(&txn, now, origin, entry).await?;
-        txn.commit().await?;
+        audit::record(&*tx, now, tx.origin(), entry).await?;
+        tx.emit(
+            DomainEvent::new(EventType::SessionEnded, NodeType::User, current.user_id)
+                .payload(json!({ "sessionId": current.family_id.to_string(), "reason": "refresh_token_reused" })),
+        );
+        tx.commit().await?;
         return Err(invalid());
     }
-    let user = crate::domain::accounts::load(&txn, current.user_id).await?;
-    let issued = start_session(&txn, services, user, current.family_id, now).await?;
-    txn.commit().await?;
+    let user = crate::domain::accounts::load(&*tx, current.user_id).await?;
+    let issued = start_session(&*tx, services, user, current.family_id, now).await?;
+    tx.commit().await?;
     Ok(issued)
 }
 
 /// Ends the caller's session (or all of the caller's sessions).
-pub async fn logout(services: &Services, origin: &Origin, principal: &Principal, everywhere: bool) -> AppResult<()> {
-    let user_id = principal.user_id().ok_or(AppError::Forbidden)?;
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    match (everywhere, principal.session) {
-        (false, Some(family)) => revoke_family(&txn, family, now).await?,
-        _ => revoke_all(&txn, user_id, None, now).await?,
-    }
+pub async fn logout(
+    services: &Services,
+    origin: &Origin,
+    actor: Option<&Principal>,
+    everywhere: bool,
+) -> AppResult<()> {
+    let principal = policy::can_logout(actor)?;
+    let user_id = principal.id;
+    let mut tx = services.write(actor).await?.from_origin(origin);
+    let now = tx.now();
+    let ended = match (everywhere, principal.session) {
+        (false, Some(family)) => {
+            revoke_family(&*tx, family, now).await?;
+            json!({ "sessionId": family.to_string(), "everywhere": false, "reason": "logout" })
+        }
+        _ => {
+            revoke_all(&*tx, user_id, None, now).await?;
+            json!({ "sessionId": null, "everywhere": true, "reason": "logout" })
+        }
+    };
     let entry = AuditEntry {
         action: AuditAction::Logout,
         actor: Some(user_id),
         subject: Some(user_id),
         detail: json!({ "everywhere": everywhere }),
     };
-    audit::record(&txn, now, origin, entry).await?;
-    txn.commit().await?;
+    audit::record(&*tx, now, tx.origin(), entry).await?;
+    tx.emit(DomainEvent::new(EventType::SessionEnded, NodeType::User, user_id).payload(ended));
+    tx.commit().await?;
     Ok(())
 }
 

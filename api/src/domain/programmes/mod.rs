@@ -1,17 +1,24 @@
 //! Interreg programmes 2021–2027: the reference list (loaded by a migration, completed by staff), its filters,
 //! and the rules a staff edit must keep.
 
+pub mod policy;
+
+use crate::auth::Principal;
+use crate::domain::Services;
+use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
+use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::reference::CountryCode;
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use chrono::{DateTime, Utc};
+
 use entity::interreg_programme::{self, InterregStrand};
 use entity::interreg_programme_country;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, SqlErr,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, SqlErr,
 };
+use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -114,14 +121,16 @@ struct CheckedInput {
     countries: Vec<String>,
 }
 
-/// Adds a programme. Broken rules come back together as `AppError::Rejected`.
+/// Adds a programme (staff). Broken rules come back together as `AppError::Rejected`.
 pub async fn create_programme(
-    db: &DatabaseConnection,
+    services: &Services,
+    actor: Option<&Principal>,
     input: &ProgrammeInput,
-    now: DateTime<Utc>,
 ) -> AppResult<interreg_programme::Model> {
-    let input = check(db, input, None).await?;
-    let txn = crate::db::begin_write(db).await?;
+    policy::can_manage(actor)?;
+    let mut tx = services.write(actor).await?;
+    let input = check(&*tx, input, None).await?;
+    let now = tx.now();
     let programme = interreg_programme::ActiveModel {
         id: Set(Uuid::new_v4()),
         cci: Set(input.cci),
@@ -130,36 +139,47 @@ pub async fn create_programme(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(&*tx)
     .await
     .map_err(taken)?;
-    replace_countries(&txn, programme.id, &input.countries).await?;
-    txn.commit().await?;
+    replace_countries(&*tx, programme.id, &input.countries).await?;
+    tx.emit(programme_event(EventType::ProgrammeCreated, &programme, &input.countries));
+    tx.commit().await?;
     Ok(programme)
 }
 
-/// Corrects a programme: every field is replaced by the input's. `NotFound` when there is no such programme.
+/// Corrects a programme (staff): every field is replaced by the input's. A missing programme is a
+/// `NOT_FOUND` user error on `id`.
 pub async fn update_programme(
-    db: &DatabaseConnection,
+    services: &Services,
+    actor: Option<&Principal>,
     id: Uuid,
     input: &ProgrammeInput,
-    now: DateTime<Utc>,
 ) -> AppResult<interreg_programme::Model> {
+    policy::can_manage(actor)?;
+    let mut tx = services.write(actor).await?;
     let existing = interreg_programme::Entity::find_by_id(id)
-        .one(db)
+        .one(&*tx)
         .await?
-        .ok_or_else(|| AppError::NotFound("Interreg programme".to_owned()))?;
-    let input = check(db, input, Some(id)).await?;
-    let txn = crate::db::begin_write(db).await?;
+        .ok_or_else(|| AppError::not_found(&["id"], "Interreg programme"))?;
+    let input = check(&*tx, input, Some(id)).await?;
     let mut programme: interreg_programme::ActiveModel = existing.into();
     programme.cci = Set(input.cci);
     programme.name = Set(input.name);
     programme.strand = Set(input.strand);
-    programme.updated_at = Set(now);
-    let programme = programme.update(&txn).await.map_err(taken)?;
-    replace_countries(&txn, id, &input.countries).await?;
-    txn.commit().await?;
+    programme.updated_at = Set(tx.now());
+    let programme = programme.update(&*tx).await.map_err(taken)?;
+    replace_countries(&*tx, id, &input.countries).await?;
+    tx.emit(programme_event(EventType::ProgrammeUpdated, &programme, &input.countries));
+    tx.commit().await?;
     Ok(programme)
+}
+
+/// A public event about a programme: its CCI, strand and countries (reference data, nothing personal).
+fn programme_event(event_type: EventType, programme: &interreg_programme::Model, countries: &[String]) -> DomainEvent {
+    DomainEvent::new(event_type, NodeType::InterregProgramme, programme.id)
+        .visibility(Visibility::Public)
+        .payload(json!({ "cci": programme.cci, "strand": programme.strand.to_value(), "countries": countries }))
 }
 
 async fn replace_countries(db: &impl ConnectionTrait, id: Uuid, countries: &[String]) -> AppResult<()> {
@@ -277,16 +297,33 @@ fn taken(error: DbErr) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::{Role, SubjectKind};
     use crate::config::Config;
-    use chrono::TimeZone;
+    use chrono::{DateTime, TimeZone, Utc};
+    use sea_orm::DatabaseConnection;
+    use std::sync::Arc;
 
-    async fn database() -> DatabaseConnection {
-        let mut config = Config::for_database("sqlite::memory:");
-        // One connection: every connection to `:memory:` would otherwise be a database of its own.
-        config.limits.db_max_connections = 1;
+    /// The services of a server on a fresh database, with the clock set to 09:00 (see `at`).
+    async fn services() -> (Services, crate::clock::ManualClock) {
+        let dir = std::env::temp_dir().join(format!("impact-programmes-{}", Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut config = Config::for_database(format!("sqlite://{}?mode=rwc", dir.join("db.sqlite").display()));
+        config.mail.mail_dir = dir.join("mail");
         let db = crate::db::connect(&config).await.unwrap();
         crate::db::migrate(&db).await.unwrap();
-        db
+        let clock = crate::clock::ManualClock::new(at(9));
+        let services = crate::app::start_services(db, Arc::new(config), Arc::new(clock.clone())).await.unwrap();
+        (services, clock)
+    }
+
+    fn staff() -> Principal {
+        Principal {
+            id: Uuid::new_v4(),
+            kind: SubjectKind::User,
+            roles: vec![Role::Staff],
+            programmes: vec![],
+            session: None,
+        }
     }
 
     fn at(hour: u32) -> DateTime<Utc> {
@@ -325,10 +362,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_new_programme_is_stored_normalised() {
-        let db = database().await;
+        let (services, _clock) = services().await;
+        let (db, staff) = (services.db.clone(), staff());
         let mut new = input("  Interreg VI-A IPA Greece-Albania ", &["el", "AL", "GR"]);
         new.cci = Some(" 2021tc16ipcb099 ".to_owned());
-        let created = create_programme(&db, &new, at(9)).await.unwrap();
+        let created = create_programme(&services, Some(&staff), &new).await.unwrap();
         assert_eq!(created.name, "Interreg VI-A IPA Greece-Albania");
         assert_eq!(created.cci.as_deref(), Some("2021TC16IPCB099"));
         assert_eq!(created.strand, InterregStrand::Ipa);
@@ -342,11 +380,12 @@ mod tests {
 
     #[tokio::test]
     async fn broken_rules_are_reported_together() {
-        let db = database().await;
+        let (services, _clock) = services().await;
+        let staff = staff();
         let mut new = input("  ", &["FR", "France", "D1"]);
         new.cci = Some("2021TC16RFIR01".to_owned());
         assert_eq!(
-            rejections(create_programme(&db, &new, at(9)).await),
+            rejections(create_programme(&services, Some(&staff), &new).await),
             [
                 ("name".to_owned(), UserErrorCode::Required),
                 ("cci".to_owned(), UserErrorCode::Invalid),
@@ -356,34 +395,40 @@ mod tests {
         );
         let no_country = input("Interreg VI-A IPA Hungary-Serbia", &[]);
         assert_eq!(
-            rejections(create_programme(&db, &no_country, at(9)).await),
+            rejections(create_programme(&services, Some(&staff), &no_country).await),
             [("countries".to_owned(), UserErrorCode::Required)]
         );
         let long = input(&"x".repeat(MAX_NAME_CHARS + 1), &["FR"]);
         assert_eq!(
-            rejections(create_programme(&db, &long, at(9)).await),
+            rejections(create_programme(&services, Some(&staff), &long).await),
             [("name".to_owned(), UserErrorCode::Invalid)]
         );
     }
 
     #[tokio::test]
     async fn names_and_cci_codes_are_unique() {
-        let db = database().await;
+        let (services, _clock) = services().await;
+        let staff = staff();
         // Both belong to Interreg Europe, loaded from the reference file.
         let mut copy = input("Interreg Europe", &["FR"]);
         copy.cci = Some("2021TC16RFIR001".to_owned());
         assert_eq!(
-            rejections(create_programme(&db, &copy, at(9)).await),
+            rejections(create_programme(&services, Some(&staff), &copy).await),
             [("name".to_owned(), UserErrorCode::Taken), ("cci".to_owned(), UserErrorCode::Taken)]
         );
         // Absent CCIs never clash with each other.
-        create_programme(&db, &input("Interreg VI-A IPA Romania-Serbia", &["RO", "RS"]), at(9)).await.unwrap();
-        create_programme(&db, &input("Interreg VI-A IPA Hungary-Serbia", &["HU", "RS"]), at(9)).await.unwrap();
+        create_programme(&services, Some(&staff), &input("Interreg VI-A IPA Romania-Serbia", &["RO", "RS"]))
+            .await
+            .unwrap();
+        create_programme(&services, Some(&staff), &input("Interreg VI-A IPA Hungary-Serbia", &["HU", "RS"]))
+            .await
+            .unwrap();
     }
 
     #[tokio::test]
     async fn a_clash_the_check_missed_is_still_a_user_error() {
-        let db = database().await;
+        let (services, _clock) = services().await;
+        let db = services.db.clone();
         // As if another request had taken the name (then the CCI) after this one's check.
         let write = |name: &str, cci: Option<&str>| interreg_programme::ActiveModel {
             id: Set(Uuid::new_v4()),
@@ -401,13 +446,20 @@ mod tests {
 
     #[tokio::test]
     async fn a_correction_replaces_every_field() {
-        let db = database().await;
-        let created = create_programme(&db, &input("Interreg VI-A IPA Greece-N. Macedonia", &["GR"]), at(9)).await;
+        let (services, clock) = services().await;
+        let (db, staff) = (services.db.clone(), staff());
+        let created =
+            create_programme(&services, Some(&staff), &input("Interreg VI-A IPA Greece-N. Macedonia", &["GR"])).await;
         let created = created.unwrap();
 
         let mut fixed = input("Interreg VI-A IPA Greece-North Macedonia", &["MK", "EL"]);
         fixed.cci = Some("2021TC16IPCB001".to_owned());
-        let updated = update_programme(&db, created.id, &fixed, at(11)).await.unwrap();
+        let updated = {
+            clock.set(at(11));
+            update_programme(&services, Some(&staff), created.id, &fixed)
+        }
+        .await
+        .unwrap();
         assert_eq!(updated.id, created.id);
         assert_eq!(updated.name, "Interreg VI-A IPA Greece-North Macedonia");
         assert_eq!(updated.cci.as_deref(), Some("2021TC16IPCB001"));
@@ -415,12 +467,30 @@ mod tests {
         assert_eq!(countries_of(&db, created.id).await, ["GR", "MK"]);
 
         // Keeping its own name and CCI is no clash; taking another programme's name is.
-        update_programme(&db, created.id, &fixed, at(12)).await.unwrap();
+        {
+            clock.set(at(12));
+            update_programme(&services, Some(&staff), created.id, &fixed)
+        }
+        .await
+        .unwrap();
         let clash = input("Interreg Europe", &["GR"]);
         assert_eq!(
-            rejections(update_programme(&db, created.id, &clash, at(12)).await),
+            rejections(
+                {
+                    clock.set(at(12));
+                    update_programme(&services, Some(&staff), created.id, &clash)
+                }
+                .await
+            ),
             [("name".to_owned(), UserErrorCode::Taken)]
         );
-        assert!(matches!(update_programme(&db, Uuid::new_v4(), &fixed, at(12)).await, Err(AppError::NotFound(_))));
+        assert!(matches!(
+            {
+                clock.set(at(12));
+                update_programme(&services, Some(&staff), Uuid::new_v4(), &fixed)
+            }
+            .await,
+            Err(AppError::Rejected(_))
+        ));
     }
 }

@@ -1,6 +1,10 @@
 //! The audit log: security events (logins, password changes) recorded where they happen, and workflow and
 //! administrative changes recorded from their domain events by the unit of work, in the change's transaction.
 
+pub mod personal_data;
+pub mod policy;
+
+use crate::auth::Principal;
 use crate::domain::Origin;
 use crate::domain::domain_events::DomainEvent;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
@@ -138,12 +142,14 @@ pub struct AuditFilter {
     pub subject: Option<Uuid>,
 }
 
-/// Newest first.
+/// Newest first; for those `policy::can_list` lets in.
 pub async fn list(
     conn: &impl ConnectionTrait,
+    actor: Option<&Principal>,
     filter: &AuditFilter,
     page: &PageRequest,
 ) -> AppResult<Page<audit_event::Model>> {
+    policy::can_list(actor)?;
     let mut select = audit_event::Entity::find();
     if let Some(action) = filter.action {
         select = select.filter(audit_event::Column::Action.eq(action.as_str()));

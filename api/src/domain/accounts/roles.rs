@@ -1,37 +1,36 @@
-//! Role administration by admins (grant, revoke, the list of users) and who may see whom.
+//! Role administration by admins (grant, revoke) and the back office's list of users.
 
 use crate::auth::{Principal, Role};
-use crate::domain::accounts::{grant, load};
-use crate::domain::audit::{self, AuditAction, AuditEntry};
+use crate::domain::accounts::{grant, load, policy};
+use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
+use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::{Origin, Services};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use entity::{app_user, user_programme, user_role};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Whether `principal` may see the account `user_id`: its owner, and the back office.
-pub fn may_see_user(principal: Option<&Principal>, user_id: Uuid) -> bool {
-    principal.is_some_and(|p| p.user_id() == Some(user_id) || p.is_staff())
-}
-
-/// Grants `role`; managing authorities need the programmes they work for (replacing earlier ones).
+/// Grants `role`; managing authorities need the programmes they work for (replacing earlier ones). Admins only;
+/// the `role.granted` event is also the audit entry (ROLE_GRANTED).
 pub async fn grant_role(
     services: &Services,
     origin: &Origin,
-    admin: &Principal,
+    actor: Option<&Principal>,
     user_id: Uuid,
     role: Role,
     programmes: Vec<Uuid>,
 ) -> AppResult<app_user::Model> {
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let user = target_user(&txn, user_id).await?;
+    let admin = policy::can_manage_roles(actor)?;
+    let mut tx = services.write(actor).await?.from_origin(origin);
+    let now = tx.now();
+    let user = target_user(&*tx, user_id).await?;
     if role == Role::ManagingAuthority {
         if programmes.is_empty() {
             return Err(AppError::rejected(
@@ -42,7 +41,7 @@ pub async fn grant_role(
         }
         let known = entity::interreg_programme::Entity::find()
             .filter(entity::interreg_programme::Column::Id.is_in(programmes.clone()))
-            .count(&txn)
+            .count(&*tx)
             .await?;
         if known as usize != programmes.len() {
             return Err(AppError::rejected(
@@ -51,9 +50,9 @@ pub async fn grant_role(
                 "one of the programmes does not exist",
             ));
         }
-        user_programme::Entity::delete_many().filter(user_programme::Column::UserId.eq(user_id)).exec(&txn).await?;
+        user_programme::Entity::delete_many().filter(user_programme::Column::UserId.eq(user_id)).exec(&*tx).await?;
         for programme in &programmes {
-            user_programme::ActiveModel { user_id: Set(user_id), programme_id: Set(*programme) }.insert(&txn).await?;
+            user_programme::ActiveModel { user_id: Set(user_id), programme_id: Set(*programme) }.insert(&*tx).await?;
         }
     } else if !programmes.is_empty() {
         return Err(AppError::rejected(
@@ -62,32 +61,32 @@ pub async fn grant_role(
             "only the MANAGING_AUTHORITY role is tied to programmes",
         ));
     }
-    grant(&txn, user_id, role, Some(admin.id), now).await?;
-    let entry = AuditEntry {
-        action: AuditAction::RoleGranted,
-        actor: Some(admin.id),
-        subject: Some(user_id),
-        detail: json!({ "role": format!("{role:?}"), "programmes": programmes }),
-    };
-    audit::record(&txn, now, origin, entry).await?;
-    txn.commit().await?;
+    grant(&*tx, user_id, role, Some(admin.id), now).await?;
+    let programme_ids: Vec<String> = programmes.iter().map(Uuid::to_string).collect();
+    tx.emit(
+        DomainEvent::new(EventType::RoleGranted, NodeType::User, user_id)
+            .visibility(Visibility::Staff)
+            .payload(json!({ "role": role.to_value(), "programmeIds": programme_ids })),
+    );
+    tx.commit().await?;
     Ok(user)
 }
 
-/// Revokes `role`. The last admin cannot lose the admin role (nobody could grant it back).
+/// Revokes `role`. The last admin cannot lose the admin role (nobody could grant it back). Admins only; the
+/// `role.revoked` event is also the audit entry (ROLE_REVOKED).
 pub async fn revoke_role(
     services: &Services,
     origin: &Origin,
-    admin: &Principal,
+    actor: Option<&Principal>,
     user_id: Uuid,
     role: Role,
 ) -> AppResult<app_user::Model> {
-    let now = services.now();
-    let txn = crate::db::begin_write(&services.db).await?;
-    let user = target_user(&txn, user_id).await?;
+    policy::can_manage_roles(actor)?;
+    let mut tx = services.write(actor).await?.from_origin(origin);
+    let user = target_user(&*tx, user_id).await?;
     if role == Role::Admin {
-        let admins = user_role::Entity::find().filter(user_role::Column::Role.eq(Role::Admin)).count(&txn).await?;
-        let is_admin = user_role::Entity::find_by_id((user_id, Role::Admin)).one(&txn).await?.is_some();
+        let admins = user_role::Entity::find().filter(user_role::Column::Role.eq(Role::Admin)).count(&*tx).await?;
+        let is_admin = user_role::Entity::find_by_id((user_id, Role::Admin)).one(&*tx).await?.is_some();
         if is_admin && admins <= 1 {
             return Err(AppError::Rejected(vec![UserError::new(
                 &["role"],
@@ -99,19 +98,17 @@ pub async fn revoke_role(
     user_role::Entity::delete_many()
         .filter(user_role::Column::UserId.eq(user_id))
         .filter(user_role::Column::Role.eq(role))
-        .exec(&txn)
+        .exec(&*tx)
         .await?;
     if role == Role::ManagingAuthority {
-        user_programme::Entity::delete_many().filter(user_programme::Column::UserId.eq(user_id)).exec(&txn).await?;
+        user_programme::Entity::delete_many().filter(user_programme::Column::UserId.eq(user_id)).exec(&*tx).await?;
     }
-    let entry = AuditEntry {
-        action: AuditAction::RoleRevoked,
-        actor: Some(admin.id),
-        subject: Some(user_id),
-        detail: json!({ "role": format!("{role:?}") }),
-    };
-    audit::record(&txn, now, origin, entry).await?;
-    txn.commit().await?;
+    tx.emit(
+        DomainEvent::new(EventType::RoleRevoked, NodeType::User, user_id)
+            .visibility(Visibility::Staff)
+            .payload(json!({ "role": role.to_value() })),
+    );
+    tx.commit().await?;
     Ok(user)
 }
 
@@ -133,10 +130,12 @@ pub struct UserFilter {
 /// The users, by e-mail address, for the back office.
 pub async fn list_users(
     conn: &impl ConnectionTrait,
+    actor: Option<&Principal>,
     filter: &UserFilter,
     page: &PageRequest,
 ) -> AppResult<Page<app_user::Model>> {
-    let mut select = app_user::Entity::find();
+    policy::can_list_users(actor)?;
+    let mut select = app_user::Entity::find().filter(policy::read_filter(actor));
     if let Some(role) = filter.role {
         select = select.filter(
             app_user::Column::Id.in_subquery(

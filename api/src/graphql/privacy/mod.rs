@@ -1,9 +1,9 @@
 //! GraphQL of personal-data rights: `exportMyData` (a JSON document), `eraseSubscription`, `eraseMyAccount`.
 
-use crate::auth::Caller;
 use crate::auth::guard::SignedInUser;
-use crate::domain::{Services, privacy};
+use crate::domain::privacy;
 use crate::error::UserError;
+use crate::graphql::context::ContextExt;
 use crate::graphql::payload::into_payload;
 use async_graphql::{Context, InputObject, Json, Object, SimpleObject};
 
@@ -36,8 +36,7 @@ impl PrivacyQuery {
     /// history, and the audit events about the caller.
     #[graphql(guard = "SignedInUser")]
     async fn export_my_data(&self, ctx: &Context<'_>) -> async_graphql::Result<Json<serde_json::Value>> {
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
-        Ok(Json(privacy::export_my_data(ctx.data_unchecked::<Services>(), principal).await?))
+        Ok(Json(privacy::export_my_data(ctx.services(), ctx.actor()).await?))
     }
 }
 
@@ -52,7 +51,7 @@ impl PrivacyMutation {
         ctx: &Context<'_>,
         input: EraseSubscriptionInput,
     ) -> async_graphql::Result<ErasurePayload> {
-        let result = privacy::erase_subscription(ctx.data_unchecked::<Services>(), &input.token).await;
+        let result = privacy::erase_subscription(ctx.services(), &input.token).await;
         let (done, user_errors) = into_payload(result)?;
         Ok(ErasurePayload { erased: done.is_some(), user_errors })
     }
@@ -64,8 +63,7 @@ impl PrivacyMutation {
         ctx: &Context<'_>,
         input: EraseMyAccountInput,
     ) -> async_graphql::Result<ErasurePayload> {
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
-        let result = privacy::erase_my_account(ctx.data_unchecked::<Services>(), principal, &input.password).await;
+        let result = privacy::erase_my_account(ctx.services(), ctx.actor(), &input.password).await;
         let (done, user_errors) = into_payload(result)?;
         Ok(ErasurePayload { erased: done.is_some(), user_errors })
     }

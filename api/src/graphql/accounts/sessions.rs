@@ -1,11 +1,11 @@
 //! GraphQL of sessions: login, refresh, logout, and service-account tokens.
 
-use crate::auth::Caller;
 use crate::auth::guard::SignedInUser;
-use crate::domain::sessions::{self, IssuedSession};
-use crate::domain::{Origin, Services, service_accounts};
+use crate::domain::accounts::service_accounts;
+use crate::domain::accounts::sessions::{self, IssuedSession};
 use crate::error::UserError;
 use crate::graphql::accounts::User;
+use crate::graphql::context::ContextExt;
 use crate::graphql::payload::into_payload;
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -80,7 +80,7 @@ pub struct SessionMutation;
 impl SessionMutation {
     /// Signs in. Repeated failures are slowed down, then refused for a while (`RATE_LIMITED`).
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> async_graphql::Result<SessionPayload> {
-        let (services, origin) = (ctx.data_unchecked::<Services>(), ctx.data_unchecked::<Origin>());
+        let (services, origin) = (ctx.services(), ctx.origin());
         let result = sessions::login(services, origin, &input.email, &input.password).await;
         Ok(SessionPayload::from(into_payload(result)?))
     }
@@ -91,7 +91,7 @@ impl SessionMutation {
         ctx: &Context<'_>,
         input: RefreshSessionInput,
     ) -> async_graphql::Result<SessionPayload> {
-        let (services, origin) = (ctx.data_unchecked::<Services>(), ctx.data_unchecked::<Origin>());
+        let (services, origin) = (ctx.services(), ctx.origin());
         let result = sessions::refresh(services, origin, &input.refresh_token).await;
         Ok(SessionPayload::from(into_payload(result)?))
     }
@@ -99,9 +99,8 @@ impl SessionMutation {
     /// Ends the current session (or every session of the account).
     #[graphql(guard = "SignedInUser")]
     async fn logout(&self, ctx: &Context<'_>, input: LogoutInput) -> async_graphql::Result<LogoutPayload> {
-        let (services, origin) = (ctx.data_unchecked::<Services>(), ctx.data_unchecked::<Origin>());
-        let principal = ctx.data_unchecked::<Caller>().principal()?;
-        let (_, user_errors) = into_payload(sessions::logout(services, origin, principal, input.everywhere).await)?;
+        let (services, origin) = (ctx.services(), ctx.origin());
+        let (_, user_errors) = into_payload(sessions::logout(services, origin, ctx.actor(), input.everywhere).await)?;
         Ok(LogoutPayload { user_errors })
     }
 
@@ -111,7 +110,7 @@ impl SessionMutation {
         ctx: &Context<'_>,
         input: IssueServiceTokenInput,
     ) -> async_graphql::Result<IssueServiceTokenPayload> {
-        let (services, origin) = (ctx.data_unchecked::<Services>(), ctx.data_unchecked::<Origin>());
+        let (services, origin) = (ctx.services(), ctx.origin());
         let result = service_accounts::issue_token(services, origin, &input.client_id, &input.client_secret).await;
         Ok(match into_payload(result)? {
             (Some((token, expires_at)), user_errors) => {
