@@ -2,8 +2,8 @@
 //! assessment and selection, with the rules broken on purpose.
 
 use crate::helpers::{
-    PASSWORD, TestApp, admin_session, each_backend, each_backend_with, first_error_code, grant, login, server_start,
-    verified_user,
+    PASSWORD, TestApp, each_backend, each_backend_with, first_error_code, login, server_start, staff_token,
+    statements_as, token, verified_user,
 };
 use chrono::Duration;
 use serde_json::{Value, json};
@@ -22,17 +22,6 @@ const SUBMIT: &str = "mutation($id: ID!) { submitApplication(input: { id: $id })
 const ELIGIBILITY: &str = "mutation($id: ID!, $p: Boolean!) { recordEligibility(input: { id: $id, passed: $p, reasons: [\"complete\"] }) { application { status } userErrors { field code } } }";
 const QUALITY: &str = "mutation($id: ID!) { recordQualityAssessment(input: { id: $id, scores: [{ criterion: \"relevance\", score: 25 }, { criterion: \"partnership\", score: 20 }, { criterion: \"feasibility\", score: 20 }, { criterion: \"cooperation\", score: 15 }], comment: \"solid\" }) { application { status assessment { totalScore } } userErrors { field code } } }";
 const DECIDE: &str = "mutation($id: ID!, $d: SelectionDecision!) { decideApplication(input: { id: $id, decision: $d }) { application { status } userErrors { field code } } }";
-
-pub(crate) fn token(session: &Value) -> String {
-    session["accessToken"].as_str().unwrap().to_owned()
-}
-
-pub(crate) async fn staff(app: &TestApp) -> String {
-    let admin = token(&admin_session(app).await);
-    let staff = verified_user(app, "staff@example.org", "APPLICANT").await;
-    grant(app, &admin, &staff["user"]["id"], "STAFF", json!([])).await;
-    token(&staff)
-}
 
 async fn organisation(app: &TestApp, who: &str, name: &str, country: &str, nuts: &str, registration: &str) -> Value {
     let data = app
@@ -127,7 +116,7 @@ pub(crate) async fn assess(app: &TestApp, staff: &str, id: &Value) {
 #[tokio::test]
 async fn an_applicant_goes_from_registration_to_a_pilot_region() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let call = open_call(&app, &staff, 5).await;
         let ana = verified_user(&app, "ana@example.org", "APPLICANT").await;
         let ana = token(&ana);
@@ -251,7 +240,7 @@ async fn an_applicant_goes_from_registration_to_a_pilot_region() {
 #[tokio::test]
 async fn submitting_one_second_after_the_deadline_fails() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let call = open_call(&app, &staff, 5).await;
         let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
         let (first, _) = submitted_application(&app, &ana, &call, 1).await;
@@ -282,7 +271,7 @@ async fn submitting_one_second_after_the_deadline_fails() {
 #[tokio::test]
 async fn a_tri_border_region_needs_partners_from_all_three_sides() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let call = open_call(&app, &staff, 5).await;
         let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
         let at = organisation(&app, &ana, "Gemeinde", "AT", "AT211", "1").await;
@@ -307,7 +296,7 @@ async fn a_tri_border_region_needs_partners_from_all_three_sides() {
 #[tokio::test]
 async fn an_applicant_cannot_read_or_edit_another_applicants_draft() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let call = open_call(&app, &staff, 5).await;
         let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
         let ben = token(&verified_user(&app, "ben@example.org", "APPLICANT").await);
@@ -346,7 +335,7 @@ async fn selections_stop_at_the_programme_maximum() {
     each_backend_with(
         |config| config.programme.max_pilot_regions = 2,
         |app| async move {
-            let staff = staff(&app).await;
+            let staff = staff_token(&app).await;
             let call = open_call(&app, &staff, 10).await;
             let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
             let mut ids = Vec::new();
@@ -394,34 +383,10 @@ async fn statements_as_staff(database_url: &str, query: &str) -> (Value, Vec<Str
     statements_as(database_url, Some(staff), query).await
 }
 
-/// Runs a query as `actor` (anonymous: none) on a connection that records every SQL statement; returns the
-/// data and the statements.
-pub(crate) async fn statements_as(
-    database_url: &str,
-    actor: Option<api::auth::Principal>,
-    query: &str,
-) -> (Value, Vec<String>) {
-    use std::sync::{Arc, Mutex};
-    let mut db = api::db::connect(&api::config::Config::for_database(database_url)).await.unwrap();
-    let statements = Arc::new(Mutex::new(Vec::new()));
-    let recorded = statements.clone();
-    db.set_metric_callback(move |info| recorded.lock().unwrap().push(info.statement.sql.clone()));
-    let schema = crate::helpers::schema_on(&db, database_url).await;
-    let request = async_graphql::Request::new(query)
-        .data(api::graphql::loaders::Loaders::new(&db, actor.as_ref()))
-        .data(api::auth::Caller(actor));
-    let response = schema.execute(request).await;
-    assert!(response.errors.is_empty(), "{:?}", response.errors);
-    let data = response.data.into_json().unwrap();
-    db.close().await.ok();
-    let statements = statements.lock().unwrap().clone();
-    (data, statements)
-}
-
 #[tokio::test]
 async fn a_page_of_partnerships_or_applications_costs_the_same_statements_at_any_size() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let call = open_call(&app, &staff, 5).await;
         let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
         let at = organisation(&app, &ana, "Gemeinde", "AT", "AT211", "1").await;
@@ -513,7 +478,7 @@ async fn staff_filter_and_sort_applications_and_applicants_withdraw_before_a_dec
     each_backend(|app| async move {
         const LIST: &str = "query($f: ApplicationsFilter, $s: ApplicationSort) { applications(filter: $f, sort: $s) { totalCount nodes { id status } } }";
         const WITHDRAW: &str = "mutation($id: ID!) { withdrawApplication(input: { id: $id, note: \"merged with another region\" }) { application { status } userErrors { field code } } }";
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let call = open_call(&app, &staff, 10).await;
         let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
         let (first, _) = submitted_application(&app, &ana, &call, 0).await;

@@ -1,13 +1,10 @@
-//! Erasing a person's event data (`events::personal_data::erase`, in the erasure's unit of work): the seat
-//! of the erased registrant goes to the first on the waitlist, who is mailed, and no registration of the
-//! account or of its address remains.
+//! Erasing an account releases its event seats: `eraseMyAccount` cancels the registration through the one
+//! cancellation path (`events::personal_data::erase`), so the seat goes to the first on the waitlist, who is
+//! mailed, and no registration of the account or of its address remains.
 
 use crate::helpers::*;
-use api::auth::{Principal, Role, SubjectKind};
-use api::domain::events::personal_data;
-use api::domain::personal_data::Person;
 use entity::event_registration;
-use sea_orm::{ColumnTrait, Condition, Database, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -53,7 +50,7 @@ async fn promotion_mail(app: &TestApp, to: &str) -> bool {
 #[tokio::test]
 async fn an_erased_registrants_seat_goes_to_the_first_on_the_waitlist() {
     each_backend(|app| async move {
-        let staff = admin_session(&app).await["accessToken"].as_str().unwrap().to_owned();
+        let staff = staff_token(&app).await;
         let created = app.data_as(&staff, CREATE, json!({ "i": one_seat_webinar() })).await;
         let event_id = created["createEvent"]["event"]["id"].as_str().unwrap().to_owned();
         app.data_as(&staff, PUBLISH, json!({ "id": event_id })).await;
@@ -68,26 +65,23 @@ async fn an_erased_registrants_seat_goes_to_the_first_on_the_waitlist() {
         assert_eq!(second["registerForEvent"]["registration"]["status"], "WAITLISTED", "{second}");
         let waiting_registration = second["registerForEvent"]["registration"]["id"].as_str().unwrap().to_owned();
 
-        // The erasure's unit of work, the way privacy runs it.
-        let user_id = Uuid::parse_str(&decode_key(erased["user"]["id"].as_str().unwrap())).unwrap();
-        let person = Person { user_id, email: "erased@example.org".to_owned() };
-        let services = services_on(&app).await;
-        let actor = Principal {
-            id: user_id,
-            kind: SubjectKind::User,
-            roles: vec![Role::Applicant],
-            programmes: Vec::new(),
-            session: None,
-        };
-        let mut tx = services.write(Some(&actor)).await.expect("unit of work");
-        personal_data::erase(&mut tx, &person).await.expect("erased");
-        tx.commit().await.expect("committed");
+        // The person erases the account, as a frontend lets them.
+        let user_id = Uuid::parse_str(&key_of(erased["user"]["id"].as_str().unwrap())).unwrap();
+        let done = app
+            .data_as(
+                erased_token,
+                "mutation($p: String!) { eraseMyAccount(input: { password: $p }) { erased userErrors { code } } }",
+                json!({ "p": PASSWORD }),
+            )
+            .await;
+        assert_eq!(done["eraseMyAccount"]["userErrors"], json!([]), "{done}");
+        assert_eq!(done["eraseMyAccount"]["erased"], true);
 
         let now = app.data_as(waiting_token, MY_STATUS, json!({ "id": waiting_registration })).await;
         assert_eq!(now["node"]["status"], "REGISTERED", "{now}");
         assert!(promotion_mail(&app, "waiting@example.org").await, "the promoted person is mailed");
 
-        let db = Database::connect(&app.database_url).await.expect("database");
+        let db = db(&app).await;
         let n = event_registration::Entity::find()
             .filter(
                 Condition::any()
@@ -105,10 +99,4 @@ async fn an_erased_registrants_seat_goes_to_the_first_on_the_waitlist() {
         db.close().await.ok();
     })
     .await;
-}
-
-/// The key of a global ID (`Type:key`, base64).
-fn decode_key(id: &str) -> String {
-    let decoded = api::domain::ids::decode(id).expect("a global ID");
-    decoded.1
 }

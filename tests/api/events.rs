@@ -1,7 +1,7 @@
 //! Events as staff, registrants and the public see them: status moves, registration with its capacity and
 //! waitlist under concurrency, the join URL's visibility, the .ics files and the staff's export.
 
-use crate::helpers::{TestApp, admin_session, each_backend, first_error_code, mail_token, verified_user};
+use crate::helpers::{TestApp, each_backend, first_error_code, mail_token, staff_token, token, verified_user};
 use chrono::{DateTime, Duration, Utc};
 use futures::future::join_all;
 use serde_json::{Value, json};
@@ -36,14 +36,6 @@ fn webinar(capacity: i32) -> Value {
         "topics": ["EVENTS", "TOOLS_AND_ANALYSIS"],
         "language": "en"
     })
-}
-
-fn token_of(session: &Value) -> String {
-    session["accessToken"].as_str().unwrap().to_owned()
-}
-
-async fn staff(app: &TestApp) -> String {
-    token_of(&admin_session(app).await)
 }
 
 async fn create(app: &TestApp, staff: &str, input: Value) -> String {
@@ -90,7 +82,7 @@ async fn wait_for_mail(app: &TestApp, to: &str, needle: &str) {
 #[tokio::test]
 async fn only_the_allowed_status_moves_happen() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let invalid = json!([{ "field": ["input"], "code": "INVALID_STATE" }]);
         let draft = create(&app, &staff, webinar(10)).await;
         for refused in ["completeEvent", "cancelEvent"] {
@@ -120,7 +112,7 @@ async fn only_the_allowed_status_moves_happen() {
 #[tokio::test]
 async fn the_rules_of_an_event_are_checked_together() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let mut bad = webinar(0);
         bad["kind"] = json!("HYBRID");
         bad["joinUrl"] = json!("ftp://files.example.org");
@@ -160,7 +152,7 @@ async fn the_rules_of_an_event_are_checked_together() {
 #[tokio::test]
 async fn drafts_are_for_staff_and_the_list_filters() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let draft = create(&app, &staff, webinar(10)).await;
         let mut in_person = webinar(10);
         in_person["kind"] = json!("IN_PERSON");
@@ -203,7 +195,7 @@ async fn drafts_are_for_staff_and_the_list_filters() {
 #[tokio::test]
 async fn fifty_confirmations_at_once_fill_ten_seats_and_a_waitlist_in_order() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let id = published(&app, &staff, webinar(10)).await;
         let emails: Vec<String> = (0..50).map(|i| format!("person{i}@example.org")).collect();
         // Registering holds nothing, however many arrive at once.
@@ -270,11 +262,11 @@ async fn fifty_confirmations_at_once_fill_ten_seats_and_a_waitlist_in_order() {
 #[tokio::test]
 async fn signed_in_users_registering_at_once_never_exceed_the_capacity() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let id = published(&app, &staff, webinar(3)).await;
         let mut tokens = Vec::new();
         for i in 0..8 {
-            tokens.push(token_of(&verified_user(&app, &format!("user{i}@example.org"), "APPLICANT").await));
+            tokens.push(token(&verified_user(&app, &format!("user{i}@example.org"), "APPLICANT").await));
         }
         let results = join_all(tokens.iter().map(|t| app.data_as(t, REGISTER, json!({ "e": id })))).await;
         let statuses: Vec<&str> =
@@ -315,11 +307,11 @@ async fn signed_in_users_registering_at_once_never_exceed_the_capacity() {
 #[tokio::test]
 async fn the_join_url_is_only_for_people_with_a_seat_and_staff() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let id = published(&app, &staff, webinar(1)).await;
-        let seated = token_of(&verified_user(&app, "seated@example.org", "APPLICANT").await);
-        let waiting = token_of(&verified_user(&app, "waiting@example.org", "EXPERT").await);
-        let outsider = token_of(&verified_user(&app, "outsider@example.org", "APPLICANT").await);
+        let seated = token(&verified_user(&app, "seated@example.org", "APPLICANT").await);
+        let waiting = token(&verified_user(&app, "waiting@example.org", "EXPERT").await);
+        let outsider = token(&verified_user(&app, "outsider@example.org", "APPLICANT").await);
         app.data_as(&seated, REGISTER, json!({ "e": id })).await;
         let waitlisted = app.data_as(&waiting, REGISTER, json!({ "e": id })).await;
         assert_eq!(waitlisted["registerForEvent"]["registration"]["status"], "WAITLISTED");
@@ -342,11 +334,11 @@ async fn the_join_url_is_only_for_people_with_a_seat_and_staff() {
 #[tokio::test]
 async fn registration_is_only_open_between_its_times_and_for_published_events() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let mut later = webinar(5);
         later["registrationOpensAt"] = json!("2026-02-10T00:00:00Z");
         let id = create(&app, &staff, later).await;
-        let user = token_of(&verified_user(&app, "early@example.org", "APPLICANT").await);
+        let user = token(&verified_user(&app, "early@example.org", "APPLICANT").await);
         let draft = app.data_as(&user, REGISTER, json!({ "e": id })).await;
         assert_eq!(draft["registerForEvent"]["userErrors"][0]["code"], "NOT_FOUND", "a draft is not there");
         status_move(&app, &staff, "publishEvent", &id).await;
@@ -366,13 +358,13 @@ async fn registration_is_only_open_between_its_times_and_for_published_events() 
         // A confirmation after registration closed takes no seat.
         app.clock.set(at("2026-03-01T08:30:00Z"));
         app.data(BY_EMAIL, json!({ "e": id, "m": "late@example.org", "n": "Late" })).await;
-        let token = mail_token(&app, "late@example.org", "confirm-event-registration").await;
+        let link = mail_token(&app, "late@example.org", "confirm-event-registration").await;
         app.clock.set(at("2026-03-01T09:00:00Z"));
         // The access token has expired meanwhile.
-        let user = token_of(&crate::helpers::login(&app, "early@example.org", crate::helpers::PASSWORD).await);
+        let user = token(&crate::helpers::login(&app, "early@example.org", crate::helpers::PASSWORD).await);
         let late = app.data_as(&user, REGISTER, json!({ "e": id })).await;
         assert_eq!(code(&late, "registerForEvent"), "REGISTRATION_CLOSED");
-        let late = app.data(CONFIRM, json!({ "t": token })).await;
+        let late = app.data(CONFIRM, json!({ "t": link })).await;
         assert_eq!(code(&late, "confirmEventRegistration"), "REGISTRATION_CLOSED");
         assert_eq!(seats_taken(&app, &id).await, 0);
     })
@@ -382,7 +374,7 @@ async fn registration_is_only_open_between_its_times_and_for_published_events() 
 #[tokio::test]
 async fn confirmation_links_work_once_and_expire() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let id = published(&app, &staff, webinar(5)).await;
         app.data(BY_EMAIL, json!({ "e": id, "m": "once@example.org", "n": "Once" })).await;
         let token = mail_token(&app, "once@example.org", "confirm-event-registration").await;
@@ -408,7 +400,7 @@ async fn confirmation_links_work_once_and_expire() {
 #[tokio::test]
 async fn cancelling_an_event_mails_every_registrant() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let id = published(&app, &staff, webinar(1)).await;
         for email in ["first@example.org", "second@example.org"] {
             app.data(BY_EMAIL, json!({ "e": id, "m": email, "n": "Someone" })).await;
@@ -428,7 +420,7 @@ async fn cancelling_an_event_mails_every_registrant() {
 #[tokio::test]
 async fn calendar_files_parse_and_never_show_the_join_url() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let mut hybrid = webinar(5);
         hybrid["kind"] = json!("HYBRID");
         hybrid["venue"] = json!("Mestna hiša, Ljubljana");
@@ -480,7 +472,7 @@ async fn calendar_files_parse_and_never_show_the_join_url() {
 #[tokio::test]
 async fn staff_export_registrations_and_mark_attendance() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let id = published(&app, &staff, webinar(1)).await;
         for (email, name) in [("ana@example.org", "Ana, Novak"), ("ben@example.org", "Ben")] {
             app.data(BY_EMAIL, json!({ "e": id, "m": email, "n": name })).await;
@@ -499,7 +491,7 @@ async fn staff_export_registrations_and_mark_attendance() {
 
         let url = app.url(&format!("/events/{id}/registrations.csv"));
         assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401);
-        let user = token_of(&verified_user(&app, "nosy@example.org", "APPLICANT").await);
+        let user = token(&verified_user(&app, "nosy@example.org", "APPLICANT").await);
         assert_eq!(app.client.get(&url).bearer_auth(&user).send().await.unwrap().status(), 403);
         let response = app.client.get(&url).bearer_auth(&staff).send().await.unwrap();
         assert_eq!(response.status(), 200);
@@ -525,7 +517,7 @@ async fn staff_export_registrations_and_mark_attendance() {
 #[tokio::test]
 async fn more_capacity_seats_the_waitlist_and_less_than_taken_is_refused() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let id = published(&app, &staff, webinar(1)).await;
         for email in ["one@example.org", "two@example.org"] {
             app.data(BY_EMAIL, json!({ "e": id, "m": email, "n": "Someone" })).await;
@@ -552,11 +544,12 @@ async fn more_capacity_seats_the_waitlist_and_less_than_taken_is_refused() {
 #[tokio::test]
 async fn publishing_an_event_mails_the_confirmed_subscribers_of_events_only() {
     each_backend(|app| async move {
-        use crate::newsletter::{confirmed_subscriber, db, queued, subscribe};
+        use crate::helpers::db;
+        use crate::newsletter::{confirmed_subscriber, queued, subscribe};
         confirmed_subscriber(&app, "events-fan@example.org", json!(["EVENTS"]), "en").await;
         confirmed_subscriber(&app, "news-only@example.org", json!(["NEWS"]), "en").await;
         subscribe(&app, "pending@example.org", json!(["EVENTS"]), "en").await;
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let subject = "New IMPACT event: Designing CLLD strategies across borders";
 
         let id = create(&app, &staff, webinar(10)).await;

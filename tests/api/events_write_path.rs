@@ -2,16 +2,11 @@
 //! command run with the wrong principal refuses with FORBIDDEN and leaves no event.
 
 use crate::helpers::*;
-use api::auth::{Principal, Role, SubjectKind};
+use api::auth::Role;
 use api::domain::events::{self, EventInput};
 use api::error::AppError;
 use chrono::{Duration, TimeZone, Utc};
 use entity::event::EventKind;
-use uuid::Uuid;
-
-fn principal(roles: Vec<Role>) -> Principal {
-    Principal { id: Uuid::new_v4(), kind: SubjectKind::User, roles, programmes: Vec::new(), session: None }
-}
 
 fn webinar() -> EventInput {
     let starts = Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap();

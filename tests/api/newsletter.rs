@@ -1,7 +1,7 @@
 //! Newsletter subscriptions, issues and one-click unsubscribe, as a subscriber, a signed-in user and staff see them.
 
-use crate::helpers::{TestApp, admin_session, each_backend, first_error_code, mails_to, verified_user};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use crate::helpers::{TestApp, db, each_backend, first_error_code, mails_to, staff_token, verified_user};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -85,10 +85,6 @@ pub async fn confirmed_subscriber(app: &TestApp, email: &str, topics: Value, lan
     assert_eq!(data["confirmSubscription"]["subscription"]["status"], "CONFIRMED");
 }
 
-pub async fn staff_token(app: &TestApp) -> String {
-    admin_session(app).await["accessToken"].as_str().unwrap().to_owned()
-}
-
 pub async fn new_issue(app: &TestApp, staff: &str, subject: &str, topics: Value, language: &str) -> Value {
     let input = json!({ "subject": subject, "body": "# Hello\n\nNews of the *programme*.", "topics": topics, "language": language });
     let data = app.data_as(staff, CREATE_ISSUE, json!({ "i": input })).await;
@@ -100,10 +96,6 @@ pub async fn send(app: &TestApp, staff: &str, issue: &Value) -> Value {
     let data = app.data_as(staff, SEND_ISSUE, json!({ "id": issue })).await;
     assert_eq!(data["sendNewsletterIssue"]["userErrors"], json!([]));
     data["sendNewsletterIssue"].clone()
-}
-
-pub async fn db(app: &TestApp) -> DatabaseConnection {
-    Database::connect(&app.database_url).await.expect("database")
 }
 
 /// Outbox rows to `to` with this subject.

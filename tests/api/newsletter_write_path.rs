@@ -4,7 +4,7 @@
 
 use crate::helpers::*;
 use crate::newsletter::{CONFIRM, new_issue, send, subscribe, tokens_in_mail};
-use api::auth::{Principal, Role, SubjectKind};
+use api::auth::Role;
 use api::domain::ids::{self, NodeType};
 use api::domain::newsletter::Topic;
 use api::domain::newsletter::issues::{self, IssueInput};
@@ -12,15 +12,10 @@ use api::domain::newsletter::subscriptions::{self, SubscriberKey, SubscriptionCh
 use api::error::AppError;
 use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 const UPDATE: &str = "mutation($i: UpdateSubscriptionInput!) { updateSubscription(input: $i) { subscription { topics } userErrors { code } } }";
 const UNSUBSCRIBE: &str =
     "mutation($t: String) { unsubscribe(input: { token: $t }) { subscription { status } userErrors { code } } }";
-
-fn principal(roles: Vec<Role>) -> Principal {
-    Principal { id: Uuid::new_v4(), kind: SubjectKind::User, roles, programmes: Vec::new(), session: None }
-}
 
 fn newsletter_events(
     all: Vec<(String, String, Option<String>, Value)>,

@@ -1,7 +1,7 @@
 //! Personal-data rights: the export of one's data, and erasure that leaves no trace of the address anywhere.
 
-use crate::helpers::{LOGIN, PASSWORD, TestApp, each_backend, verified_user};
-use crate::newsletter::{confirmed_subscriber, db, new_issue, send, staff_token, tokens_in_mail};
+use crate::helpers::{LOGIN, PASSWORD, TestApp, count, db, each_backend, staff_token, verified_user};
+use crate::newsletter::{confirmed_subscriber, new_issue, send, tokens_in_mail};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 
@@ -54,12 +54,6 @@ async fn traces(db: &DatabaseConnection, needle: &str) -> Vec<String> {
         }
     }
     found
-}
-
-async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
-    let row =
-        db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap().unwrap();
-    row.try_get::<i64>("", "n").unwrap()
 }
 
 async fn erase_account(app: &TestApp, token: &str, password: &str) -> Value {

@@ -1,7 +1,7 @@
 //! The resources library: staff drafts, publishing (which tells the TOOLS_AND_ANALYSIS subscribers), the public list.
 
-use crate::helpers::each_backend;
-use crate::newsletter::{confirmed_subscriber, db, mails_with_subject, queued, staff_token, unsubscribe_token};
+use crate::helpers::{db, each_backend, staff_token};
+use crate::newsletter::{confirmed_subscriber, mails_with_subject, queued, unsubscribe_token};
 use serde_json::{Value, json};
 
 const CREATE: &str = "mutation($i: CreateResourceInput!) { createResource(input: $i) { resource { id publishedAt } userErrors { field code } } }";

@@ -1,7 +1,6 @@
 //! Nested reads cost a fixed number of SQL statements, whatever the page size (issue 14): each relation is
 //! loaded for a whole page at once, so a page of 100 costs what a page of 20 costs.
 
-use crate::applicant_flow::{staff, statements_as, token};
 use crate::helpers::*;
 use serde_json::{Value, json};
 
@@ -24,7 +23,7 @@ async fn created_id(data: &Value, mutation: &str, field: &str) -> Value {
 #[tokio::test]
 async fn a_page_of_regions_with_partnerships_costs_the_same_statements_at_any_size() {
     each_backend(|app| async move {
-        let staff = staff(&app).await;
+        let staff = staff_token(&app).await;
         let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
         let mut organisations = Vec::new();
         for (n, (country, nuts)) in [("AT", "AT211"), ("SI", "SI033"), ("AT", "AT212"), ("SI", "SI034")].iter().enumerate() {

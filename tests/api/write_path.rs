@@ -2,7 +2,7 @@
 //! entries) in the same transaction, wakes the publisher after the commit, and refuses the wrong principal.
 
 use crate::helpers::*;
-use api::auth::{Principal, Role, SubjectKind};
+use api::auth::Role;
 use api::domain::calls::{self, CallInput};
 use api::domain::domain_events::{self, DomainEvent, EventType};
 use api::domain::ids::NodeType;
@@ -16,10 +16,6 @@ const CREATE_CALL: &str =
     "mutation($i: CreateCallInput!) { createCall(input: $i) { call { id } userErrors { field code } } }";
 const PUBLISH_CALL: &str =
     "mutation($i: PublishCallInput!) { publishCall(input: $i) { call { id } userErrors { field code } } }";
-
-fn principal(roles: Vec<Role>) -> Principal {
-    Principal { id: Uuid::new_v4(), kind: SubjectKind::User, roles, programmes: Vec::new(), session: None }
-}
 
 fn call_input(title: &str) -> CallInput {
     CallInput {

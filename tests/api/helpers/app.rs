@@ -1,7 +1,8 @@
-//! The test harness: `each_backend(|app| async move { ... })` starts a fresh, migrated server per backend.
+//! The server under test: `each_backend(|app| async move { ... })` starts a fresh, migrated server per backend,
+//! built by `App::build` like the real one; requests as a frontend sends them.
 
 use api::app::App;
-use api::clock::{Clock, ManualClock};
+use api::clock::ManualClock;
 use api::config::Config;
 use api::mail::Mailer;
 use chrono::{DateTime, TimeZone, Utc};
@@ -9,9 +10,8 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 pub const POSTGRES_ENV: &str = "IMPACT_TEST_POSTGRES";
@@ -189,19 +189,6 @@ impl TestApp {
         body["data"].clone()
     }
 
-    /// The raw messages (.eml) delivered to `address`, waiting up to 5 s for the first to arrive (the sender
-    /// works in the background); empty if none came.
-    pub async fn mails_to(&self, address: &str) -> Vec<String> {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let mails = mails_to(&self.mail_dir, address);
-            if !mails.is_empty() || Instant::now() >= deadline {
-                return mails;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
     /// The `extensions.code` of the first error of a request that must fail.
     pub async fn error_code(&self, query: &str, variables: Value) -> String {
         let body = self.graphql(query, variables).await;
@@ -215,39 +202,6 @@ pub fn first_error_code(body: &Value) -> String {
         .unwrap_or_else(|| panic!("expected an error with a code, got {body}"))
         .to_owned()
 }
-
-/// The `.eml` files in `dir` whose recipient (`To:`) is `address`, as they are now.
-pub fn mails_to(dir: &Path, address: &str) -> Vec<String> {
-    let entries =
-        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read mail directory {}: {e}", dir.display()));
-    entries
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
-        // A file being written may still be empty; it has no `To:` yet and is read on the next look.
-        .filter_map(|path| std::fs::read_to_string(path).ok())
-        .filter(|mail| {
-            mail.lines().map(|line| line.trim_end_matches('\r')).take_while(|line| !line.is_empty()).any(|line| {
-                line.split_once(':').is_some_and(|(name, value)| {
-                    name.eq_ignore_ascii_case("to") && recipient(value).eq_ignore_ascii_case(address)
-                })
-            })
-        })
-        .collect()
-}
-
-/// The address of a header value such as `maria@example.org` or `Maria <maria@example.org>`.
-fn recipient(value: &str) -> &str {
-    let value = value.trim();
-    match (value.rfind('<'), value.rfind('>')) {
-        (Some(open), Some(close)) if open < close => &value[open + 1..close],
-        _ => value,
-    }
-}
-// ---- accounts and sessions, as a frontend would drive them ----
-
-/// The password of every test user.
-pub const PASSWORD: &str = "correct horse battery staple";
-pub const LOGIN: &str = "mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken refreshToken expiresAt user { id email } userErrors { field code } } }";
 
 impl TestApp {
     /// POSTs a GraphQL request with a bearer token; asserts HTTP 200 and returns the body.
@@ -278,109 +232,10 @@ pub fn user_errors(payload: &Value) -> Value {
     payload["userErrors"].clone()
 }
 
-/// Registers through GraphQL (display name from the address: `ana.novak@` → "Ana Novak", language `sl`).
-pub async fn register(app: &TestApp, email: &str, role: &str) -> Value {
-    let name: Vec<String> = email
-        .split('@')
-        .next()
-        .unwrap_or_default()
-        .split('.')
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-        })
-        .collect();
-    let data = app
-        .data(
-            "mutation($i: RegisterInput!) { register(input: $i) { user { id email emailVerified } userErrors { field code } } }",
-            json!({ "i": { "email": email, "password": PASSWORD, "displayName": name.join(" "), "preferredLanguage": "sl", "intendedRole": role } }),
-        )
-        .await;
-    assert_eq!(data["register"]["userErrors"], json!([]), "registration of {email}");
-    data["register"]["user"].clone()
-}
-
-/// The token of the newest mail to `to` carrying a `/{path}?token=` link.
-/// Delivery is asynchronous: waits up to 5 s for the mail.
-pub async fn mail_token(app: &TestApp, to: &str, path: &str) -> String {
-    let marker = format!("/{path}?token=");
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        for mail in mails_to(&app.mail_dir, to).iter().rev() {
-            let message = mail_parser::MessageParser::default().parse(mail.as_bytes()).expect("a MIME message");
-            let body = message.body_text(0).expect("a text body");
-            if let Some(start) = body.find(&marker) {
-                let rest = &body[start + marker.len()..];
-                return rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
-            }
-        }
-        assert!(Instant::now() < deadline, "no mail to {to} with a {marker} link");
-        app.mailer.notify();
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// Production mode, with the signing secret production requires.
 pub fn production(config: &mut Config) {
     config.environment = api::config::Environment::Production;
     config.auth.jwt_secret = Some("a production-like secret of at least 32 bytes".to_owned());
-}
-
-/// Signs in; asserts success and returns the session payload.
-pub async fn login(app: &TestApp, email: &str, password: &str) -> Value {
-    let data = app.data(LOGIN, json!({ "e": email, "p": password })).await;
-    assert_eq!(data["login"]["userErrors"], json!([]), "login of {email}");
-    data["login"].clone()
-}
-
-/// Registers, confirms the address from the mail, and signs in.
-pub async fn verified_user(app: &TestApp, email: &str, role: &str) -> Value {
-    register(app, email, role).await;
-    let token = mail_token(app, &email.trim().to_lowercase(), "verify-email").await;
-    let verified = app
-        .data(
-            "mutation($t: String!) { verifyEmail(input: { token: $t }) { userErrors { code } } }",
-            json!({ "t": token }),
-        )
-        .await;
-    assert_eq!(verified["verifyEmail"]["userErrors"], json!([]));
-    login(app, email, PASSWORD).await
-}
-
-/// An admin made the way an operator does (`impact create-admin`'s function), signed in.
-pub async fn admin_session(app: &TestApp) -> Value {
-    let db = api::db::connect(&Config::for_database(app.database_url.clone())).await.expect("database");
-    api::domain::accounts::create_admin(&db, app.clock.now(), "admin@example.org", PASSWORD, 10)
-        .await
-        .expect("admin created");
-    db.close().await.ok();
-    login(app, "admin@example.org", PASSWORD).await
-}
-
-pub async fn grant(app: &TestApp, admin_token: &str, user_id: &Value, role: &str, programmes: Value) {
-    let data = app
-        .data_as(
-            admin_token,
-            "mutation($u: ID!, $r: Role!, $p: [ID!]) { grantRole(input: { userId: $u, role: $r, programmeIds: $p }) { userErrors { field code } } }",
-            json!({ "u": user_id, "r": role, "p": programmes }),
-        )
-        .await;
-    assert_eq!(data["grantRole"]["userErrors"], json!([]), "grant {role}");
-}
-
-/// A service account's access token.
-pub async fn service_token(app: &TestApp, admin_token: &str) -> String {
-    let created = app
-        .data_as(admin_token, "mutation { createServiceAccount(input: { name: \"integrator\" }) { serviceAccount { clientId } clientSecret } }", json!({}))
-        .await;
-    let (id, secret) = (
-        &created["createServiceAccount"]["serviceAccount"]["clientId"],
-        &created["createServiceAccount"]["clientSecret"],
-    );
-    let issued = app
-        .data("mutation($i: String!, $s: String!) { issueServiceToken(input: { clientId: $i, clientSecret: $s }) { accessToken } }", json!({ "i": id, "s": secret }))
-        .await;
-    issued["issueServiceToken"]["accessToken"].as_str().expect("service token").to_owned()
 }
 
 /// The GraphQL schema on a connection of the test's own (to count its SQL statements, say), with the
@@ -396,32 +251,10 @@ pub async fn schema_on(db: &sea_orm::DatabaseConnection, database_url: &str) -> 
     api::graphql::build_schema(&services)
 }
 
-/// The one staff fixture: `staff@example.org`, a verified account granted STAFF by the admin; its access token.
-pub async fn staff_token(app: &TestApp) -> String {
-    let admin = admin_session(app).await["accessToken"].as_str().expect("admin token").to_owned();
-    let staff = verified_user(app, "staff@example.org", "APPLICANT").await;
-    grant(app, &admin, &staff["user"]["id"], "STAFF", json!([])).await;
-    staff["accessToken"].as_str().expect("staff token").to_owned()
-}
-
 /// The services of a server (built the server's way) on the test's database, to call domain commands directly.
 pub async fn services_on(app: &TestApp) -> api::domain::Services {
     let mut config = Config::for_database(app.database_url.clone());
     config.mail.mail_dir = app.mail_dir.clone();
     let db = api::db::connect(&config).await.expect("database");
     api::app::start_services(db, Arc::new(config), Arc::new(app.clock.clone())).await.expect("services start")
-}
-
-/// The domain events stored so far, oldest first, as (type, subject global ID, actor id, payload).
-pub async fn domain_events(app: &TestApp) -> Vec<(String, String, Option<String>, Value)> {
-    let db = Database::connect(&app.database_url).await.expect("database");
-    let events = api::domain::domain_events::after(&db, 0, 10_000).await.expect("events");
-    db.close().await.ok();
-    events
-        .into_iter()
-        .map(|e| {
-            let payload = serde_json::from_str(&e.payload).expect("JSON payload");
-            (e.event_type, e.subject, e.actor_id.map(|a| a.to_string()), payload)
-        })
-        .collect()
 }
