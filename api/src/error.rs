@@ -96,6 +96,10 @@ pub enum UserErrorCode {
     CheckFailed,
     /// The decision needs an assessment first.
     AssessmentMissing,
+    /// The expert has a conflict of interest with the region (a member of a partner organisation, or declared).
+    ConflictOfInterest,
+    /// The expert's available days would be exceeded.
+    Overbooked,
 }
 
 #[derive(Debug, thiserror::Error)]

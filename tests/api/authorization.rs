@@ -21,6 +21,7 @@ const EVERYONE: &[Who] =
 const USERS: &[Who] = &[Who::Applicant, Who::Expert, Who::ManagingAuthority, Who::Staff, Who::Admin];
 const STAFF: &[Who] = &[Who::Staff, Who::Admin];
 const ADMIN: &[Who] = &[Who::Admin];
+const EXPERT: &[Who] = &[Who::Expert];
 
 /// Every root operation: a request exercising it (harmless: invalid input at most) and who may run it.
 /// A new operation without a row here fails `every_operation_has_a_row`.
@@ -400,6 +401,63 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static str, &'static [Who])> {
             "Mutation",
             "decideApplication",
             r#"mutation { decideApplication(input: { id: "QXBwbGljYXRpb246MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw", decision: NOT_SELECTED }) { userErrors { code } } }"#,
+            STAFF,
+        ),
+        // Experts
+        ("Query", "expertiseAreas", "{ expertiseAreas { area } }", EVERYONE),
+        ("Query", "experts", "{ experts(first: 1) { totalCount } }", STAFF),
+        (
+            "Query",
+            "expertMatches",
+            r#"{ expertMatches(regionId: "Q3Jvc3NCb3JkZXJSZWdpb246MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw") { sides } }"#,
+            STAFF,
+        ),
+        (
+            "Query",
+            "suggestExpertTeam",
+            r#"{ suggestExpertTeam(regionId: "Q3Jvc3NCb3JkZXJSZWdpb246MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw", size: 2) { coversEverySide } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "saveExpertProfile",
+            r#"mutation { saveExpertProfile(input: { headline: " ", daysPerMonth: -1 }) { userErrors { code } } }"#,
+            EXPERT,
+        ),
+        (
+            "Mutation",
+            "applyToExpertCall",
+            r#"mutation { applyToExpertCall(input: { callId: "Q2FsbDowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDA", statement: " " }) { userErrors { code } } }"#,
+            EXPERT,
+        ),
+        (
+            "Mutation",
+            "vetExpert",
+            r#"mutation { vetExpert(input: { expertId: "RXhwZXJ0UHJvZmlsZTowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDA", decision: APPROVED }) { userErrors { code } } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "assignExpert",
+            r#"mutation { assignExpert(input: { regionId: "Q3Jvc3NCb3JkZXJSZWdpb246MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw", expertId: "RXhwZXJ0UHJvZmlsZTowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDA", role: EXPERT, plannedDays: 2 }) { userErrors { code } } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "acceptAssignment",
+            r#"mutation { acceptAssignment(input: { id: "RXhwZXJ0QXNzaWdubWVudDowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDA", noConflictOfInterest: true }) { userErrors { code } } }"#,
+            EXPERT,
+        ),
+        (
+            "Mutation",
+            "declineAssignment",
+            r#"mutation { declineAssignment(input: { id: "RXhwZXJ0QXNzaWdubWVudDowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDA" }) { userErrors { code } } }"#,
+            EXPERT,
+        ),
+        (
+            "Mutation",
+            "endAssignment",
+            r#"mutation { endAssignment(input: { id: "RXhwZXJ0QXNzaWdubWVudDowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDA" }) { userErrors { code } } }"#,
             STAFF,
         ),
         // Last: it ends the session it runs in.

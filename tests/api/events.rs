@@ -1,7 +1,9 @@
 //! Events as staff, registrants and the public see them: status moves, registration with its capacity and
 //! waitlist under concurrency, the join URL's visibility, the .ics files and the staff's export.
 
-use crate::helpers::{TestApp, each_backend, first_error_code, mail_token, staff_token, token, verified_user};
+use crate::helpers::{
+    TestApp, each_backend, first_error_code, mail_token, staff_token, token, verified_user, wait_for_mail,
+};
 use chrono::{DateTime, Duration, Utc};
 use futures::future::join_all;
 use serde_json::{Value, json};
@@ -60,23 +62,6 @@ async fn published(app: &TestApp, staff: &str, input: Value) -> String {
 async fn seats_taken(app: &TestApp, id: &str) -> i64 {
     let query = "query($id: ID!) { node(id: $id) { ... on Event { seatsTaken } } }";
     app.data(query, json!({ "id": id })).await["node"]["seatsTaken"].as_i64().unwrap()
-}
-
-/// Waits (up to 5 s) for a mail to `to` whose text contains `needle`.
-async fn wait_for_mail(app: &TestApp, to: &str, needle: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        let found = crate::helpers::mails_to(&app.mail_dir, to).iter().any(|raw| {
-            let message = mail_parser::MessageParser::default().parse(raw.as_bytes()).expect("a MIME message");
-            message.body_text(0).is_some_and(|body| body.contains(needle))
-        });
-        if found {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "no mail to {to} saying “{needle}”");
-        app.mailer.notify();
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test]

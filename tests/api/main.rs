@@ -11,6 +11,8 @@ mod cors;
 mod event_erasure;
 mod events;
 mod events_write_path;
+mod experts;
+mod experts_matching;
 mod external_identity;
 mod graphiql;
 mod graphql_over_http;

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod calls;
 pub mod domain_events;
 pub mod events;
+pub mod experts;
 pub mod ids;
 pub mod newsletter;
 pub mod organisations;

@@ -105,6 +105,24 @@ pub async fn nuts_regions_by_code(db: &impl ConnectionTrait, codes: &[String]) -
     Ok(nuts_region::Entity::find().filter(nuts_region::Column::Code.is_in(codes.iter().cloned())).all(db).await?)
 }
 
+/// The official languages (ISO 639-1) of countries, by ISO country code.
+pub async fn official_languages(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> AppResult<std::collections::HashMap<String, Vec<String>>> {
+    let mut map: std::collections::HashMap<String, Vec<String>> =
+        codes.iter().map(|c| (c.clone(), Vec::new())).collect();
+    for row in entity::country_language::Entity::find()
+        .filter(entity::country_language::Column::CountryCode.is_in(codes.iter().cloned()))
+        .order_by_asc(entity::country_language::Column::LanguageCode)
+        .all(db)
+        .await?
+    {
+        map.entry(row.country_code).or_default().push(row.language_code);
+    }
+    Ok(map)
+}
+
 #[cfg(test)]
 mod tests {
     use super::CountryCode;

@@ -3,13 +3,13 @@
 use crate::auth::{Principal, Role};
 use crate::domain::accounts::roles;
 use crate::domain::newsletter::issues::{self, DeliveryCounts};
-use crate::domain::{calls, events, organisations, partnerships, programmes, reference, regions, resources};
+use crate::domain::{calls, events, experts, organisations, partnerships, programmes, reference, regions, resources};
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::organisation_member::MemberRole;
 use entity::{
-    app_user, call, country, cross_border_region, event, event_registration, interreg_programme, newsletter_issue,
-    nuts_region, organisation, partner, partnership, resource,
+    app_user, call, country, cross_border_region, event, event_registration, expert_assignment, expert_profile,
+    interreg_programme, newsletter_issue, nuts_region, organisation, partner, partnership, resource,
 };
 use sea_orm::DatabaseConnection;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -42,6 +42,14 @@ pub struct Loaders {
     /// The partnerships of a region that the caller may see, by name.
     pub region_partnerships: DataLoader<RegionPartnershipsLoader, HashMapCache>,
     pub calls: DataLoader<CallLoader, HashMapCache>,
+    /// The official languages of countries.
+    pub country_languages: DataLoader<CountryLanguagesLoader, HashMapCache>,
+    pub expert_profiles: DataLoader<ExpertProfileLoader, HashMapCache>,
+    /// The lists of expert profiles and the days their assignments hold.
+    pub expert_details: DataLoader<ExpertDetailsLoader, HashMapCache>,
+    pub expert_assignments: DataLoader<ExpertAssignmentLoader, HashMapCache>,
+    /// The accepted assignments of each region.
+    pub region_experts: DataLoader<RegionExpertsLoader, HashMapCache>,
 }
 
 impl Loaders {
@@ -80,6 +88,31 @@ impl Loaders {
                 HashMapCache::default(),
             ),
             calls: DataLoader::with_cache(CallLoader(db.clone()), tokio::spawn, HashMapCache::default()),
+            country_languages: DataLoader::with_cache(
+                CountryLanguagesLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            expert_profiles: DataLoader::with_cache(
+                ExpertProfileLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            expert_details: DataLoader::with_cache(
+                ExpertDetailsLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            expert_assignments: DataLoader::with_cache(
+                ExpertAssignmentLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            region_experts: DataLoader::with_cache(
+                RegionExpertsLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
         }
     }
 
@@ -423,5 +456,66 @@ impl Loader<Uuid> for CallLoader {
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let rows = calls::calls_by_id(&self.0, ids).await.map_err(Arc::new)?;
         Ok(rows.into_iter().map(|c| (c.id, c)).collect())
+    }
+}
+
+pub struct CountryLanguagesLoader(DatabaseConnection);
+
+impl Loader<String> for CountryLanguagesLoader {
+    type Value = Vec<String>;
+    type Error = LoadError;
+
+    async fn load(&self, codes: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
+        reference::official_languages(&self.0, codes).await.map_err(Arc::new)
+    }
+}
+
+pub struct ExpertProfileLoader(DatabaseConnection);
+
+impl Loader<Uuid> for ExpertProfileLoader {
+    type Value = expert_profile::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = experts::profiles_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|p| (p.user_id, p)).collect())
+    }
+}
+
+pub struct ExpertDetailsLoader(DatabaseConnection);
+
+impl Loader<Uuid> for ExpertDetailsLoader {
+    type Value = experts::ExpertDetails;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        experts::details_of(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct ExpertAssignmentLoader(DatabaseConnection);
+
+impl Loader<Uuid> for ExpertAssignmentLoader {
+    type Value = expert_assignment::Model;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = experts::assignments::assignments_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|a| (a.id, a)).collect())
+    }
+}
+
+pub struct RegionExpertsLoader(DatabaseConnection);
+
+impl Loader<Uuid> for RegionExpertsLoader {
+    type Value = Vec<expert_assignment::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let mut map: HashMap<Uuid, Self::Value> = ids.iter().map(|id| (*id, Vec::new())).collect();
+        for row in experts::assignments::accepted_in_regions(&self.0, ids).await.map_err(Arc::new)? {
+            map.entry(row.region_id).or_default().push(row);
+        }
+        Ok(map)
     }
 }

@@ -10,6 +10,7 @@ pub mod context;
 pub mod depth_limit;
 pub mod errors;
 pub mod events;
+pub mod experts;
 pub mod loaders;
 pub mod newsletter;
 pub mod node;
@@ -46,6 +47,8 @@ pub struct QueryRoot(
     partnerships::PartnershipQuery,
     calls::CallQuery,
     applications::ApplicationQuery,
+    experts::ExpertQuery,
+    experts::matching::ExpertMatchingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -65,6 +68,7 @@ pub struct MutationRoot(
     partnerships::PartnershipMutation,
     calls::CallMutation,
     applications::ApplicationMutation,
+    experts::ExpertMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

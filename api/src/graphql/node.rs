@@ -6,7 +6,7 @@
 use crate::config::MAX_PAGE_SIZE;
 use crate::domain::accounts::policy::can_read as may_see_user;
 use crate::domain::events::policy as event_policy;
-use crate::domain::{applications, calls, partnerships};
+use crate::domain::{applications, calls, experts, partnerships};
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::User;
 use crate::graphql::applications::Application;
@@ -14,6 +14,7 @@ use crate::graphql::calls::Call;
 use crate::graphql::context::ContextExt;
 use crate::graphql::events::Event;
 use crate::graphql::events::registrations::EventRegistration;
+use crate::graphql::experts::{ExpertAssignment, ExpertProfile};
 use crate::graphql::newsletter::issues::NewsletterIssue;
 use crate::graphql::organisations::Organisation;
 use crate::graphql::partnerships::Partnership;
@@ -40,6 +41,8 @@ pub enum Node {
     Partnership(Partnership),
     Call(Call),
     Application(Application),
+    ExpertProfile(ExpertProfile),
+    ExpertAssignment(ExpertAssignment),
 }
 
 pub use crate::domain::ids::NodeType;
@@ -140,6 +143,11 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
             .into_iter()
             .map(|a| (a.id, a))
             .collect();
+    // Experts' profiles and assignments: their expert and staff only.
+    let visible_profiles =
+        uuids_of(NodeType::ExpertProfile).into_iter().filter(|id| experts::policy::can_read_profile(caller, *id));
+    let profiles = loaders.expert_profiles.load_many(visible_profiles).await?;
+    let expert_assignments = loaders.expert_assignments.load_many(uuids_of(NodeType::ExpertAssignment)).await?;
     let uuid = |id: &GlobalId| Uuid::parse_str(&id.key).ok();
     Ok(ids
         .iter()
@@ -187,6 +195,13 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
             NodeType::Application => {
                 uuid(id).and_then(|k| applications.get(&k).cloned()).map(|m| Node::Application(Application(m)))
             }
+            NodeType::ExpertProfile => {
+                uuid(id).and_then(|k| profiles.get(&k).cloned()).map(|m| Node::ExpertProfile(ExpertProfile(m)))
+            }
+            NodeType::ExpertAssignment => uuid(id)
+                .and_then(|k| expert_assignments.get(&k).cloned())
+                .filter(|m| experts::policy::can_read_assignment(caller, m))
+                .map(|m| Node::ExpertAssignment(ExpertAssignment(m))),
             // Subjects of domain events that are not (yet) GraphQL nodes.
             NodeType::ServiceAccount | NodeType::NewsletterSubscription => None,
         })

@@ -51,6 +51,11 @@ impl Country {
     async fn eligible(&self) -> bool {
         self.0.eligible
     }
+    /// The official languages at state level, as ISO 639-1 codes (sources: the EU's list of official languages
+    /// by member state and each other state's constitution or language law; regional languages not included).
+    async fn official_languages(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        Ok(ctx.loaders().country_languages.load_one(self.0.code.clone()).await?.unwrap_or_default())
+    }
 }
 
 /// A NUTS 2024 region (or, outside the EU, a statistical region of the same data set).

@@ -66,3 +66,20 @@ pub async fn mail_token(app: &TestApp, to: &str, path: &str) -> String {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Waits (up to 5 s) for a mail to `to` whose text contains `needle`.
+pub async fn wait_for_mail(app: &TestApp, to: &str, needle: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let found = mails_to(&app.mail_dir, to).iter().any(|raw| {
+            let message = mail_parser::MessageParser::default().parse(raw.as_bytes()).expect("a MIME message");
+            message.body_text(0).is_some_and(|body| body.contains(needle))
+        });
+        if found {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "no mail to {to} saying “{needle}”");
+        app.mailer.notify();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

@@ -70,7 +70,11 @@ pub async fn create_application(
         return Err(AppError::not_found(&["callId"], "call"));
     }
     if call.kind != CallKind::PilotRegions {
-        return Err(AppError::rejected(&["callId"], UserErrorCode::Invalid, "this call is for experts"));
+        return Err(AppError::rejected(
+            &["callId"],
+            UserErrorCode::Invalid,
+            "this call is for experts: experts apply with applyToExpertCall",
+        ));
     }
     let now = tx.now();
     if calls::status_at(&call, now) == CallStatus::Closed {

@@ -75,6 +75,14 @@ event_types! {
     ApplicationEligibilityAssessed => "application.eligibility_assessed", audit ApplicationEligibilityAssessed;
     ApplicationQualityAssessed => "application.quality_assessed", audit ApplicationQualityAssessed;
     ApplicationDecided => "application.decided", audit ApplicationDecided;
+    // Experts and their assignments
+    ExpertProfileSaved => "expert.profile_saved";
+    ExpertApplied => "expert.applied", audit ExpertApplied;
+    ExpertVetted => "expert.vetted", audit ExpertVetted;
+    AssignmentProposed => "assignment.proposed", audit AssignmentProposed;
+    AssignmentAccepted => "assignment.accepted", audit AssignmentAccepted;
+    AssignmentDeclined => "assignment.declined", audit AssignmentDeclined;
+    AssignmentEnded => "assignment.ended", audit AssignmentEnded;
     // Events and registrations
     EventCreated => "event.created";
     EventUpdated => "event.updated";

@@ -13,7 +13,7 @@ use crate::domain::newsletter::subscriptions::{self, SubscriberKey};
 use crate::domain::personal_data::{Claim, Person};
 use crate::domain::policy::require_user;
 use crate::domain::unit_of_work::Write;
-use crate::domain::{Services, accounts, applications, audit, events, newsletter, organisations, resources};
+use crate::domain::{Services, accounts, applications, audit, events, experts, newsletter, organisations, resources};
 use crate::error::{AppError, AppResult, UserErrorCode};
 use entity::{domain_event, outbound_email};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -27,6 +27,7 @@ pub const AREAS: &[Claim] = &[
     applications::personal_data::CLAIM,
     newsletter::personal_data::CLAIM,
     events::personal_data::CLAIM,
+    experts::personal_data::CLAIM,
     resources::personal_data::CLAIM,
     MAIL,
     audit::personal_data::CLAIM,
@@ -62,6 +63,7 @@ pub async fn export_my_data(services: &Services, actor: Option<&Principal>) -> A
         applications::personal_data::export(db, &person).await?,
         json!({ "subscription": newsletter::personal_data::export(db, &person).await? }),
         json!({ "eventRegistrations": events::personal_data::export(db, &person).await? }),
+        experts::personal_data::export(db, &person).await?,
         json!({ "resourcesAdded": resources::personal_data::export(db, &person).await? }),
         export_mail(db, &person).await?,
         audit::personal_data::export(db, &person).await?,
@@ -88,6 +90,7 @@ pub async fn erase_my_account(services: &Services, actor: Option<&Principal>, pa
     applications::personal_data::erase(&mut tx, &person).await?;
     newsletter::personal_data::erase(&mut tx, &person).await?;
     events::personal_data::erase(&mut tx, &person).await?;
+    experts::personal_data::erase(&mut tx, &person).await?;
     erase_mail(&mut tx, &person).await?;
     audit::personal_data::erase(&mut tx, &person).await?;
     accounts::personal_data::erase(&mut tx, &person).await?;

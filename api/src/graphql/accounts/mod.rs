@@ -8,6 +8,7 @@ use crate::auth::guard::SignedInUser;
 use crate::domain::accounts::{self, ProfileChange, Registration};
 use crate::error::UserError;
 use crate::graphql::context::ContextExt;
+use crate::graphql::experts::{ExpertAssignment, ExpertProfile};
 use crate::graphql::newsletter::subscriptions::Subscription;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
@@ -73,6 +74,14 @@ impl User {
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+    /// The user's expert profile; only for the user themself and staff (null for others, and for non-experts).
+    async fn expert_profile(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ExpertProfile>> {
+        crate::graphql::experts::profile_of(ctx, self.0.id).await
+    }
+    /// The user's assignments as an expert, newest first; only for the user themself and staff.
+    async fn assignments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExpertAssignment>> {
+        crate::graphql::experts::assignments_of(ctx, self.0.id).await
     }
     /// The newsletter subscription of this user's address; only for the user themself (null for others).
     async fn subscription(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Subscription>> {

@@ -73,6 +73,10 @@ impl CrossBorderRegion {
         let found = ctx.loaders().programmes.load_many(ids.clone()).await?;
         Ok(ids.iter().filter_map(|id| found.get(id).cloned().map(InterregProgramme)).collect())
     }
+    /// The experts who accepted an assignment to this region (public: names, roles and expertise only).
+    async fn experts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::graphql::experts::AssignedExpert>> {
+        crate::graphql::experts::assigned_experts(ctx, self.0.id).await
+    }
     /// The partnerships of this region the caller may see (everybody: those of pilot regions).
     async fn partnerships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Partnership>> {
         let rows = ctx.loaders().region_partnerships.load_one(self.0.id).await?.unwrap_or_default();
