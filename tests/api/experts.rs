@@ -288,3 +288,34 @@ async fn expert_commands_refuse_the_wrong_principal() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_expert_exports_and_erases_their_profile() {
+    each_backend(|app| async move {
+        let staff = staff_token(&app).await;
+        let call = expert_call(&app, &staff).await;
+        let eva =
+            expert(&app, &staff, Some(&call), "eva@example.org", profile(&[("sl", "NATIVE")], &["PO2_GREENER"], 5))
+                .await;
+        let export = app.data_as(&token(&eva), "{ exportMyData }", json!({})).await["exportMyData"].clone();
+        assert_eq!(export["expertProfile"]["status"], "APPROVED");
+        assert_eq!(export["expertProfile"]["languages"], json!([{ "language": "sl", "level": "NATIVE" }]));
+        assert_eq!(export["expertAssignments"], json!([]));
+
+        let erased = app
+            .data_as(
+                &token(&eva),
+                "mutation($p: String!) { eraseMyAccount(input: { password: $p }) { erased userErrors { code } } }",
+                json!({ "p": PASSWORD }),
+            )
+            .await;
+        assert_eq!(erased["eraseMyAccount"]["userErrors"], json!([]));
+        let db = db(&app).await;
+        for table in ["expert_profile", "expert_expertise", "expert_language", "expert_country"] {
+            assert_eq!(count(&db, &format!("SELECT COUNT(*) AS n FROM {table}")).await, 0, "{table}");
+        }
+        let vetted_by = count(&db, "SELECT COUNT(*) AS n FROM expert_profile WHERE vetted_by IS NOT NULL").await;
+        assert_eq!(vetted_by, 0);
+    })
+    .await;
+}

@@ -48,6 +48,8 @@ pub struct Loaders {
     /// The lists of expert profiles and the days their assignments hold.
     pub expert_details: DataLoader<ExpertDetailsLoader, HashMapCache>,
     pub expert_assignments: DataLoader<ExpertAssignmentLoader, HashMapCache>,
+    /// The assignments of each expert, newest first.
+    pub assignments_of_experts: DataLoader<ExpertAssignmentsLoader, HashMapCache>,
     /// The accepted assignments of each region.
     pub region_experts: DataLoader<RegionExpertsLoader, HashMapCache>,
 }
@@ -105,6 +107,11 @@ impl Loaders {
             ),
             expert_assignments: DataLoader::with_cache(
                 ExpertAssignmentLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            assignments_of_experts: DataLoader::with_cache(
+                ExpertAssignmentsLoader(db.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
@@ -515,6 +522,21 @@ impl Loader<Uuid> for RegionExpertsLoader {
         let mut map: HashMap<Uuid, Self::Value> = ids.iter().map(|id| (*id, Vec::new())).collect();
         for row in experts::assignments::accepted_in_regions(&self.0, ids).await.map_err(Arc::new)? {
             map.entry(row.region_id).or_default().push(row);
+        }
+        Ok(map)
+    }
+}
+
+pub struct ExpertAssignmentsLoader(DatabaseConnection);
+
+impl Loader<Uuid> for ExpertAssignmentsLoader {
+    type Value = Vec<expert_assignment::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let mut map: HashMap<Uuid, Self::Value> = ids.iter().map(|id| (*id, Vec::new())).collect();
+        for row in experts::assignments::of_experts(&self.0, ids).await.map_err(Arc::new)? {
+            map.entry(row.expert_id).or_default().push(row);
         }
         Ok(map)
     }

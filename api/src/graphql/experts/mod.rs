@@ -230,8 +230,7 @@ impl ExpertProfile {
         self.0.vetting_reason.as_deref()
     }
     async fn assignments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExpertAssignment>> {
-        let db = &ctx.services().db;
-        Ok(assignments::of_experts(db, &[self.0.user_id]).await?.into_iter().map(ExpertAssignment).collect())
+        assignments_of(ctx, self.0.user_id).await
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -327,8 +326,8 @@ pub async fn assignments_of(ctx: &Context<'_>, user_id: Uuid) -> async_graphql::
     if !policy::can_read_profile(ctx.actor(), user_id) {
         return Ok(Vec::new());
     }
-    let db = &ctx.services().db;
-    Ok(assignments::of_experts(db, &[user_id]).await?.into_iter().map(ExpertAssignment).collect())
+    let rows = ctx.loaders().assignments_of_experts.load_one(user_id).await?.unwrap_or_default();
+    Ok(rows.into_iter().map(ExpertAssignment).collect())
 }
 
 #[derive(InputObject)]
