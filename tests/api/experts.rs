@@ -319,3 +319,25 @@ async fn an_expert_exports_and_erases_their_profile() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_page_of_experts_costs_the_same_statements_at_any_size() {
+    each_backend(|app| async move {
+        let staff = staff_token(&app).await;
+        for n in 0..6 {
+            expert(&app, &staff, None, &format!("expert{n}@example.org"), profile(&[("sl", "NATIVE"), ("de", "B2")], &["PO2_GREENER"], 5)).await;
+        }
+        let query = |first: usize| {
+            format!("{{ experts(first: {first}) {{ nodes {{ headline expertise languages {{ language level }} availability {{ freeDaysPerMonth unavailable {{ from }} }} countriesOfExperience assignments {{ id }} user {{ email }} }} }} }}")
+        };
+        let staff_principal = principal(vec![Role::Staff]);
+        let (small, small_statements) = statements_as(&app.database_url, Some(staff_principal.clone()), &query(2)).await;
+        let (large, large_statements) = statements_as(&app.database_url, Some(staff_principal), &query(6)).await;
+        assert_eq!(small["experts"]["nodes"].as_array().unwrap().len(), 2);
+        assert_eq!(large["experts"]["nodes"].as_array().unwrap().len(), 6);
+        assert_eq!(large["experts"]["nodes"][5]["languages"].as_array().unwrap().len(), 2);
+        assert_eq!(small_statements.len(), large_statements.len(), "{large_statements:#?}");
+        eprintln!("expert page statements: {} for 2 and for 6", large_statements.len());
+    })
+    .await;
+}

@@ -137,7 +137,7 @@ async fn find(db: &impl ConnectionTrait, id: Uuid) -> AppResult<expert_assignmen
     expert_assignment::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::not_found(&["id"], "assignment"))
 }
 
-/// The assignment `id` under its expert's lock, checked by `allowed`, which must be PROPOSED (or `also`).
+/// The assignment `id` read again under its expert's lock; `INVALID_STATE` unless it is in one of `states`.
 async fn load_for_change(tx: &Write, id: Uuid, states: &[AssignmentStatus]) -> AppResult<expert_assignment::Model> {
     let found = find(&**tx, id).await?;
     lock_profile(tx, found.expert_id, "id").await?;
