@@ -225,6 +225,12 @@ async fn assignments_are_proposed_accepted_with_a_declaration_declined_and_ended
         assert!(accepted["acceptAssignment"]["assignment"]["noConflictOfInterestDeclaredAt"].is_string(), "the declaration is recorded");
         wait_for_mail(&app, "staff@example.org", "has accepted the assignment").await;
 
+        // The assignment itself is for its expert and staff.
+        let node = "query($id: ID!) { node(id: $id) { ... on ExpertAssignment { status } } }";
+        assert_eq!(app.data_as(&alps.token("otto"), node, json!({ "id": tina_assignment })).await["node"], Value::Null);
+        assert_eq!(app.data(node, json!({ "id": tina_assignment })).await["node"], Value::Null);
+        assert_eq!(app.data_as(&alps.token("tina"), node, json!({ "id": tina_assignment })).await["node"]["status"], "ACCEPTED");
+        assert_eq!(app.data_as(staff, node, json!({ "id": tina_assignment })).await["node"]["status"], "ACCEPTED");
         // The public sees who coaches the region: names, roles and expertise only.
         let public = app.data("query($id: ID!) { node(id: $id) { ... on CrossBorderRegion { experts { displayName role expertise } } } }", json!({ "id": alps.region })).await;
         assert_eq!(public["node"]["experts"], json!([{ "displayName": "Tina", "role": "LEAD_EXPERT", "expertise": ["PO4_SOCIAL", "CLLD_TOURISM_CULTURE"] }]));
