@@ -69,6 +69,7 @@ pub struct MutationRoot(
     calls::CallMutation,
     applications::ApplicationMutation,
     experts::ExpertMutation,
+    experts::assignments::ExpertAssignmentMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
