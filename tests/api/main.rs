@@ -8,6 +8,7 @@ mod applicant_flow;
 mod authorization;
 mod browser;
 mod cors;
+mod demo;
 mod event_erasure;
 mod events;
 mod events_write_path;
