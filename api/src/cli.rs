@@ -52,14 +52,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            telemetry::init(cli.config.environment);
+            let _telemetry = telemetry::init(&cli.config);
             let connection = db::connect(&cli.config).await.context("cannot connect to the database")?;
             db::migrate(&connection).await.context("database migrations failed")?;
             tracing::info!("migrations applied");
             Ok(())
         }
         Command::CreateAdmin { email, password } => {
-            telemetry::init(cli.config.environment);
+            let _telemetry = telemetry::init(&cli.config);
             let connection = db::connect(&cli.config).await.context("cannot connect to the database")?;
             db::migrate(&connection).await.context("database migrations failed")?;
             let services = crate::app::start_services(connection, Arc::new(cli.config), Arc::new(SystemClock)).await?;
@@ -72,7 +72,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { demo: _ } => {
-            telemetry::init(cli.config.environment);
+            let _telemetry = telemetry::init(&cli.config);
             crate::demo::refuse_in_production(&cli.config)?;
             let connection = db::connect(&cli.config).await.context("cannot connect to the database")?;
             db::migrate(&connection).await.context("database migrations failed")?;
@@ -86,7 +86,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => {
-            telemetry::init(cli.config.environment);
+            let _telemetry = telemetry::init(&cli.config);
             let app = App::build(cli.config, Arc::new(SystemClock)).await?;
             tracing::info!(address = %app.local_addr()?, environment = app.state().services.config.environment.as_str(), "impact-api listening");
             app.run_until(shutdown_signal()).await?;

@@ -34,4 +34,5 @@ mod resources;
 mod schema;
 mod statement_counts;
 mod tokens;
+mod traces;
 mod write_path;
