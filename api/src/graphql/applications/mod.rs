@@ -193,7 +193,7 @@ impl Application {
     async fn partnership(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Partnership>> {
         Ok(ctx.loaders().partnerships.load_one(self.0.partnership_id).await?.map(Partnership))
     }
-    /// Why the partnership applies; null until written. Like every section, plain text.
+    /// Why the partnership applies (free text); null until written.
     async fn motivation(&self) -> Option<&str> {
         self.0.motivation.as_deref()
     }
@@ -261,7 +261,7 @@ impl Application {
 /// clears it; a list given replaces the whole list.
 #[derive(InputObject, Default)]
 pub struct ApplicationContentInput {
-    /// Why the partnership applies (plain text).
+    /// Why the partnership applies (free text).
     pub motivation: Option<String>,
     /// The region's challenges and needs.
     pub challenges: Option<String>,
@@ -461,7 +461,8 @@ pub struct ApplicationQuery;
 
 #[Object]
 impl ApplicationQuery {
-    /// The applications of the caller's organisations, newest first.
+    /// The applications of the caller's organisations (as a member of a partner organisation) and those the
+    /// caller started, newest first; for staff too, only their own.
     #[graphql(
         guard = "SignedInUser",
         complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1"

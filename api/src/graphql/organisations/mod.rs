@@ -49,7 +49,7 @@ pub enum OrganisationType {
 pub enum OrganisationRole {
     /// Manages the organisation and its members.
     Owner,
-    /// Edits the organisation's partnerships and applications.
+    /// Edits the organisation's details, and the partnerships and applications it leads.
     Editor,
     /// Reads only.
     Viewer,
@@ -78,8 +78,8 @@ impl Organisation {
     }
 }
 
-/// A legal entity taking part in IMPACT. Everybody sees its name, type and country; its members and staff
-/// see the rest (other fields are null for others).
+/// A legal entity taking part in IMPACT. Everybody sees its name, original name, type and country; its members
+/// and staff see the rest (other fields are null, `members` empty, for others).
 #[Object]
 impl Organisation {
     /// Globally unique, opaque identifier.

@@ -104,7 +104,8 @@ impl Partner {
 pub struct PartnerInput {
     /// The organisation; each organisation is a partner once.
     pub organisation_id: ID,
-    /// A country of the region: the organisation's own.
+    /// The side it stands for: a country of the region and the organisation's own (ISO 3166-1 code; `EL` is
+    /// taken for Greece).
     pub side: String,
     /// Lead partner or partner.
     pub role: PartnerRole,

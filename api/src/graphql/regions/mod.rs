@@ -48,7 +48,7 @@ impl CrossBorderRegion {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    /// What the region is (plain text; empty when not given).
+    /// What the region is (free text; empty when not given).
     async fn description(&self) -> &str {
         &self.0.description
     }
@@ -94,9 +94,9 @@ impl CrossBorderRegion {
 pub struct RegionFields {
     /// The name: required, at most 255 characters.
     pub name: String,
-    /// What the region is (plain text; may be empty).
+    /// What the region is (free text; may be empty).
     pub description: String,
-    /// The sides: two or three distinct eligible countries.
+    /// The sides: two or three distinct eligible countries, as ISO 3166-1 codes (`EL` is taken for Greece).
     pub countries: Vec<String>,
     /// NUTS codes, each in one of the sides.
     #[graphql(default)]
