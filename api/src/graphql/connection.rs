@@ -116,3 +116,17 @@ pub fn connection<M, T: OutputType>(page: Page<M>, to_node: impl Fn(M) -> T) -> 
         total_count: page.total.unwrap_or_default(),
     }
 }
+
+/// Whether the selection of a connection's items (`nodes { ... }` or `edges { node { ... } }`) reaches the field
+/// at `path` (e.g. `["partnerships", "partners"]`): a list primes the loaders of the next levels only then.
+pub fn nodes_select(ctx: &async_graphql::Context<'_>, path: &[&str]) -> bool {
+    let look_ahead = ctx.look_ahead();
+    [look_ahead.field("nodes"), look_ahead.field("edges").field("node")].iter().any(|item| {
+        let Some((first, rest)) = path.split_first() else { return true };
+        let mut field = item.field(first);
+        for name in rest {
+            field = field.field(name);
+        }
+        field.exists()
+    })
+}

@@ -10,11 +10,11 @@ use crate::domain::applications::{
 use crate::domain::reference::CountryCode;
 use crate::error::{AppError, AppResult, UserError};
 use crate::graphql::calls::{Call, call_uuid};
-use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::connection::{ConnectionOf, connection, nodes_select, page_request};
 use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::organisations::OrganisationType;
-use crate::graphql::partnerships::{Partnership, partnership_uuid, selects_partners};
+use crate::graphql::partnerships::{Partnership, partnership_uuid};
 use crate::graphql::payload::into_payload;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -235,8 +235,8 @@ impl Application {
     }
     /// Every move of the workflow, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApplicationEvent>> {
-        let services = ctx.services();
-        Ok(applications::events_of(&services.db, self.0.id).await?.into_iter().map(ApplicationEvent).collect())
+        let history = ctx.loaders().application_history.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(history.into_iter().map(ApplicationEvent).collect())
     }
     /// Staff only (null for others).
     async fn assessment(&self, ctx: &Context<'_>) -> Option<Assessment> {
@@ -449,9 +449,13 @@ async fn list(
         ApplicationSort::UpdatedAt => DomainSort::UpdatedAt,
     });
     let page = applications::list_applications(&services.db, ctx.actor(), &filter, sort, &page).await?;
-    if selects_partners(ctx, &["partnership"]) {
+    if nodes_select(ctx, &["partnership"]) {
         let ids: Vec<Uuid> = page.items.iter().map(|(_, a)| a.partnership_id).collect();
         ctx.loaders().prime_applications(&services.db, &ids).await?;
+    }
+    if nodes_select(ctx, &["history"]) {
+        let ids: Vec<Uuid> = page.items.iter().map(|(_, a)| a.id).collect();
+        ctx.loaders().prime_application_history(&services.db, &ids).await?;
     }
     Ok(connection(page, Application))
 }

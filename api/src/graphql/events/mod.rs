@@ -8,7 +8,7 @@ use crate::auth::guard::RoleGuard;
 use crate::domain::events::{self, EventFilter, EventInput};
 use crate::domain::newsletter::Topic as DomainTopic;
 use crate::error::UserError;
-use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::connection::{ConnectionOf, connection, nodes_select, page_request};
 use crate::graphql::context::ContextExt;
 use crate::graphql::events::registrations::EventRegistration;
 use crate::graphql::newsletter::subscriptions::Topic;
@@ -156,7 +156,8 @@ impl Event {
             return Ok(None);
         };
         let loaders = ctx.loaders();
-        Ok(loaders.user_registrations.load_one((self.0.id, user_id)).await.map_err(crate::error::AppError::from)?)
+        let found = loaders.user_registrations.load_one((self.0.id, user_id)).await;
+        Ok(found.map_err(crate::error::AppError::from)?.flatten())
     }
 }
 
@@ -212,7 +213,14 @@ impl EventQuery {
         };
         let services = ctx.services();
         let caller = ctx.actor();
-        Ok(connection(events::list_events(&services.db, caller, services.now(), &filter, &page).await?, Event))
+        let page = events::list_events(&services.db, caller, services.now(), &filter, &page).await?;
+        if let Some(user_id) = caller.and_then(|p| p.user_id())
+            && nodes_select(ctx, &["myRegistration"])
+        {
+            let ids: Vec<uuid::Uuid> = page.items.iter().map(|(_, e)| e.id).collect();
+            ctx.loaders().prime_user_registrations(&services.db, user_id, &ids).await?;
+        }
+        Ok(connection(page, Event))
     }
 }
 

@@ -129,9 +129,12 @@ impl Organisation {
         if self.access(ctx).await?.is_none() {
             return Ok(Vec::new());
         }
-        let services = ctx.services();
-        Ok(organisations::members(&services.db, self.0.id)
+        Ok(ctx
+            .loaders()
+            .organisation_members
+            .load_one(self.0.id)
             .await?
+            .unwrap_or_default()
             .into_iter()
             .map(|(member, user)| OrganisationMember {
                 role: member.role.into(),
@@ -289,7 +292,10 @@ impl OrganisationQuery {
         let page = page_request(ctx, first, after, last, before)?;
         let user = ctx.principal()?.user_id().ok_or(crate::error::AppError::Forbidden)?;
         let services = ctx.services();
-        Ok(connection(organisations::organisations_of(&services.db, user, &page).await?, Organisation))
+        let page = organisations::organisations_of(&services.db, user, &page).await?;
+        let organisations: Vec<organisation::Model> = page.items.iter().map(|(_, o)| o.clone()).collect();
+        ctx.loaders().prime_organisations(&services.db, &organisations).await?;
+        Ok(connection(page, Organisation))
     }
 }
 

@@ -5,7 +5,7 @@ use crate::domain::partnerships::{
     self, PartnerInput as DomainPartner, PartnershipInput, VotingShares as DomainShares,
 };
 use crate::error::{AppResult, UserError};
-use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::connection::{ConnectionOf, connection, nodes_select, page_request};
 use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::organisations::{Organisation, organisation_uuid};
@@ -187,18 +187,6 @@ pub fn partnership_uuid(id: &ID) -> AppResult<Uuid> {
     GlobalId::decode_as(id, NodeType::Partnership)
 }
 
-/// Whether a connection's items ask for their partners.
-pub fn selects_partners(ctx: &Context<'_>, path: &[&str]) -> bool {
-    let look_ahead = ctx.look_ahead();
-    [look_ahead.field("nodes"), look_ahead.field("edges").field("node")].iter().any(|item| {
-        let mut field = item.field(path.first().copied().unwrap_or("partners"));
-        for name in path.iter().skip(1) {
-            field = field.field(name);
-        }
-        field.exists()
-    })
-}
-
 #[derive(Default)]
 pub struct PartnershipQuery;
 
@@ -225,7 +213,7 @@ impl PartnershipQuery {
         let region = region_id.as_ref().map(region_uuid).transpose()?;
         let services = ctx.services();
         let page = partnerships::list_partnerships(&services.db, ctx.actor(), region, &page).await?;
-        if selects_partners(ctx, &["partners"]) {
+        if nodes_select(ctx, &["partners"]) {
             let ids: Vec<Uuid> = page.items.iter().map(|(_, p)| p.id).collect();
             ctx.loaders().prime_partnerships(&services.db, &ids).await?;
         }

@@ -4,10 +4,10 @@ use crate::auth::guard::SignedInUser;
 use crate::domain::reference::CountryCode;
 use crate::domain::regions::{self, RegionInput};
 use crate::error::{AppResult, UserError};
-use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::connection::{ConnectionOf, connection, nodes_select, page_request};
 use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
-use crate::graphql::partnerships::{Partnership, selects_partners};
+use crate::graphql::partnerships::Partnership;
 use crate::graphql::payload::into_payload;
 use crate::graphql::programmes::InterregProgramme;
 use crate::graphql::reference::{Country, NutsRegion};
@@ -191,9 +191,9 @@ impl RegionQuery {
         let country = country.as_deref().map(CountryCode::parse).transpose()?;
         let services = ctx.services();
         let page = regions::list_regions(&services.db, status.map(Into::into), country.as_ref(), &page).await?;
-        if selects_partners(ctx, &["partnerships"]) {
+        if nodes_select(ctx, &["partnerships"]) {
             let ids: Vec<Uuid> = page.items.iter().map(|(_, r)| r.id).collect();
-            let with_partners = selects_partners(ctx, &["partnerships", "partners"]);
+            let with_partners = nodes_select(ctx, &["partnerships", "partners"]);
             ctx.loaders().prime_regions(&services.db, ctx.actor(), &ids, with_partners).await?;
         }
         Ok(connection(page, CrossBorderRegion))
