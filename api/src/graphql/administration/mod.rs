@@ -166,11 +166,17 @@ pub enum AuditEventAction {
     ApplicationQualityAssessed,
     /// Workflow: staff decided on an application (selected, reserve or not selected).
     ApplicationDecided,
+    /// Workflow: an expert applied to an expert call.
     ExpertApplied,
+    /// Workflow: staff vetted an expert who applied (approved or rejected).
     ExpertVetted,
+    /// Workflow: staff proposed an expert for a pilot region.
     AssignmentProposed,
+    /// Workflow: an expert accepted an assignment, declaring no conflict of interest.
     AssignmentAccepted,
+    /// Workflow: an expert declined an assignment.
     AssignmentDeclined,
+    /// Workflow: staff ended an assignment.
     AssignmentEnded,
     /// Workflow: staff published an event.
     EventPublished,

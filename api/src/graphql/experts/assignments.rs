@@ -21,17 +21,23 @@ use uuid::Uuid;
 #[derive(Clone)]
 pub struct ExpertAssignment(pub expert_assignment::Model);
 
+/// An expert's assignment to a pilot region, proposed by staff and accepted or declined by the expert: visible to
+/// the expert and to staff only.
 #[Object]
 impl ExpertAssignment {
+    /// The assignment's global ID.
     pub async fn id(&self) -> ID {
         GlobalId::encode(NodeType::ExpertAssignment, &self.0.id.to_string())
     }
+    /// The assigned expert's profile.
     async fn expert(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ExpertProfile>> {
         Ok(ctx.loaders().expert_profiles.load_one(self.0.expert_id).await?.map(ExpertProfile))
     }
+    /// The pilot region the expert is assigned to.
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CrossBorderRegion>> {
         Ok(ctx.loaders().regions.load_one(self.0.region_id).await?.map(CrossBorderRegion))
     }
+    /// Lead expert or team member.
     async fn role(&self) -> AssignmentRole {
         self.0.role.into()
     }
@@ -39,6 +45,7 @@ impl ExpertAssignment {
     async fn planned_days(&self) -> i32 {
         self.0.planned_days
     }
+    /// Where the assignment stands.
     async fn status(&self) -> AssignmentStatus {
         self.0.status.into()
     }
@@ -46,15 +53,19 @@ impl ExpertAssignment {
     async fn no_conflict_of_interest_declared_at(&self) -> Option<DateTime<Utc>> {
         self.0.no_conflict_declared_at
     }
+    /// The expert's note on accepting or declining, or staff's note on ending (which replaces it).
     async fn note(&self) -> Option<&str> {
         self.0.response_note.as_deref()
     }
+    /// When staff proposed the assignment.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the expert accepted or declined; null before.
     async fn responded_at(&self) -> Option<DateTime<Utc>> {
         self.0.responded_at
     }
+    /// When staff ended the assignment; null unless ENDED.
     async fn ended_at(&self) -> Option<DateTime<Utc>> {
         self.0.ended_at
     }
@@ -63,8 +74,11 @@ impl ExpertAssignment {
 /// An expert assigned to a region, as the public sees them: name, role and expertise only.
 #[derive(SimpleObject)]
 pub struct AssignedExpert {
+    /// The expert's display name.
     pub display_name: String,
+    /// Lead expert or team member.
     pub role: AssignmentRole,
+    /// The expert's areas of expertise.
     pub expertise: Vec<ExpertiseArea>,
 }
 
@@ -99,34 +113,45 @@ pub async fn assignments_of(ctx: &Context<'_>, user_id: Uuid) -> async_graphql::
     Ok(rows.into_iter().map(ExpertAssignment).collect())
 }
 
+/// A proposal of an expert for a pilot region.
 #[derive(InputObject)]
 pub struct AssignExpertInput {
     /// A pilot region.
     pub region_id: ID,
     /// The expert's profile (or user) ID.
     pub expert_id: ID,
+    /// Lead expert (one per region) or team member.
     pub role: AssignmentRole,
     /// Days a month planned for the region; never more than the expert's free days.
     pub planned_days: i32,
 }
 
+/// The expert's acceptance of a proposed assignment.
 #[derive(InputObject)]
 pub struct AcceptAssignmentInput {
+    /// The proposed assignment (its expert's own).
     pub id: ID,
     /// The declaration of having no conflict of interest with the region's partners; required to accept.
     pub no_conflict_of_interest: bool,
+    /// A note for staff (at most 2000 characters).
     pub note: Option<String>,
 }
 
+/// An assignment and an optional note (declining or ending it).
 #[derive(InputObject)]
 pub struct AssignmentNoteInput {
+    /// The assignment.
     pub id: ID,
+    /// Why (at most 2000 characters); kept as the assignment's `note`.
     pub note: Option<String>,
 }
 
+/// The result of a change to an assignment.
 #[derive(SimpleObject)]
 pub struct ExpertAssignmentPayload {
+    /// The assignment as changed; null when the change was not made.
     pub assignment: Option<ExpertAssignment>,
+    /// Problems with the input; empty when the change was made.
     pub user_errors: Vec<UserError>,
 }
 
@@ -149,7 +174,7 @@ impl ExpertAssignmentMutation {
     async fn assign_expert(
         &self,
         ctx: &Context<'_>,
-        input: AssignExpertInput,
+        #[graphql(desc = "The region, the expert, the role and the planned days.")] input: AssignExpertInput,
     ) -> async_graphql::Result<ExpertAssignmentPayload> {
         let domain = AssignmentInput {
             region_id: GlobalId::decode_as(&input.region_id, NodeType::CrossBorderRegion)?,
@@ -165,7 +190,7 @@ impl ExpertAssignmentMutation {
     async fn accept_assignment(
         &self,
         ctx: &Context<'_>,
-        input: AcceptAssignmentInput,
+        #[graphql(desc = "The assignment and the declaration.")] input: AcceptAssignmentInput,
     ) -> async_graphql::Result<ExpertAssignmentPayload> {
         let id = assignment_uuid(&input.id)?;
         assignment_payload(
@@ -179,7 +204,7 @@ impl ExpertAssignmentMutation {
     async fn decline_assignment(
         &self,
         ctx: &Context<'_>,
-        input: AssignmentNoteInput,
+        #[graphql(desc = "The assignment and an optional note.")] input: AssignmentNoteInput,
     ) -> async_graphql::Result<ExpertAssignmentPayload> {
         let id = assignment_uuid(&input.id)?;
         assignment_payload(assignments::decline(ctx.services(), ctx.actor(), id, input.note.as_deref()).await)
@@ -190,7 +215,7 @@ impl ExpertAssignmentMutation {
     async fn end_assignment(
         &self,
         ctx: &Context<'_>,
-        input: AssignmentNoteInput,
+        #[graphql(desc = "The assignment and an optional note.")] input: AssignmentNoteInput,
     ) -> async_graphql::Result<ExpertAssignmentPayload> {
         let id = assignment_uuid(&input.id)?;
         assignment_payload(assignments::end(ctx.services(), ctx.actor(), id, input.note.as_deref()).await)

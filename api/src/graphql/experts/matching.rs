@@ -13,6 +13,7 @@ use crate::graphql::regions::CrossBorderRegion;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::NaiveDate;
 
+/// Where a need of a region was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "crate::domain::experts::matching::NeedSource")]
 pub enum NeedSourceName {
@@ -26,6 +27,7 @@ pub enum NeedSourceName {
     StrategyObjective,
 }
 
+/// Why an expert is not matched with a region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "crate::domain::experts::matching::ExclusionCode")]
 pub enum ExclusionReasonCode {
@@ -44,7 +46,9 @@ pub enum ExclusionReasonCode {
 /// A need of the region and where it comes from.
 #[derive(SimpleObject)]
 pub struct RegionNeed {
+    /// The area of expertise needed.
     pub area: ExpertiseArea,
+    /// Where the need was found.
     pub source: NeedSourceName,
 }
 
@@ -61,7 +65,9 @@ pub struct SideCoverageResult {
     pub country: String,
     /// The country's official languages (ISO 639-1).
     pub official_languages: Vec<String>,
+    /// Whether the expert speaks an official language of the side at B2 or better.
     pub covered: bool,
+    /// The expert's languages of this side at B2 or better.
     pub languages: Vec<LanguageSkill>,
 }
 
@@ -79,18 +85,23 @@ impl From<&SideCoverage> for SideCoverageResult {
 /// An expert matched with a region: the score and its parts.
 #[derive(SimpleObject)]
 pub struct ExpertMatch {
+    /// The expert's profile.
     pub expert: ExpertProfile,
+    /// The expert's display name.
     pub display_name: String,
     /// 30 per side covered + 10 per need met + available days (at most 20).
     pub score: i32,
     /// The score in one sentence.
     pub explanation: String,
+    /// Each side of the region and whether the expert speaks one of its languages.
     pub sides: Vec<SideCoverageResult>,
+    /// How many sides the expert covers by language.
     pub sides_covered: i32,
     /// The region's needs this expert's expertise meets.
     pub matched_needs: Vec<RegionNeed>,
     /// Days available in the period (free days a month over the days not unavailable).
     pub available_days: i32,
+    /// Days a month not yet planned by proposed or accepted assignments.
     pub free_days_per_month: i32,
 }
 
@@ -110,39 +121,53 @@ impl From<Candidate> for ExpertMatch {
     }
 }
 
+/// One reason why an expert is not matched.
 #[derive(SimpleObject)]
 pub struct ExclusionReason {
+    /// The reason, as a code.
     pub code: ExclusionReasonCode,
+    /// The reason in a sentence (English).
     pub message: String,
 }
 
 /// An expert who is not matched, with every reason.
 #[derive(SimpleObject)]
 pub struct ExcludedExpert {
+    /// The expert's profile.
     pub expert: ExpertProfile,
+    /// The expert's display name.
     pub display_name: String,
+    /// Every reason of the exclusion.
     pub reasons: Vec<ExclusionReason>,
 }
 
 /// The matching of a region in a period.
 #[derive(SimpleObject)]
 pub struct ExpertMatching {
+    /// The region matched.
     pub region: CrossBorderRegion,
+    /// The first day of the period (ISO 8601 date).
     pub period_start: NaiveDate,
+    /// The last day of the period (ISO 8601 date).
     pub period_end: NaiveDate,
     /// ISO codes of the region's sides.
     pub sides: Vec<String>,
+    /// The region's needs of expertise, each with its source.
     pub needs: Vec<RegionNeed>,
     /// Best first.
     pub matches: Vec<ExpertMatch>,
+    /// Every other expert, with the reasons.
     pub excluded: Vec<ExcludedExpert>,
 }
 
 /// A proposed team and the sides it covers together.
 #[derive(SimpleObject)]
 pub struct ExpertTeamSuggestion {
+    /// The proposed experts, each with their match.
     pub members: Vec<ExpertMatch>,
+    /// ISO codes of the sides the team speaks a language of (B2 or better).
     pub covered_sides: Vec<String>,
+    /// ISO codes of the sides nobody in the team speaks a language of.
     pub uncovered_sides: Vec<String>,
     /// Whether the team speaks a language of every side (rule 7's ideal).
     pub covers_every_side: bool,
@@ -166,9 +191,12 @@ impl ExpertMatchingQuery {
     async fn expert_matches(
         &self,
         ctx: &Context<'_>,
-        region_id: ID,
-        #[graphql(default = 20)] first: i32,
-        from: Option<NaiveDate>,
+        #[graphql(desc = "A cross-border region.")] region_id: ID,
+        #[graphql(default = 20, desc = "At most this many matches (1 to 100).")] first: i32,
+        #[graphql(desc = "The first day of the period (ISO 8601 date); default today.")] from: Option<NaiveDate>,
+        #[graphql(
+            desc = "The last day of the period (ISO 8601 date); default the 90th day from `from` (90 days, both included)."
+        )]
         until: Option<NaiveDate>,
     ) -> async_graphql::Result<ExpertMatching> {
         let first = limit("first", first, MAX_PAGE_SIZE)?;
@@ -204,9 +232,12 @@ impl ExpertMatchingQuery {
     async fn suggest_expert_team(
         &self,
         ctx: &Context<'_>,
-        region_id: ID,
-        #[graphql(default = 3)] size: i32,
-        from: Option<NaiveDate>,
+        #[graphql(desc = "A cross-border region.")] region_id: ID,
+        #[graphql(default = 3, desc = "At most this many experts (1 to 10).")] size: i32,
+        #[graphql(desc = "The first day of the period (ISO 8601 date); default today.")] from: Option<NaiveDate>,
+        #[graphql(
+            desc = "The last day of the period (ISO 8601 date); default the 90th day from `from` (90 days, both included)."
+        )]
         until: Option<NaiveDate>,
     ) -> async_graphql::Result<ExpertTeamSuggestion> {
         let size = limit("size", size, 10)?;

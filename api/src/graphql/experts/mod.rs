@@ -28,28 +28,44 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "crate::domain::experts::Expertise")]
 pub enum ExpertiseArea {
+    /// Policy objective 1: a more competitive and smarter Europe.
     #[graphql(name = "PO1_SMARTER")]
     Po1Smarter,
+    /// Policy objective 2: a greener, low-carbon Europe.
     #[graphql(name = "PO2_GREENER")]
     Po2Greener,
+    /// Policy objective 3: a more connected Europe.
     #[graphql(name = "PO3_CONNECTED")]
     Po3Connected,
+    /// Policy objective 4: a more social and inclusive Europe.
     #[graphql(name = "PO4_SOCIAL")]
     Po4Social,
+    /// Policy objective 5: a Europe closer to citizens.
     #[graphql(name = "PO5_CITIZENS")]
     Po5Citizens,
+    /// Interreg-specific objective: a better cooperation governance.
     IsoGovernance,
+    /// Interreg-specific objective: a safer and more secure Europe.
     IsoSafer,
+    /// CLLD theme: designing a CLLD strategy.
     ClldStrategyDesign,
+    /// CLLD theme: involving the community.
     ClldCommunityEngagement,
+    /// CLLD theme: local action groups and partnership building.
     ClldLocalActionGroups,
+    /// CLLD theme: monitoring and evaluation.
     ClldMonitoringEvaluation,
+    /// CLLD theme: funding and project development.
     ClldFunding,
+    /// CLLD theme: rural development (LEADER).
     ClldRuralDevelopment,
+    /// CLLD theme: coastal and fisheries areas.
     ClldCoastalFisheries,
+    /// CLLD theme: tourism and cultural heritage.
     ClldTourismCulture,
 }
 
+/// Whether an area of expertise is an Interreg policy objective or a CLLD theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "crate::domain::experts::ExpertiseKind")]
 pub enum ExpertiseKind {
@@ -63,15 +79,23 @@ pub enum ExpertiseKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "crate::domain::experts::CefrLevel")]
 pub enum CefrLevel {
+    /// CEFR A1: breakthrough (beginner).
     A1,
+    /// CEFR A2: waystage (elementary).
     A2,
+    /// CEFR B1: threshold (intermediate).
     B1,
+    /// CEFR B2: vantage (upper intermediate); the level matching counts as speaking a language.
     B2,
+    /// CEFR C1: effective operational proficiency (advanced).
     C1,
+    /// CEFR C2: mastery (proficient).
     C2,
+    /// A native speaker (counts as above C2).
     Native,
 }
 
+/// Where an expert's profile stands in the expert call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "entity::expert_profile::ExpertStatus")]
 pub enum ExpertStatus {
@@ -81,46 +105,62 @@ pub enum ExpertStatus {
     Applied,
     /// Selected: may be matched and assigned.
     Approved,
+    /// Not selected by staff (`vettingReason` says why); the expert may apply again.
     Rejected,
 }
 
+/// The role of an expert in a region's expert team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "entity::expert_assignment::AssignmentRole")]
 pub enum AssignmentRole {
     /// Leads the region's expert team (one at a time).
     LeadExpert,
+    /// A member of the region's expert team.
     Expert,
 }
 
+/// Where an assignment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "entity::expert_assignment::AssignmentStatus")]
 pub enum AssignmentStatus {
     /// Proposed by staff; its days are held until the expert answers.
     Proposed,
+    /// Accepted by the expert with a declaration of no conflict of interest; its days stay held.
     Accepted,
+    /// Declined by the expert; its days are free again.
     Declined,
+    /// Ended by staff; its days are free again.
     Ended,
 }
 
+/// The decision of staff on an expert who applied to an expert call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 pub enum VettingDecisionName {
+    /// Selected: the expert may be matched and assigned.
     Approved,
+    /// Not selected; a reason is required and mailed to the expert.
     Rejected,
 }
 
 /// One term of the expertise vocabulary.
 #[derive(SimpleObject)]
 pub struct ExpertiseTerm {
+    /// The code of the area.
     pub area: ExpertiseArea,
+    /// A policy objective or a CLLD theme.
     pub kind: ExpertiseKind,
+    /// Its short name, in English.
     pub name: &'static str,
+    /// What it covers, in one or two English sentences.
     pub description: &'static str,
 }
 
+/// A language an expert speaks and how well.
 #[derive(SimpleObject, Clone)]
 pub struct LanguageSkill {
     /// ISO 639-1 code.
     pub language: String,
+    /// How well, on the CEFR scale.
     pub level: CefrLevel,
 }
 
@@ -134,17 +174,22 @@ impl From<&experts::LanguageSkill> for LanguageSkill {
 #[derive(SimpleObject, InputObject, Clone, Copy)]
 #[graphql(input_name = "PeriodInput")]
 pub struct DatePeriod {
+    /// The first day (ISO 8601 date).
     pub from: NaiveDate,
+    /// The last day (ISO 8601 date), not before `from`.
     pub until: NaiveDate,
 }
 
 /// How much of their time an expert gives.
 #[derive(SimpleObject)]
 pub struct Availability {
+    /// Days a month the expert can give (0–31), as declared in the profile.
     pub days_per_month: i32,
     /// Days a month planned by proposed and accepted assignments.
     pub planned_days_per_month: i32,
+    /// Days a month still free: `daysPerMonth` less `plannedDaysPerMonth`, never below 0.
     pub free_days_per_month: i32,
+    /// Periods in which the expert cannot work.
     pub unavailable: Vec<DatePeriod>,
 }
 
@@ -158,23 +203,31 @@ impl ExpertProfile {
     }
 }
 
+/// An expert's profile and their application to an expert call: visible to the expert themself and to staff only
+/// (null for anybody else). The public sees only a region's assigned experts (`AssignedExpert`).
 #[Object]
 impl ExpertProfile {
+    /// The profile's global ID.
     pub async fn id(&self) -> ID {
         GlobalId::encode(NodeType::ExpertProfile, &self.0.user_id.to_string())
     }
+    /// The expert's user account.
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         Ok(ctx.loaders().users.load_one(self.0.user_id).await?.map(User))
     }
+    /// A one-line summary of the expert's profile.
     async fn headline(&self) -> &str {
         &self.0.headline
     }
+    /// A longer presentation of the expert (plain text; may be empty).
     async fn biography(&self) -> &str {
         &self.0.biography
     }
+    /// The expert's areas of expertise.
     async fn expertise(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExpertiseArea>> {
         Ok(self.details(ctx).await?.expertise.into_iter().map(Into::into).collect())
     }
+    /// Years of professional experience.
     async fn years_of_experience(&self) -> i32 {
         self.0.years_experience
     }
@@ -182,9 +235,11 @@ impl ExpertProfile {
     async fn countries_of_experience(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
         Ok(self.details(ctx).await?.countries)
     }
+    /// The languages the expert speaks, with their CEFR levels.
     async fn languages(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LanguageSkill>> {
         Ok(self.details(ctx).await?.languages.iter().map(Into::into).collect())
     }
+    /// The days a month the expert gives, those already planned by assignments, and unavailable periods.
     async fn availability(&self, ctx: &Context<'_>) -> async_graphql::Result<Availability> {
         let details = self.details(ctx).await?;
         Ok(Availability {
@@ -208,6 +263,7 @@ impl ExpertProfile {
         let found = ctx.loaders().organisations.load_many(ids.clone()).await?;
         Ok(ids.iter().filter_map(|id| found.get(id).cloned().map(Organisation)).collect())
     }
+    /// Where the profile stands in the expert call.
     async fn status(&self) -> ExpertStatus {
         self.0.status.into()
     }
@@ -220,9 +276,11 @@ impl ExpertProfile {
     async fn statement(&self) -> Option<&str> {
         self.0.statement.as_deref()
     }
+    /// When the expert applied to the expert call; null before.
     async fn applied_at(&self) -> Option<DateTime<Utc>> {
         self.0.applied_at
     }
+    /// When staff vetted the application; null before.
     async fn vetted_at(&self) -> Option<DateTime<Utc>> {
         self.0.vetted_at
     }
@@ -230,12 +288,15 @@ impl ExpertProfile {
     async fn vetting_reason(&self) -> Option<&str> {
         self.0.vetting_reason.as_deref()
     }
+    /// The expert's assignments to regions, newest first.
     async fn assignments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExpertAssignment>> {
         assignments_of(ctx, self.0.user_id).await
     }
+    /// When the profile was first saved.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the profile last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -249,30 +310,38 @@ pub async fn profile_of(ctx: &Context<'_>, user_id: Uuid) -> async_graphql::Resu
     Ok(ctx.loaders().expert_profiles.load_one(user_id).await?.map(ExpertProfile))
 }
 
+/// A language the expert speaks and how well.
 #[derive(InputObject)]
 pub struct LanguageSkillInput {
     /// ISO 639-1 code.
     pub language: String,
+    /// How well, on the CEFR scale.
     pub level: CefrLevel,
 }
 
 /// The whole profile; saving replaces what was there.
 #[derive(InputObject)]
 pub struct SaveExpertProfileInput {
+    /// A one-line summary of the expert's profile; required.
     pub headline: String,
+    /// A longer presentation (plain text).
     #[graphql(default)]
     pub biography: String,
+    /// Areas of expertise.
     #[graphql(default)]
     pub expertise: Vec<ExpertiseArea>,
+    /// Years of professional experience.
     #[graphql(default)]
     pub years_of_experience: i32,
     /// ISO codes of eligible countries.
     #[graphql(default)]
     pub countries_of_experience: Vec<String>,
+    /// Languages spoken, each with its CEFR level.
     #[graphql(default)]
     pub languages: Vec<LanguageSkillInput>,
     /// Days a month the expert can give (0–31).
     pub days_per_month: i32,
+    /// Periods in which the expert cannot work.
     #[graphql(default)]
     pub unavailable: Vec<DatePeriod>,
     /// An http or https link.
@@ -282,12 +351,16 @@ pub struct SaveExpertProfileInput {
     pub conflict_organisation_ids: Vec<ID>,
 }
 
+/// The result of a change to an expert profile.
 #[derive(SimpleObject)]
 pub struct ExpertProfilePayload {
+    /// The profile as changed; null when the change was not made.
     pub expert_profile: Option<ExpertProfile>,
+    /// Problems with the input; empty when the change was made.
     pub user_errors: Vec<UserError>,
 }
 
+/// An application of the caller to an expert call.
 #[derive(InputObject)]
 pub struct ApplyToExpertCallInput {
     /// A published, open call of kind EXPERTS.
@@ -296,10 +369,12 @@ pub struct ApplyToExpertCallInput {
     pub statement: String,
 }
 
+/// The vetting decision on an expert who applied.
 #[derive(InputObject)]
 pub struct VetExpertInput {
     /// The expert's profile (or user) ID.
     pub expert_id: ID,
+    /// Approve or reject.
     pub decision: VettingDecisionName,
     /// Required for a rejection; mailed to the expert.
     pub reason: Option<String>,
@@ -318,13 +393,16 @@ fn profile_payload(result: AppResult<expert_profile::Model>) -> async_graphql::R
     Ok(ExpertProfilePayload { expert_profile: profile.map(ExpertProfile), user_errors })
 }
 
+/// Conditions on the listed experts; all given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct ExpertFilter {
+    /// Has this area of expertise.
     pub expertise: Option<ExpertiseArea>,
     /// Speaks this language (ISO 639-1) at B2 or better.
     pub language: Option<String>,
     /// Has experience in this country (ISO code).
     pub country: Option<String>,
+    /// Is in this status.
     pub status: Option<ExpertStatus>,
     /// Has free days a month and is not in an unavailable period today (false: the others).
     pub available: Option<bool>,
@@ -357,11 +435,16 @@ impl ExpertQuery {
     async fn experts(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ExpertFilter>,
+        #[graphql(desc = "Only experts meeting these conditions.")] filter: Option<ExpertFilter>,
+        #[graphql(desc = "The first n items (after `after`): 0 to 100; 20 when neither `first` nor `last` is given.")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "The last n items (before `before`): 0 to 100; not together with `first`.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")] before: Option<
+            String,
+        >,
     ) -> async_graphql::Result<ConnectionOf<ExpertProfile>> {
         let page = page_request(ctx, first, after, last, before)?;
         let filter = filter.unwrap_or_default();
@@ -388,7 +471,7 @@ impl ExpertMutation {
     async fn save_expert_profile(
         &self,
         ctx: &Context<'_>,
-        input: SaveExpertProfileInput,
+        #[graphql(desc = "The whole profile.")] input: SaveExpertProfileInput,
     ) -> async_graphql::Result<ExpertProfilePayload> {
         let conflicts = input
             .conflict_organisation_ids
@@ -415,7 +498,7 @@ impl ExpertMutation {
     async fn apply_to_expert_call(
         &self,
         ctx: &Context<'_>,
-        input: ApplyToExpertCallInput,
+        #[graphql(desc = "The expert call and the statement.")] input: ApplyToExpertCallInput,
     ) -> async_graphql::Result<ExpertProfilePayload> {
         let call_id = call_uuid(&input.call_id)?;
         profile_payload(call::apply(ctx.services(), ctx.actor(), call_id, &input.statement).await)
@@ -426,7 +509,7 @@ impl ExpertMutation {
     async fn vet_expert(
         &self,
         ctx: &Context<'_>,
-        input: VetExpertInput,
+        #[graphql(desc = "The expert and the decision.")] input: VetExpertInput,
     ) -> async_graphql::Result<ExpertProfilePayload> {
         let id = expert_uuid(&input.expert_id)?;
         let decision = match input.decision {
