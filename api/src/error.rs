@@ -96,6 +96,8 @@ pub enum UserErrorCode {
     CheckFailed,
     /// The decision needs an assessment first.
     AssessmentMissing,
+    /// The record changed since the caller read it (a stale `revision`); nothing was written.
+    Conflict,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -32,5 +32,6 @@ mod reference;
 mod resources;
 mod schema;
 mod statement_counts;
+mod strategies;
 mod tokens;
 mod write_path;

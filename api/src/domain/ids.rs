@@ -23,10 +23,11 @@ pub enum NodeType {
     Partnership,
     Call,
     Application,
+    Strategy,
 }
 
 impl NodeType {
-    pub const ALL: [NodeType; 15] = [
+    pub const ALL: [NodeType; 16] = [
         NodeType::Country,
         NodeType::NutsRegion,
         NodeType::InterregProgramme,
@@ -42,6 +43,7 @@ impl NodeType {
         NodeType::Partnership,
         NodeType::Call,
         NodeType::Application,
+        NodeType::Strategy,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +63,7 @@ impl NodeType {
             NodeType::Partnership => "Partnership",
             NodeType::Call => "Call",
             NodeType::Application => "Application",
+            NodeType::Strategy => "Strategy",
         }
     }
 

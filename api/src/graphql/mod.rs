@@ -22,6 +22,7 @@ pub mod reference;
 pub mod regions;
 pub mod resources;
 pub mod response_order;
+pub mod strategies;
 
 use crate::config::Config;
 use crate::domain::Services;
@@ -46,6 +47,7 @@ pub struct QueryRoot(
     partnerships::PartnershipQuery,
     calls::CallQuery,
     applications::ApplicationQuery,
+    strategies::StrategyQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -65,6 +67,7 @@ pub struct MutationRoot(
     partnerships::PartnershipMutation,
     calls::CallMutation,
     applications::ApplicationMutation,
+    strategies::mutations::StrategyMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

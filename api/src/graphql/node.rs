@@ -6,7 +6,7 @@
 use crate::config::MAX_PAGE_SIZE;
 use crate::domain::accounts::policy::can_read as may_see_user;
 use crate::domain::events::policy as event_policy;
-use crate::domain::{applications, calls, partnerships};
+use crate::domain::{applications, calls, partnerships, strategies};
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::User;
 use crate::graphql::applications::Application;
@@ -21,6 +21,7 @@ use crate::graphql::programmes::InterregProgramme;
 use crate::graphql::reference::{Country, NutsRegion};
 use crate::graphql::regions::CrossBorderRegion;
 use crate::graphql::resources::Resource;
+use crate::graphql::strategies::Strategy;
 use async_graphql::{Context, ID, Interface, Object};
 use uuid::Uuid;
 
@@ -40,6 +41,7 @@ pub enum Node {
     Partnership(Partnership),
     Call(Call),
     Application(Application),
+    Strategy(Strategy),
 }
 
 pub use crate::domain::ids::NodeType;
@@ -140,6 +142,12 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
             .into_iter()
             .map(|a| (a.id, a))
             .collect();
+    let strategies: std::collections::HashMap<Uuid, strategies::StrategyView> =
+        strategies::views_by_id(db, caller, &uuids_of(NodeType::Strategy))
+            .await?
+            .into_iter()
+            .map(|v| (v.strategy.id, v))
+            .collect();
     let uuid = |id: &GlobalId| Uuid::parse_str(&id.key).ok();
     Ok(ids
         .iter()
@@ -187,6 +195,9 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
             NodeType::Application => {
                 uuid(id).and_then(|k| applications.get(&k).cloned()).map(|m| Node::Application(Application(m)))
             }
+            NodeType::Strategy => uuid(id)
+                .and_then(|k| strategies.get(&k).cloned())
+                .map(|view| Node::Strategy(Strategy { view, language: None })),
             // Subjects of domain events that are not (yet) GraphQL nodes.
             NodeType::ServiceAccount | NodeType::NewsletterSubscription => None,
         })

@@ -75,6 +75,15 @@ event_types! {
     ApplicationEligibilityAssessed => "application.eligibility_assessed", audit ApplicationEligibilityAssessed;
     ApplicationQualityAssessed => "application.quality_assessed", audit ApplicationQualityAssessed;
     ApplicationDecided => "application.decided", audit ApplicationDecided;
+    // Strategies
+    StrategyCreated => "strategy.created";
+    StrategyUpdated => "strategy.updated";
+    StrategyContentChanged => "strategy.content_changed";
+    StrategySubmitted => "strategy.submitted", audit StrategySubmitted;
+    StrategyChangesRequested => "strategy.changes_requested", audit StrategyChangesRequested;
+    StrategyAdopted => "strategy.adopted", audit StrategyAdopted;
+    StrategyPublished => "strategy.published", audit StrategyPublished;
+    StrategyAmended => "strategy.amended", audit StrategyAmended;
     // Events and registrations
     EventCreated => "event.created";
     EventUpdated => "event.updated";
