@@ -33,5 +33,6 @@ mod resources;
 mod schema;
 mod statement_counts;
 mod strategies;
+mod strategies_access;
 mod tokens;
 mod write_path;

@@ -73,6 +73,16 @@ impl CrossBorderRegion {
         let found = ctx.loaders().programmes.load_many(ids.clone()).await?;
         Ok(ids.iter().filter_map(|id| found.get(id).cloned().map(InterregProgramme)).collect())
     }
+    /// The CLLD strategy of this region, in the version the caller may see (everybody: the published one).
+    async fn strategy(
+        &self,
+        ctx: &Context<'_>,
+        language: Option<String>,
+    ) -> async_graphql::Result<Option<crate::graphql::strategies::Strategy>> {
+        let language = crate::graphql::strategies::language_arg(language)?;
+        let view = ctx.loaders().region_strategies.load_one(self.0.id).await?;
+        Ok(view.map(|view| crate::graphql::strategies::Strategy { view, language }))
+    }
     /// The partnerships of this region the caller may see (everybody: those of pilot regions).
     async fn partnerships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Partnership>> {
         let rows = ctx.loaders().region_partnerships.load_one(self.0.id).await?.unwrap_or_default();
@@ -153,6 +163,7 @@ impl RegionQuery {
         ctx: &Context<'_>,
         status: Option<RegionStatus>,
         country: Option<String>,
+        #[graphql(desc = "Only regions covered by this Interreg programme.")] programme: Option<ID>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -161,7 +172,9 @@ impl RegionQuery {
         let page = page_request(ctx, first, after, last, before)?;
         let country = country.as_deref().map(CountryCode::parse).transpose()?;
         let services = ctx.services();
-        let page = regions::list_regions(&services.db, status.map(Into::into), country.as_ref(), &page).await?;
+        let programme = programme.map(|id| GlobalId::decode_as(&id, NodeType::InterregProgramme)).transpose()?;
+        let page =
+            regions::list_regions(&services.db, status.map(Into::into), country.as_ref(), programme, &page).await?;
         if selects_partners(ctx, &["partnerships"]) {
             let ids: Vec<Uuid> = page.items.iter().map(|(_, r)| r.id).collect();
             let with_partners = selects_partners(ctx, &["partnerships", "partners"]);
