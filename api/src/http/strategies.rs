@@ -5,15 +5,18 @@
 
 use crate::app::AppState;
 use crate::domain::reference::CountryCode;
-use crate::domain::strategies::{StrategyFilter, export};
+use crate::domain::strategies::StrategyFilter;
+use crate::domain::strategies::export::{self, Format};
 use crate::error::AppError;
 use crate::graphql::node::{GlobalId, NodeType};
 use async_graphql::ID;
+use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use entity::strategy::StrategyStatus;
+use futures::TryStreamExt;
 use sea_orm::ActiveEnum;
 use serde::Deserialize;
 
@@ -68,7 +71,11 @@ pub async fn csv(
 ) -> Result<Response, AppError> {
     let caller = super::graphql::caller(&state, &headers).await?;
     let principal = caller.principal()?;
-    let body = export::strategies_csv(&state.services.db, Some(principal), &filter(query)?).await?;
+    let chunks = export::export(state.services.db.clone(), Some(principal.clone()), filter(query)?, Format::Csv);
+    let body = Body::from_stream(chunks.map_err(|e| {
+        e.log_if_internal();
+        std::io::Error::other(e.public_message())
+    }));
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -86,6 +93,10 @@ pub async fn json(
 ) -> Result<Response, AppError> {
     let caller = super::graphql::caller(&state, &headers).await?;
     let principal = caller.principal()?;
-    let body = export::strategies_json(&state.services.db, Some(principal), &filter(query)?).await?;
-    Ok(axum::Json(body).into_response())
+    let chunks = export::export(state.services.db.clone(), Some(principal.clone()), filter(query)?, Format::Json);
+    let body = Body::from_stream(chunks.map_err(|e| {
+        e.log_if_internal();
+        std::io::Error::other(e.public_message())
+    }));
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }

@@ -1,6 +1,6 @@
 //! Exports of the strategies a caller may see, for managing authorities and integrators: one CSV row per
-//! strategy (its version in view, with counts and totals), or JSON documents with the whole content. Pages of
-//! the sync order are read one after another, so an export holds at most one page in memory besides its output.
+//! strategy (its version in view, with counts and totals), or JSON documents with the whole content. Both are
+//! streamed: the pages of the sync order are read and sent one after another.
 
 use super::content::{StrategyContent, content_of};
 use super::{StrategyFilter, StrategyView, list_strategies};
@@ -10,136 +10,170 @@ use crate::domain::ids::{self, NodeType};
 use crate::domain::pagination::{Direction, PageRequest};
 use crate::domain::regions;
 use crate::error::{AppError, AppResult};
+use futures::Stream;
 use sea_orm::{ActiveEnum, DatabaseConnection};
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use uuid::Uuid;
 
 /// A CSV cell that a spreadsheet would not run as a formula: a leading `=`, `+`, `-`, `@` (or tab, CR) gets a `'`.
 pub fn spreadsheet_safe(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
 }
 
-/// Calls `each` with every page of strategies the caller may see under `filter`, in the sync order.
-async fn each_page(
-    db: &DatabaseConnection,
-    actor: Option<&Principal>,
-    filter: &StrategyFilter,
-    mut each: impl FnMut(
-        Vec<StrategyView>,
-        &std::collections::HashMap<uuid::Uuid, StrategyContent>,
-        &std::collections::HashMap<uuid::Uuid, regions::RegionParts>,
-        &[entity::cross_border_region::Model],
-    ) -> AppResult<()>,
-) -> AppResult<()> {
-    let mut after = None;
-    loop {
-        let request = PageRequest {
-            size: MAX_PAGE_SIZE as u64,
-            direction: Direction::Forward,
-            after: after.clone(),
-            before: None,
-            want_total: false,
-        };
-        let page = list_strategies(db, actor, filter, &request).await?;
-        after = page.items.last().map(|(cursor, _)| cursor.clone());
-        let views: Vec<StrategyView> = page.items.into_iter().map(|(_, v)| v).collect();
-        let version_ids: Vec<uuid::Uuid> = views.iter().map(|v| v.version.id).collect();
-        let region_ids: Vec<uuid::Uuid> = views.iter().map(|v| v.strategy.region_id).collect();
-        let content = content_of(db, &version_ids).await?;
-        let parts = regions::parts_of(db, &region_ids).await?;
-        let region_rows = regions::regions_by_id(db, &region_ids).await?;
-        each(views, &content, &parts, &region_rows)?;
-        if !page.has_next {
-            return Ok(());
-        }
-    }
+/// One page of an export: the strategies in view with their content, region parts and regions.
+struct ExportPage {
+    views: Vec<StrategyView>,
+    content: HashMap<Uuid, StrategyContent>,
+    parts: HashMap<Uuid, regions::RegionParts>,
+    regions: Vec<entity::cross_border_region::Model>,
 }
 
-/// The strategies as CSV: one row per strategy.
-pub async fn strategies_csv(
+async fn export_page(
     db: &DatabaseConnection,
     actor: Option<&Principal>,
     filter: &StrategyFilter,
-) -> AppResult<Vec<u8>> {
+    after: Option<String>,
+) -> AppResult<(ExportPage, Option<String>)> {
+    let request = PageRequest {
+        size: MAX_PAGE_SIZE as u64,
+        direction: Direction::Forward,
+        after,
+        before: None,
+        want_total: false,
+    };
+    let page = list_strategies(db, actor, filter, &request).await?;
+    let next = if page.has_next { page.items.last().map(|(cursor, _)| cursor.clone()) } else { None };
+    let views: Vec<StrategyView> = page.items.into_iter().map(|(_, v)| v).collect();
+    let version_ids: Vec<Uuid> = views.iter().map(|v| v.version.id).collect();
+    let region_ids: Vec<Uuid> = views.iter().map(|v| v.strategy.region_id).collect();
+    let content = content_of(db, &version_ids).await?;
+    let parts = regions::parts_of(db, &region_ids).await?;
+    let regions = regions::regions_by_id(db, &region_ids).await?;
+    Ok((ExportPage { views, content, parts, regions }, next))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+/// The export as a stream of chunks, one page of the sync order at a time: memory stays bounded by a page
+/// whatever the number of strategies. A CSV starts with its header row; JSON is one array.
+pub fn export(
+    db: DatabaseConnection,
+    actor: Option<Principal>,
+    filter: StrategyFilter,
+    format: Format,
+) -> impl Stream<Item = AppResult<Vec<u8>>> + Send {
+    // (cursor to continue after, first chunk?, finished?)
+    futures::stream::try_unfold((None::<String>, true, false), move |(after, first, finished)| {
+        let (db, actor, filter) = (db.clone(), actor.clone(), filter.clone());
+        async move {
+            if finished {
+                return Ok(None);
+            }
+            let (page, next) = export_page(&db, actor.as_ref(), &filter, after).await?;
+            let last = next.is_none();
+            let chunk = match format {
+                Format::Csv => csv_chunk(&page, first)?,
+                Format::Json => json_chunk(&page, first, last)?,
+            };
+            Ok(Some((chunk, (next, false, last))))
+        }
+    })
+}
+
+const CSV_HEADER: [&str; 15] = [
+    "id",
+    "region",
+    "countries",
+    "programme_ids",
+    "version",
+    "status",
+    "main_language",
+    "title",
+    "population",
+    "objectives",
+    "targets",
+    "actions",
+    "lag_members",
+    "financial_plan_total_eur",
+    "updated_at",
+];
+
+fn total_eur(content: &StrategyContent) -> String {
+    let total: i128 =
+        content.finance_lines.iter().filter_map(|l| super::decimal(&[], &l.amount, 2).ok().map(|(_, n)| n)).sum();
+    format!("{}.{:02}", total / 100, total % 100)
+}
+
+fn csv_chunk(page: &ExportPage, header: bool) -> AppResult<Vec<u8>> {
     let failed = |e: csv::Error| AppError::Internal(anyhow::anyhow!("CSV export failed: {e}"));
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
-            "id",
-            "region",
-            "countries",
-            "programme_ids",
-            "version",
-            "status",
-            "main_language",
-            "title",
-            "population",
-            "objectives",
-            "targets",
-            "actions",
-            "lag_members",
-            "financial_plan_total_eur",
-            "updated_at",
-        ])
-        .map_err(failed)?;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    each_page(db, actor, filter, |views, content, parts, region_rows| {
-        for view in views {
-            let empty = StrategyContent::default();
-            let c = content.get(&view.version.id).unwrap_or(&empty);
-            let p = parts.get(&view.strategy.region_id).cloned().unwrap_or_default();
-            let region = region_rows
+    if header {
+        writer.write_record(CSV_HEADER).map_err(failed)?;
+    }
+    let empty = StrategyContent::default();
+    for view in &page.views {
+        let c = page.content.get(&view.version.id).unwrap_or(&empty);
+        let p = page.parts.get(&view.strategy.region_id).cloned().unwrap_or_default();
+        let region =
+            page.regions.iter().find(|r| r.id == view.strategy.region_id).map(|r| r.name.clone()).unwrap_or_default();
+        let row = [
+            ids::encode(NodeType::Strategy, &view.strategy.id.to_string()),
+            region,
+            p.countries.join(" "),
+            p.programmes
                 .iter()
-                .find(|r| r.id == view.strategy.region_id)
-                .map(|r| r.name.clone())
-                .unwrap_or_default();
-            let total: i128 =
-                c.finance_lines.iter().filter_map(|l| super::decimal(&[], &l.amount, 2).ok().map(|(_, n)| n)).sum();
-            rows.push(vec![
-                ids::encode(NodeType::Strategy, &view.strategy.id.to_string()),
-                region,
-                p.countries.join(" "),
-                p.programmes
-                    .iter()
-                    .map(|id| ids::encode(NodeType::InterregProgramme, &id.to_string()))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                view.version.number.to_string(),
-                view.version.status.to_value(),
-                view.version.main_language.clone(),
-                view.version.title.clone().unwrap_or_default(),
-                view.version.population.map(|p| p.to_string()).unwrap_or_default(),
-                c.objectives.len().to_string(),
-                c.targets.len().to_string(),
-                c.actions.len().to_string(),
-                c.lag_members.len().to_string(),
-                format!("{}.{:02}", total / 100, total % 100),
-                view.strategy.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            ]);
-        }
-        Ok(())
-    })
-    .await?;
-    for row in rows {
+                .map(|id| ids::encode(NodeType::InterregProgramme, &id.to_string()))
+                .collect::<Vec<_>>()
+                .join(" "),
+            view.version.number.to_string(),
+            view.version.status.to_value(),
+            view.version.main_language.clone(),
+            view.version.title.clone().unwrap_or_default(),
+            view.version.population.map(|p| p.to_string()).unwrap_or_default(),
+            c.objectives.len().to_string(),
+            c.targets.len().to_string(),
+            c.actions.len().to_string(),
+            c.lag_members.len().to_string(),
+            total_eur(c),
+            view.strategy.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        ];
         writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell))).map_err(failed)?;
     }
     writer.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("CSV export failed: {e}")))
 }
 
-/// The strategies as a JSON array, each with its whole content in its version in view.
-pub async fn strategies_json(
-    db: &DatabaseConnection,
-    actor: Option<&Principal>,
-    filter: &StrategyFilter,
-) -> AppResult<Value> {
+fn json_chunk(page: &ExportPage, first: bool, last: bool) -> AppResult<Vec<u8>> {
+    let mut out: Vec<u8> = Vec::new();
+    if first {
+        out.push(b'[');
+    }
+    for (index, item) in document(page).into_iter().enumerate() {
+        if !(first && index == 0) {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &item).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    }
+    if last {
+        out.push(b']');
+    }
+    Ok(out)
+}
+
+/// The JSON documents of a page: each strategy with its whole content in its version in view.
+fn document(page: &ExportPage) -> Vec<Value> {
     let mut all = Vec::new();
-    each_page(db, actor, filter, |views, content, parts, region_rows| {
-        for view in views {
-            let empty = StrategyContent::default();
-            let c = content.get(&view.version.id).unwrap_or(&empty);
-            let p = parts.get(&view.strategy.region_id).cloned().unwrap_or_default();
-            let region = region_rows.iter().find(|r| r.id == view.strategy.region_id);
-            let v = &view.version;
-            all.push(json!({
+    let empty = StrategyContent::default();
+    for view in &page.views {
+        let c = page.content.get(&view.version.id).unwrap_or(&empty);
+        let p = page.parts.get(&view.strategy.region_id).cloned().unwrap_or_default();
+        let region = page.regions.iter().find(|r| r.id == view.strategy.region_id);
+        let v = &view.version;
+        all.push(json!({
                 "id": ids::encode(NodeType::Strategy, &view.strategy.id.to_string()),
                 "region": {
                     "id": ids::encode(NodeType::CrossBorderRegion, &view.strategy.region_id.to_string()),
@@ -185,9 +219,6 @@ pub async fn strategies_json(
                 })).collect::<Vec<_>>(),
                 "updatedAt": view.strategy.updated_at,
             }));
-        }
-        Ok(())
-    })
-    .await?;
-    Ok(Value::Array(all))
+    }
+    all
 }
