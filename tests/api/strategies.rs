@@ -338,6 +338,14 @@ async fn only_the_partners_editors_write_and_bad_input_is_refused() {
         let outsider = token(&verified_user(&app, "ben@example.org", "APPLICANT").await);
         let refused = app.graphql_as(&outsider, CREATE, json!({ "r": region })).await;
         assert_eq!(first_error_code(&refused), "FORBIDDEN");
+        // A candidate region (not selected) has no strategy yet.
+        let input = json!({ "name": "Candidate", "description": "A border area", "countries": ["AT", "SI"], "nutsRegions": ["AT21", "SI03"] });
+        let candidate = app.data_as(&pilot.editor, CREATE_REGION, json!({ "i": input })).await["createCrossBorderRegion"]["crossBorderRegion"]["id"].clone();
+        let partners = json!([{ "organisationId": pilot.organisations[0], "side": "AT", "role": "LEAD" }, { "organisationId": pilot.organisations[1], "side": "SI", "role": "PARTNER" }]);
+        let data = app.data_as(&pilot.editor, CREATE_PARTNERSHIP, json!({ "i": { "regionId": candidate, "name": "Candidates", "partners": partners } })).await;
+        assert_eq!(data["createPartnership"]["userErrors"], json!([]));
+        let early = app.data_as(&pilot.editor, CREATE, json!({ "r": candidate })).await;
+        assert_eq!(early["createStrategy"]["userErrors"], json!([{ "field": ["input", "regionId"], "code": "INVALID_STATE" }]));
         let created = app.data_as(&pilot.editor, CREATE, json!({ "r": region })).await;
         let id = created["createStrategy"]["strategy"]["id"].clone();
         assert_eq!(created["createStrategy"]["strategy"]["status"], "DRAFT");

@@ -22,6 +22,7 @@ use crate::domain::unit_of_work::Write;
 use crate::domain::values::{LanguageCode, blank_to_none};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
+use entity::cross_border_region::RegionStatus;
 use entity::strategy::{self, StrategyStatus};
 use entity::{region_country, strategy_clock, strategy_version};
 use policy::Access;
@@ -157,8 +158,8 @@ pub(crate) fn event(
     }))
 }
 
-/// Starts the strategy of a region (owners and editors of an organisation of one of its partnerships): version 1,
-/// a DRAFT in `main_language`.
+/// Starts the strategy of a pilot (or alumni) region (owners and editors of an organisation of one of its
+/// partnerships): version 1, a DRAFT in `main_language`.
 pub async fn create_strategy(
     services: &Services,
     actor: Option<&Principal>,
@@ -168,8 +169,17 @@ pub async fn create_strategy(
     let principal = policy::can_write(actor)?;
     let language = LanguageCode::parse("mainLanguage", main_language).map_err(|e| AppError::Rejected(vec![e]))?;
     let mut tx = services.write(Some(principal)).await?;
-    regions::find(&*tx, region_id).await.map_err(|_| AppError::not_found(&["regionId"], "region"))?;
+    let region = regions::find(&*tx, region_id).await.map_err(|e| match e {
+        AppError::Rejected(_) | AppError::NotFound(_) => AppError::not_found(&["regionId"], "region"),
+        other => other,
+    })?;
     policy::require_editor(&*tx, principal, region_id).await?;
+    if region.status == RegionStatus::Candidate {
+        return Err(AppError::invalid_state(
+            &["regionId"],
+            "strategies are drafted for pilot regions; this region is a candidate",
+        ));
+    }
     let stamp = stamp(&tx).await?;
     let (strategy_id, version_id) = (Uuid::now_v7(), Uuid::now_v7());
     let strategy = strategy::ActiveModel {
