@@ -1,4 +1,4 @@
-//! The `impact` command line: serve (default), migrate, export-schema.
+//! The `impact` command line: serve (default), migrate, export-schema, create-admin, seed --demo.
 
 use crate::app::{App, shutdown_signal};
 use crate::clock::SystemClock;
@@ -35,6 +35,14 @@ pub enum Command {
         #[arg(long, env = "IMPACT_ADMIN_PASSWORD", hide_env_values = true)]
         password: String,
     },
+    /// Load data into the database. `--demo`: a realistic demo set for frontend development (accounts with
+    /// printed passwords, calls in each status, regions, partnerships, applications, events with a waitlist,
+    /// subscribers, resources); idempotent; refused in production.
+    Seed {
+        /// The demo set (the only data set there is).
+        #[arg(long, required = true)]
+        demo: bool,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -44,14 +52,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            telemetry::init(cli.config.environment);
+            let _telemetry = telemetry::init(&cli.config);
             let connection = db::connect(&cli.config).await.context("cannot connect to the database")?;
             db::migrate(&connection).await.context("database migrations failed")?;
             tracing::info!("migrations applied");
             Ok(())
         }
         Command::CreateAdmin { email, password } => {
-            telemetry::init(cli.config.environment);
+            let _telemetry = telemetry::init(&cli.config);
             let connection = db::connect(&cli.config).await.context("cannot connect to the database")?;
             db::migrate(&connection).await.context("database migrations failed")?;
             let services = crate::app::start_services(connection, Arc::new(cli.config), Arc::new(SystemClock)).await?;
@@ -63,8 +71,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Seed { demo: _ } => {
+            let _telemetry = telemetry::init(&cli.config);
+            crate::demo::refuse_in_production(&cli.config)?;
+            let connection = db::connect(&cli.config).await.context("cannot connect to the database")?;
+            db::migrate(&connection).await.context("database migrations failed")?;
+            let services = crate::app::start_services(connection, Arc::new(cli.config), Arc::new(SystemClock)).await?;
+            let report = crate::demo::seed(&services).await?;
+            println!("demo data: {} made, {} already there", report.created, report.existing);
+            println!("accounts (password for all: \"{}\", development only):", crate::demo::DEMO_PASSWORD);
+            for account in crate::demo::ACCOUNTS {
+                println!("  {:<8} {}", format!("{:?}", account.role).to_uppercase(), account.email);
+            }
+            Ok(())
+        }
         Command::Serve => {
-            telemetry::init(cli.config.environment);
+            let _telemetry = telemetry::init(&cli.config);
             let app = App::build(cli.config, Arc::new(SystemClock)).await?;
             tracing::info!(address = %app.local_addr()?, environment = app.state().services.config.environment.as_str(), "impact-api listening");
             app.run_until(shutdown_signal()).await?;

@@ -89,6 +89,11 @@ pub struct Config {
     )]
     pub metrics_token: Option<String>,
 
+    /// OpenTelemetry traces: the OTLP/HTTP endpoint of a collector (e.g. `http://localhost:4318`; spans go to
+    /// its `/v1/traces`). Unset: no traces are exported.
+    #[arg(long, env = "IMPACT_OTLP_ENDPOINT", value_name = "IMPACT_OTLP_ENDPOINT", global = true)]
+    pub otlp_endpoint: Option<String>,
+
     #[command(flatten)]
     pub limits: Limits,
 
@@ -337,6 +342,7 @@ impl Config {
             subscription_token_ttl_secs: DEFAULT_SUBSCRIPTION_TOKEN_TTL_SECS,
             cors_origins: None,
             metrics_token: None,
+            otlp_endpoint: None,
             limits: Limits::default(),
             mail: Mail::default(),
             auth: Auth::default(),

@@ -46,12 +46,17 @@ impl ErrorCode {
     }
 }
 
-/// A broken business rule, reported to the user in a mutation payload's `userErrors`.
+/// A problem with a mutation's input that the user can fix, reported in the payload's `userErrors` (HTTP 200):
+/// a broken business rule, a value that does not parse, or a target that does not exist or is not visible to
+/// the caller (`NOT_FOUND`, the same answer in both cases).
 #[derive(Debug, Clone, PartialEq, Eq, SimpleObject)]
 pub struct UserError {
-    /// Path to the input field at fault, e.g. `["input", "email"]`; empty when the whole input is at fault.
+    /// Path to the input field at fault, from the mutation's argument: e.g. `["input", "email"]`, or
+    /// `["input", "countries", "1"]` for an item of a list; `["input"]` when the input as a whole is at fault.
     pub field: Vec<String>,
+    /// What is wrong and how to fix it, in English, for showing to the user.
     pub message: String,
+    /// The kind of problem, stable for programs (the message may change).
     pub code: UserErrorCode,
 }
 

@@ -405,7 +405,7 @@ async fn a_page_of_partnerships_or_applications_costs_the_same_statements_at_any
             format!("{{ partnerships(first: {first}) {{ nodes {{ name partners {{ side role organisation {{ name country {{ code name }} }} }} }} }} }}")
         };
         let applications = |first: usize| {
-            format!("{{ applications(first: {first}) {{ nodes {{ status partnership {{ name partners {{ side organisation {{ name country {{ code }} }} }} }} }} }} }}")
+            format!("{{ applications(first: {first}) {{ nodes {{ status call {{ title status }} history {{ toStatus occurredAt }} partnership {{ name region {{ name countries {{ name }} }} partners {{ side organisation {{ name country {{ code }} }} }} }} }} }} }}")
         };
         let mut lines = Vec::new();
         let queries = [

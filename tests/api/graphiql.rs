@@ -125,7 +125,7 @@ async fn the_standard_introspection_query_passes_the_depth_limit_in_development(
         let body = app.graphql(INTROSPECTION_QUERY, json!({})).await;
         assert!(body.get("errors").is_none(), "{body}");
         let schema = &body["data"]["__schema"];
-        assert_eq!(schema["queryType"]["name"], "QueryRoot");
+        assert_eq!(schema["queryType"]["name"], "Query");
         let types = schema["types"].as_array().expect("types");
         assert!(types.iter().any(|t| t["name"] == "Call"), "the schema's own types are listed");
         // The same depth outside introspection is still refused.
@@ -198,7 +198,7 @@ const DRIVER: &str = r#"<!DOCTYPE html>
     until("docsButton", (d) => d.querySelector('[aria-label="Show Documentation Explorer"]'), (button) => {
       button.click();
       until("docs", (d) => {
-        const link = [...d.querySelectorAll(".graphiql-doc-explorer a")].find((a) => a.textContent === "QueryRoot");
+        const link = [...d.querySelectorAll(".graphiql-doc-explorer a")].find((a) => a.textContent === "Query");
         return link;
       }, (link) => {
         link.click();
@@ -256,7 +256,7 @@ async fn graphiql_loads_offline_shows_the_docs_and_runs_a_query_in_chromium() {
             let report: Value = serde_json::from_str(&browser::element_text(&dom, "report"))
                 .unwrap_or_else(|e| panic!("no report ({e}):\n{dom}"));
             assert_eq!(report["failedAt"], Value::Null, "GraphiQL stopped: {report}");
-            assert_eq!(report["docsTitle"], "QueryRoot", "{report}");
+            assert_eq!(report["docsTitle"], "Query", "{report}");
             assert_eq!(
                 report["result"],
                 json!({ "data": { "apiInfo": { "environment": "development" } } }),

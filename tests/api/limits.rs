@@ -57,7 +57,7 @@ async fn production_hides_introspection_and_suggestions() {
     let introspection = "{ __schema { queryType { name } } }";
     each_backend(|app| async move {
         let data = app.data(introspection, json!({})).await;
-        assert_eq!(data["__schema"]["queryType"]["name"], "QueryRoot");
+        assert_eq!(data["__schema"]["queryType"]["name"], "Query");
     })
     .await;
     each_backend_with(crate::helpers::production, |app| async move {

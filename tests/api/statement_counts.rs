@@ -69,3 +69,87 @@ async fn a_page_of_regions_with_partnerships_costs_the_same_statements_at_any_si
     })
     .await;
 }
+
+/// Runs the same query for a page of 20 and of 100 as `actor`; asserts both pages are full, that they cost the
+/// same statements and at most `bound`; returns the count.
+async fn same_cost_at_20_and_100(
+    app: &TestApp,
+    actor: Option<api::auth::Principal>,
+    list: &str,
+    query: impl Fn(usize) -> String,
+    bound: usize,
+) -> usize {
+    let (small, small_statements) = statements_as(&app.database_url, actor.clone(), &query(20)).await;
+    let (large, large_statements) = statements_as(&app.database_url, actor, &query(100)).await;
+    assert_eq!(small[list]["nodes"].as_array().unwrap().len(), 20, "{list}: {small}");
+    assert_eq!(large[list]["nodes"].as_array().unwrap().len(), 100, "{list}");
+    assert_eq!(small_statements.len(), large_statements.len(), "{list}: {large_statements:#?}");
+    assert!(large_statements.len() <= bound, "{list}: {large_statements:#?}");
+    large_statements.len()
+}
+
+fn user_principal(id: &str, role: api::auth::Role) -> api::auth::Principal {
+    api::auth::Principal {
+        id: uuid::Uuid::parse_str(&key_of(id)).unwrap(),
+        kind: api::auth::SubjectKind::User,
+        roles: vec![role],
+        programmes: Vec::new(),
+        session: None,
+    }
+}
+
+/// The applicant's organisations with their members, the events with the caller's registration, and the staff
+/// list of users with their roles: each relation is loaded for the whole page.
+#[tokio::test]
+async fn organisations_events_and_users_cost_the_same_statements_at_any_size() {
+    each_backend(|app| async move {
+        let staff = staff_token(&app).await;
+        let ana = verified_user(&app, "ana@example.org", "APPLICANT").await;
+        let ana_token = token(&ana);
+        for n in 0..100 {
+            let input = json!({ "name": format!("Organisation {n:03}"), "organisationType": "NGO", "country": "AT", "nutsRegion": "AT211", "registrationId": format!("ORG-{n}") });
+            let data = app.data_as(&ana_token, CREATE_ORGANISATION, json!({ "i": input })).await;
+            created_id(&data, "createOrganisation", "organisation").await;
+        }
+        const CREATE_EVENT: &str = "mutation($i: CreateEventInput!) { createEvent(input: $i) { event { id } userErrors { field code } } }";
+        const PUBLISH_EVENT: &str = "mutation($id: ID!) { publishEvent(input: { id: $id }) { userErrors { code } } }";
+        const REGISTER: &str = "mutation($e: ID!) { registerForEvent(input: { eventId: $e }) { userErrors { code } } }";
+        for n in 0..100 {
+            let input = json!({ "kind": "WEBINAR", "title": format!("Webinar {n:03}"), "description": "Online.", "joinUrl": "https://meet.example.org/w", "startsAt": "2026-03-01T10:00:00Z",
+                "endsAt": "2026-03-01T12:00:00Z", "timeZone": "Europe/Vienna", "capacity": 10, "registrationOpensAt": "2026-01-01T00:00:00Z",
+                "registrationClosesAt": "2026-03-01T09:00:00Z", "topics": ["EVENTS"], "language": "en" });
+            let data = app.data_as(&staff, CREATE_EVENT, json!({ "i": input })).await;
+            let event = created_id(&data, "createEvent", "event").await;
+            app.data_as(&staff, PUBLISH_EVENT, json!({ "id": event })).await;
+            if n % 2 == 0 {
+                app.data_as(&ana_token, REGISTER, json!({ "e": event })).await;
+            }
+        }
+        for n in 0..99 {
+            register(&app, &format!("user{n:03}@example.org"), "APPLICANT").await;
+        }
+
+        let ana_principal = user_principal(ana["user"]["id"].as_str().unwrap(), api::auth::Role::Applicant);
+        let organisations = |first: usize| {
+            format!("{{ myOrganisations(first: {first}) {{ nodes {{ name myRole country {{ name }} nutsRegion {{ name }} members {{ role user {{ displayName roles }} }} }} }} }}")
+        };
+        let events = |first: usize| {
+            format!("{{ events(first: {first}) {{ nodes {{ title seatsLeft myRegistration {{ status event {{ title }} }} }} }} }}")
+        };
+        let staff_principal = api::auth::Principal {
+            id: uuid::Uuid::now_v7(),
+            kind: api::auth::SubjectKind::User,
+            roles: vec![api::auth::Role::Staff],
+            programmes: Vec::new(),
+            session: None,
+        };
+        let users = |first: usize| format!("{{ users(first: {first}) {{ nodes {{ email roles subscription {{ status }} }} }} }}");
+        let lines = [
+            ("myOrganisations", same_cost_at_20_and_100(&app, Some(ana_principal.clone()), "myOrganisations", organisations, 8).await),
+            ("events", same_cost_at_20_and_100(&app, Some(ana_principal), "events", events, 6).await),
+            ("users", same_cost_at_20_and_100(&app, Some(staff_principal), "users", users, 5).await),
+        ];
+        eprintln!("statements per page: {lines:?}");
+    })
+    .await;
+}

@@ -4,23 +4,32 @@ use crate::config::Config;
 use async_graphql::{Context, Object, SimpleObject};
 use std::sync::Arc;
 
+/// What a frontend needs to know about this server. Public.
 #[derive(SimpleObject)]
 pub struct ApiInfo {
     /// The server's version (semver).
     pub version: &'static str,
     /// `development` or `production`.
     pub environment: &'static str,
+    /// The limits requests must stay within.
     pub limits: ApiLimits,
 }
 
 /// The limits requests must stay within.
 #[derive(SimpleObject)]
 pub struct ApiLimits {
+    /// Deepest nesting of fields an operation may have (introspection documents are exempt outside production).
     pub max_query_depth: usize,
+    /// Highest complexity an operation may have: each field counts 1, and a list field's selection counts once
+    /// per item of the page asked for (`first` or `last`, or the default page size).
     pub max_query_complexity: usize,
+    /// Items in a page when a list is asked for without `first` or `last`.
     pub default_page_size: usize,
+    /// Most items `first` or `last` may ask for, and most IDs `nodes(ids:)` takes.
     pub max_page_size: usize,
+    /// Largest request body, in bytes.
     pub max_body_bytes: usize,
+    /// Longest time a request may take, in seconds, before it is answered with HTTP 504.
     pub request_timeout_seconds: u64,
     /// Most pilot regions selected across all calls.
     pub max_pilot_regions: u32,
@@ -31,6 +40,7 @@ pub struct ApiInfoQuery;
 
 #[Object]
 impl ApiInfoQuery {
+    /// The server's version, environment and limits (public).
     async fn api_info(&self, ctx: &Context<'_>) -> ApiInfo {
         let config = ctx.data_unchecked::<Arc<Config>>();
         let limits = &config.limits;

@@ -4,14 +4,15 @@ use crate::auth::{Principal, Role};
 use crate::domain::accounts::roles;
 use crate::domain::newsletter::issues::{self, DeliveryCounts};
 use crate::domain::{
-    calls, events, organisations, partnerships, programmes, reference, regions, resources, strategies,
+    applications, calls, events, organisations, partnerships, programmes, reference, regions, resources,
+    strategies,
 };
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::organisation_member::MemberRole;
 use entity::{
-    app_user, call, country, cross_border_region, event, event_registration, interreg_programme, newsletter_issue,
-    nuts_region, organisation, partner, partnership, resource,
+    app_user, application_event, call, country, cross_border_region, event, event_registration, interreg_programme,
+    newsletter_issue, nuts_region, organisation, organisation_member, partner, partnership, resource,
 };
 use sea_orm::DatabaseConnection;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -21,22 +22,22 @@ use uuid::Uuid;
 
 pub struct Loaders {
     pub countries: DataLoader<CountryLoader, HashMapCache>,
-    pub nuts_regions: DataLoader<NutsRegionLoader>,
+    pub nuts_regions: DataLoader<NutsRegionLoader, HashMapCache>,
     pub programmes: DataLoader<ProgrammeLoader>,
     /// The countries each programme covers; cached, so that a list can fill it for its whole page at once.
     pub programme_countries: DataLoader<ProgrammeCountriesLoader, HashMapCache>,
     pub users: DataLoader<UserLoader>,
-    pub user_roles: DataLoader<UserRolesLoader>,
+    pub user_roles: DataLoader<UserRolesLoader, HashMapCache>,
     pub newsletter_issues: DataLoader<NewsletterIssueLoader>,
     pub delivery_counts: DataLoader<DeliveryCountsLoader>,
     pub resources: DataLoader<ResourceLoader>,
     pub events: DataLoader<EventLoader>,
     pub event_registrations: DataLoader<EventRegistrationLoader>,
     /// A user's registration for an event, keyed by (event, user).
-    pub user_registrations: DataLoader<UserRegistrationLoader>,
+    pub user_registrations: DataLoader<UserRegistrationLoader, HashMapCache>,
     pub organisations: DataLoader<OrganisationLoader, HashMapCache>,
     /// A user's role in an organisation, keyed by (organisation, user).
-    pub memberships: DataLoader<MembershipLoader>,
+    pub memberships: DataLoader<MembershipLoader, HashMapCache>,
     pub regions: DataLoader<RegionLoader, HashMapCache>,
     pub region_parts: DataLoader<RegionPartsLoader, HashMapCache>,
     pub partnerships: DataLoader<PartnershipLoader, HashMapCache>,
@@ -48,6 +49,10 @@ pub struct Loaders {
     pub strategy_content: DataLoader<StrategyContentLoader, HashMapCache>,
     /// The strategy of a region as the caller sees it.
     pub region_strategies: DataLoader<RegionStrategyLoader, HashMapCache>,
+    /// Members (with their accounts) of organisations, by organisation id.
+    pub organisation_members: DataLoader<OrganisationMembersLoader, HashMapCache>,
+    /// The history of applications, by application id.
+    pub application_history: DataLoader<ApplicationHistoryLoader, HashMapCache>,
 }
 
 impl Loaders {
@@ -55,7 +60,7 @@ impl Loaders {
     pub fn new(db: &DatabaseConnection, actor: Option<&Principal>) -> Self {
         Self {
             countries: DataLoader::with_cache(CountryLoader(db.clone()), tokio::spawn, HashMapCache::default()),
-            nuts_regions: DataLoader::new(NutsRegionLoader(db.clone()), tokio::spawn),
+            nuts_regions: DataLoader::with_cache(NutsRegionLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             programmes: DataLoader::new(ProgrammeLoader(db.clone()), tokio::spawn),
             programme_countries: DataLoader::with_cache(
                 ProgrammeCountriesLoader(db.clone()),
@@ -63,19 +68,23 @@ impl Loaders {
                 HashMapCache::default(),
             ),
             users: DataLoader::new(UserLoader(db.clone()), tokio::spawn),
-            user_roles: DataLoader::new(UserRolesLoader(db.clone()), tokio::spawn),
+            user_roles: DataLoader::with_cache(UserRolesLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             newsletter_issues: DataLoader::new(NewsletterIssueLoader(db.clone()), tokio::spawn),
             delivery_counts: DataLoader::new(DeliveryCountsLoader(db.clone()), tokio::spawn),
             resources: DataLoader::new(ResourceLoader(db.clone()), tokio::spawn),
             events: DataLoader::new(EventLoader(db.clone()), tokio::spawn),
             event_registrations: DataLoader::new(EventRegistrationLoader(db.clone()), tokio::spawn),
-            user_registrations: DataLoader::new(UserRegistrationLoader(db.clone()), tokio::spawn),
+            user_registrations: DataLoader::with_cache(
+                UserRegistrationLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
             organisations: DataLoader::with_cache(
                 OrganisationLoader(db.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
-            memberships: DataLoader::new(MembershipLoader(db.clone()), tokio::spawn),
+            memberships: DataLoader::with_cache(MembershipLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             regions: DataLoader::with_cache(RegionLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             region_parts: DataLoader::with_cache(RegionPartsLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             partnerships: DataLoader::with_cache(PartnershipLoader(db.clone()), tokio::spawn, HashMapCache::default()),
@@ -93,6 +102,16 @@ impl Loaders {
             ),
             region_strategies: DataLoader::with_cache(
                 RegionStrategyLoader(db.clone(), actor.cloned()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            organisation_members: DataLoader::with_cache(
+                OrganisationMembersLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            application_history: DataLoader::with_cache(
+                ApplicationHistoryLoader(db.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
@@ -143,14 +162,80 @@ impl Loaders {
         if with_partners { self.prime_partnerships(db, &ids).await } else { Ok(()) }
     }
 
-    /// Loads the partnerships of a page of applications, then as `prime_partnerships`.
+    /// Loads the partnerships of a page of applications, their regions with the regions' sides and areas, then
+    /// as `prime_partnerships`.
     pub async fn prime_applications(&self, db: &DatabaseConnection, partnership_ids: &[Uuid]) -> AppResult<()> {
         if partnership_ids.is_empty() {
             return Ok(());
         }
         let rows = partnerships::partnerships_by_id(db, partnership_ids).await?;
+        let mut region_ids: Vec<Uuid> = rows.iter().map(|p| p.region_id).collect();
+        region_ids.sort_unstable();
+        region_ids.dedup();
         self.partnerships.feed_many(rows.into_iter().map(|p| (p.id, p))).await;
+        let regions = regions::regions_by_id(db, &region_ids).await?;
+        self.regions.feed_many(regions.into_iter().map(|r| (r.id, r))).await;
+        self.region_parts.feed_many(regions::parts_of(db, &region_ids).await?).await;
         self.prime_partnerships(db, partnership_ids).await
+    }
+
+    /// Loads, for a page of organisations, their members with their accounts and roles, and the memberships
+    /// the organisations' fields check (see `prime_partnerships` for why pages prime).
+    pub async fn prime_organisations(&self, db: &DatabaseConnection, page: &[organisation::Model]) -> AppResult<()> {
+        if page.is_empty() {
+            return Ok(());
+        }
+        let mut codes: Vec<String> = page.iter().map(|o| o.country_code.clone()).collect();
+        codes.sort();
+        codes.dedup();
+        let countries = reference::countries_by_code(db, &codes).await?;
+        self.countries.feed_many(countries.into_iter().map(|c| (c.code.clone(), c))).await;
+        let mut nuts: Vec<String> = page.iter().filter_map(|o| o.nuts_code.clone()).collect();
+        nuts.sort();
+        nuts.dedup();
+        if !nuts.is_empty() {
+            let areas = reference::nuts_regions_by_code(db, &nuts).await?;
+            self.nuts_regions.feed_many(areas.into_iter().map(|r| (r.code.clone(), r))).await;
+        }
+        let ids: Vec<Uuid> = page.iter().map(|o| o.id).collect();
+        let members = organisations::members_of(db, &ids).await?;
+        let mut user_ids: Vec<Uuid> = members.values().flatten().map(|(_, user)| user.id).collect();
+        user_ids.sort_unstable();
+        user_ids.dedup();
+        let memberships: Vec<((Uuid, Uuid), MemberRole)> = members
+            .values()
+            .flatten()
+            .map(|(member, _)| ((member.organisation_id, member.user_id), member.role))
+            .collect();
+        self.memberships.feed_many(memberships).await;
+        self.organisation_members.feed_many(members).await;
+        let mut roles = roles::roles_of_users(db, &user_ids).await?;
+        self.user_roles.feed_many(user_ids.iter().map(|id| (*id, roles.remove(id).unwrap_or_default()))).await;
+        Ok(())
+    }
+
+    /// Loads the history of a page of applications in one go.
+    pub async fn prime_application_history(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
+        if !ids.is_empty() {
+            self.application_history.feed_many(applications::history_of(db, ids).await?).await;
+        }
+        Ok(())
+    }
+
+    /// Loads the caller's registrations for a page of events in one go.
+    pub async fn prime_user_registrations(
+        &self,
+        db: &DatabaseConnection,
+        user_id: Uuid,
+        events: &[Uuid],
+    ) -> AppResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut found = events::registrations::registrations_of_user(db, user_id, events).await?;
+        // Events without a registration are fed too (as none), so their fields ask nothing more.
+        self.user_registrations.feed_many(events.iter().map(|e| ((*e, user_id), found.remove(e)))).await;
+        Ok(())
     }
 
     pub async fn prime_programme_countries(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
@@ -325,7 +410,9 @@ impl Loader<Uuid> for EventRegistrationLoader {
 pub struct UserRegistrationLoader(DatabaseConnection);
 
 impl Loader<(Uuid, Uuid)> for UserRegistrationLoader {
-    type Value = event_registration::Model;
+    /// The caller's registration for the event, or none: every key asked for gets an answer, so a page of
+    /// events asks once.
+    type Value = Option<event_registration::Model>;
     type Error = LoadError;
 
     /// One query per user in the batch (a request has one caller, so one query).
@@ -336,9 +423,9 @@ impl Loader<(Uuid, Uuid)> for UserRegistrationLoader {
         }
         let mut found = HashMap::new();
         for (user_id, event_ids) in by_user {
-            let rows =
+            let mut rows =
                 events::registrations::registrations_of_user(&self.0, user_id, &event_ids).await.map_err(Arc::new)?;
-            found.extend(rows.into_iter().map(|(event_id, r)| ((event_id, user_id), r)));
+            found.extend(event_ids.into_iter().map(|event_id| ((event_id, user_id), rows.remove(&event_id))));
         }
         Ok(found)
     }
@@ -474,5 +561,27 @@ impl Loaders {
         let content = strategies::content::content_of(db, version_ids).await?;
         self.strategy_content.feed_many(content.into_iter().map(|(id, c)| (id, Arc::new(c)))).await;
         Ok(())
+    }
+}
+
+pub struct OrganisationMembersLoader(DatabaseConnection);
+
+impl Loader<Uuid> for OrganisationMembersLoader {
+    type Value = Vec<(organisation_member::Model, app_user::Model)>;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        organisations::members_of(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct ApplicationHistoryLoader(DatabaseConnection);
+
+impl Loader<Uuid> for ApplicationHistoryLoader {
+    type Value = Vec<application_event::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        applications::history_of(&self.0, ids).await.map_err(Arc::new)
     }
 }

@@ -28,7 +28,10 @@ use crate::config::Config;
 use crate::domain::Services;
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
+/// Everything a client can read. Anonymous callers see public data (published calls, pilot regions, events,
+/// resources, reference data); a bearer token adds what the caller's roles allow.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(
     node::NodeQuery,
     reference::ReferenceQuery,
@@ -50,7 +53,9 @@ pub struct QueryRoot(
     strategies::StrategyQuery,
 );
 
+/// Every change a client can make. Each answers a payload with `userErrors` for input it cannot accept.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(
     accounts::AccountMutation,
     accounts::sessions::SessionMutation,

@@ -25,6 +25,8 @@ use crate::graphql::strategies::Strategy;
 use async_graphql::{Context, ID, Interface, Object};
 use uuid::Uuid;
 
+/// An object with a global ID, which `node(id:)` and `nodes(ids:)` fetch whatever its type (Relay object
+/// identification). Who may see an object is the rule of its own type.
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Globally unique, opaque identifier."))]
 pub enum Node {
@@ -80,14 +82,24 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Any object by its global ID; null when it does not exist or is not visible to the caller.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID, as given by an object's `id`; a malformed one is refused (`BAD_USER_INPUT`).")]
+        id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         let id = GlobalId::decode(&id)?;
         Ok(load(ctx, vec![id]).await?.pop().flatten())
     }
 
     /// Several objects by their global IDs, in the same order (null for each one missing or not visible).
     #[graphql(complexity = "ids.len() * child_complexity")]
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs, at most 100; a malformed one refuses the whole request (`BAD_USER_INPUT`).")]
+        ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_PAGE_SIZE {
             return Err(AppError::BadUserInput(format!(
                 "{} IDs asked; `nodes` takes at most {MAX_PAGE_SIZE}",

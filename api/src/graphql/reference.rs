@@ -23,12 +23,14 @@ pub enum CountryStatus {
     Next,
 }
 
-/// A country eligible for IMPACT.
 #[derive(Clone)]
 pub struct Country(pub country::Model);
 
+/// A country eligible for IMPACT (the 27 EU member states, EFTA, Andorra, IPA and NEXT countries). Public
+/// reference data.
 #[Object]
 impl Country {
+    /// Globally unique, opaque identifier.
     pub async fn id(&self) -> ID {
         GlobalId::encode(NodeType::Country, &self.0.code)
     }
@@ -44,6 +46,7 @@ impl Country {
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Why the country takes part.
     async fn status(&self) -> CountryStatus {
         self.0.status.into()
     }
@@ -53,12 +56,13 @@ impl Country {
     }
 }
 
-/// A NUTS 2024 region (or, outside the EU, a statistical region of the same data set).
 #[derive(Clone)]
 pub struct NutsRegion(pub nuts_region::Model);
 
+/// A NUTS 2024 region (or, outside the EU, a statistical region of the same data set). Public reference data.
 #[Object]
 impl NutsRegion {
+    /// Globally unique, opaque identifier.
     pub async fn id(&self) -> ID {
         GlobalId::encode(NodeType::NutsRegion, &self.0.code)
     }
@@ -90,10 +94,13 @@ impl NutsRegion {
     }
 }
 
+/// Which countries to list; absent fields do not filter.
 #[derive(InputObject, Default)]
 pub struct CountryFilter {
     /// Only countries with one of these statuses.
     pub status: Option<Vec<CountryStatus>>,
+    /// Only countries whose organisations may (true) or may not (false) take part; today every listed country
+    /// is eligible.
     pub eligible: Option<bool>,
 }
 
@@ -103,7 +110,11 @@ pub struct ReferenceQuery;
 #[Object]
 impl ReferenceQuery {
     /// The countries of the programme, by name. A short, fixed list: not paginated.
-    async fn countries(&self, ctx: &Context<'_>, filter: Option<CountryFilter>) -> async_graphql::Result<Vec<Country>> {
+    async fn countries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which countries; all when absent.")] filter: Option<CountryFilter>,
+    ) -> async_graphql::Result<Vec<Country>> {
         let filter = filter.unwrap_or_default();
         let filter = DomainCountryFilter {
             statuses: filter.status.map(|s| s.into_iter().map(Into::into).collect()),
@@ -114,7 +125,11 @@ impl ReferenceQuery {
     }
 
     /// A country by ISO code (`GR`); the NUTS code (`EL`) is accepted too.
-    async fn country(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<Country>> {
+    async fn country(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "ISO 3166-1 alpha-2 code, any case (`GR`, or `EL`; `XK` for Kosovo).")] code: String,
+    ) -> async_graphql::Result<Option<Country>> {
         let code = CountryCode::parse(&code)?;
         let db = &ctx.services().db;
         Ok(reference::find_country(db, &code).await?.map(Country))
@@ -127,13 +142,22 @@ impl ReferenceQuery {
     async fn nuts_regions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only regions of this country: an ISO 3166-1 alpha-2 code (`GR` or `EL` for Greece).")]
         country: Option<String>,
-        level: Option<i16>,
-        parent: Option<String>,
-        search: Option<String>,
+        #[graphql(desc = "Only regions of this NUTS level: 1, 2 or 3.")] level: Option<i16>,
+        #[graphql(desc = "Only the regions one level below this NUTS code, e.g. `AT1`.")] parent: Option<String>,
+        #[graphql(desc = "A code prefix (`AT1`) or part of the name, in any case.")] search: Option<String>,
+        #[graphql(desc = "Page forward: at most this many items (default 20, at most 100); not together with `last`.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the item after which the page starts (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items, the last ones before `before` (at most 100); not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor of the item before which the page ends (`pageInfo.startCursor` of the next page).")]
         before: Option<String>,
     ) -> async_graphql::Result<ConnectionOf<NutsRegion>> {
         let page = page_request(ctx, first, after, last, before)?;

@@ -262,25 +262,44 @@ pub async fn update_profile(
 }
 
 /// `impact create-admin`: creates a verified admin account, or grants the admin role to an existing one
-/// (whose password is then left as it is). A system command: it runs without a principal, in a unit of work
-/// like any other, so the grant is audited (ROLE_GRANTED, no actor) from its `role.granted` event.
-/// Returns the user and whether it was created.
+/// (whose password is then left as it is). Returns the user and whether it was created.
 pub async fn create_admin(services: &Services, email: &str, password: &str) -> AppResult<(app_user::Model, bool)> {
+    provision(services, &Provisioned { email, password, display_name: None, role: Role::Admin, via: "create-admin" })
+        .await
+}
+
+/// An account an operator provisions (not self-service): created verified with the role, or, when the
+/// address already has an account, given the role (its password left as it is).
+pub struct Provisioned<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    /// The part of the address before `@` when absent.
+    pub display_name: Option<&'a str>,
+    pub role: Role,
+    /// Which command provisioned it (`create-admin`, `seed-demo`), recorded in the events.
+    pub via: &'a str,
+}
+
+/// Provisions an account (`create-admin`, the demo data). A system command: it runs without a principal, in
+/// a unit of work like any other, so the grant is audited (ROLE_GRANTED, no actor) from its `role.granted`
+/// event. Returns the user and whether it was created.
+pub async fn provision(services: &Services, account: &Provisioned<'_>) -> AppResult<(app_user::Model, bool)> {
     let min_length = services.config.auth.min_password_length;
-    let email = Email::parse("email", email).map_err(|e| AppError::BadUserInput(e.message))?;
+    let email = Email::parse("email", account.email).map_err(|e| AppError::BadUserInput(e.message))?;
     let mut tx = services.write(None).await?;
     let now = tx.now();
     let (user, created) = match find_by_email(&*tx, &email).await? {
         Some(user) => (user, false),
         None => {
-            check_password("password", password, Some(email.as_str()), min_length)
+            check_password("password", account.password, Some(email.as_str()), min_length)
                 .map_err(|e| AppError::BadUserInput(e.message))?;
+            let local_part = email.as_str().split('@').next().unwrap_or("user").to_owned();
             let user = app_user::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 email: Set(email.as_str().to_owned()),
                 email_verified_at: Set(Some(now)),
-                password_hash: Set(Some(hash_password(password)?)),
-                display_name: Set(email.as_str().split('@').next().unwrap_or("admin").to_owned()),
+                password_hash: Set(Some(hash_password(account.password)?)),
+                display_name: Set(account.display_name.map_or(local_part, str::to_owned)),
                 preferred_language: Set("en".to_owned()),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -289,17 +308,15 @@ pub async fn create_admin(services: &Services, email: &str, password: &str) -> A
             .await?;
             tx.emit(
                 account_event(EventType::AccountRegistered, user.id)
-                    .payload(json!({ "role": Role::Admin.to_value(), "via": "create-admin" })),
+                    .payload(json!({ "role": account.role.to_value(), "via": account.via })),
             );
             (user, true)
         }
     };
-    if grant(&*tx, user.id, Role::Admin, None, now).await? {
-        tx.emit(
-            account_event(EventType::RoleGranted, user.id)
-                .visibility(Visibility::Staff)
-                .payload(json!({ "role": Role::Admin.to_value(), "programmeIds": [], "via": "create-admin" })),
-        );
+    if grant(&*tx, user.id, account.role, None, now).await? {
+        tx.emit(account_event(EventType::RoleGranted, user.id).visibility(Visibility::Staff).payload(json!({
+            "role": account.role.to_value(), "programmeIds": [], "via": account.via,
+        })));
     }
     tx.commit().await?;
     Ok((user, created))

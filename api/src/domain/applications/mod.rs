@@ -25,6 +25,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A link attached to an application.
@@ -362,11 +363,21 @@ pub async fn list_applications(
 }
 
 /// The workflow history of an application, oldest first.
-pub async fn events_of(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Vec<application_event::Model>> {
-    Ok(application_event::Entity::find()
-        .filter(application_event::Column::ApplicationId.eq(id))
+/// The history of several applications, oldest entry first, in one statement however many applications.
+/// Every id asked for is in the map.
+pub async fn history_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<application_event::Model>>> {
+    let rows = application_event::Entity::find()
+        .filter(application_event::Column::ApplicationId.is_in(ids.iter().copied()))
         .order_by_asc(application_event::Column::OccurredAt)
         .order_by_asc(application_event::Column::Id)
         .all(db)
-        .await?)
+        .await?;
+    let mut history: HashMap<Uuid, Vec<_>> = ids.iter().map(|id| (*id, Vec::new())).collect();
+    for entry in rows {
+        history.entry(entry.application_id).or_default().push(entry);
+    }
+    Ok(history)
 }

@@ -102,6 +102,25 @@ pub async fn countries_of_programmes(db: &impl ConnectionTrait, ids: &[Uuid]) ->
     Ok(countries)
 }
 
+/// The cross-border (strand A) programmes that cover every one of `countries`: the programmes a region on
+/// these borders belongs to.
+pub async fn covering(db: &impl ConnectionTrait, countries: &[String]) -> AppResult<Vec<Uuid>> {
+    let strand_a: Vec<Uuid> = interreg_programme::Entity::find()
+        .filter(interreg_programme::Column::Strand.eq(InterregStrand::A))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let covered = countries_of_programmes(db, &strand_a).await?;
+    let mut ids: Vec<Uuid> = strand_a
+        .into_iter()
+        .filter(|id| covered.get(id).is_some_and(|codes| countries.iter().all(|c| codes.contains(c))))
+        .collect();
+    ids.sort_unstable();
+    Ok(ids)
+}
+
 /// What staff enter to add or correct a programme; `update_programme` replaces every field with these.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgrammeInput {

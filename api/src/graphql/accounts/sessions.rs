@@ -10,26 +10,37 @@ use crate::graphql::payload::into_payload;
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
+/// E-mail address and password of an account.
 #[derive(InputObject)]
 pub struct LoginInput {
+    /// The account's e-mail address (case does not matter).
     pub email: String,
+    /// The account's password.
     pub password: String,
 }
 
+/// The refresh token of a session.
 #[derive(InputObject)]
 pub struct RefreshSessionInput {
+    /// The latest refresh token of the session (from `login` or the previous `refreshSession`).
     pub refresh_token: String,
 }
 
-/// A session's tokens: send `accessToken` as `Authorization: Bearer`; before `expiresAt`, exchange
+/// A session's tokens: send `accessToken` as `Authorization: Bearer`; when it expires (`expiresAt`), exchange
 /// `refreshToken` (once) with `refreshSession` for new ones.
 #[derive(SimpleObject, Default)]
 pub struct SessionPayload {
+    /// A signed JWT (15 minutes by default); null when the input was refused.
     pub access_token: Option<String>,
+    /// An opaque token that `refreshSession` takes once, within 30 days by default; keep it secret. Null when
+    /// the input was refused.
     pub refresh_token: Option<String>,
     /// When the access token expires.
     pub expires_at: Option<DateTime<Utc>>,
+    /// The signed-in user.
     pub user: Option<User>,
+    /// Problems with the input (`INVALID_CREDENTIALS`, `EMAIL_NOT_VERIFIED`, `INVALID_TOKEN` when the session has
+    /// ended); empty when the session was started or continued.
     pub user_errors: Vec<UserError>,
 }
 
@@ -48,6 +59,7 @@ impl SessionPayload {
     }
 }
 
+/// Which sessions to end.
 #[derive(InputObject)]
 pub struct LogoutInput {
     /// End every session of the account, not only this one.
@@ -55,21 +67,32 @@ pub struct LogoutInput {
     pub everywhere: bool,
 }
 
+/// The result of `logout`.
 #[derive(SimpleObject)]
 pub struct LogoutPayload {
+    /// Problems with the input; empty when the sessions were ended.
     pub user_errors: Vec<UserError>,
 }
 
+/// The credentials of a service account, as shown once by `createServiceAccount`.
 #[derive(InputObject)]
 pub struct IssueServiceTokenInput {
+    /// The service account's client id (`svc_` and 32 hexadecimal digits).
     pub client_id: String,
+    /// The service account's secret.
     pub client_secret: String,
 }
 
+/// The result of `issueServiceToken`.
 #[derive(SimpleObject, Default)]
 pub struct IssueServiceTokenPayload {
+    /// A signed JWT with the INTEGRATOR role, to send as `Authorization: Bearer`; there is no refresh token:
+    /// ask for a new one when it expires. Null when the credentials were refused.
     pub access_token: Option<String>,
+    /// When the access token expires (15 minutes after issue by default).
     pub expires_at: Option<DateTime<Utc>>,
+    /// Problems with the input (`INVALID_CREDENTIALS` when the client id or secret is wrong or the account is
+    /// revoked); empty when a token was issued.
     pub user_errors: Vec<UserError>,
 }
 
@@ -78,8 +101,13 @@ pub struct SessionMutation;
 
 #[Object]
 impl SessionMutation {
-    /// Signs in. Repeated failures are slowed down, then refused for a while (`RATE_LIMITED`).
-    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> async_graphql::Result<SessionPayload> {
+    /// Signs in with e-mail and password and starts a session; the address must be confirmed. Repeated failures
+    /// are slowed down, then refused for a while (`RATE_LIMITED`, with `retryAfterSeconds`). Open to anybody.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The e-mail address and password.")] input: LoginInput,
+    ) -> async_graphql::Result<SessionPayload> {
         let (services, origin) = (ctx.services(), ctx.origin());
         let result = sessions::login(services, origin, &input.email, &input.password).await;
         Ok(SessionPayload::from(into_payload(result)?))
@@ -89,26 +117,31 @@ impl SessionMutation {
     async fn refresh_session(
         &self,
         ctx: &Context<'_>,
-        input: RefreshSessionInput,
+        #[graphql(desc = "The session's latest refresh token.")] input: RefreshSessionInput,
     ) -> async_graphql::Result<SessionPayload> {
         let (services, origin) = (ctx.services(), ctx.origin());
         let result = sessions::refresh(services, origin, &input.refresh_token).await;
         Ok(SessionPayload::from(into_payload(result)?))
     }
 
-    /// Ends the current session (or every session of the account).
+    /// Ends the current session (or every session of the account): its refresh token stops working and its
+    /// access tokens are refused at once (signed-in users).
     #[graphql(guard = "SignedInUser")]
-    async fn logout(&self, ctx: &Context<'_>, input: LogoutInput) -> async_graphql::Result<LogoutPayload> {
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Whether to end every session of the account.")] input: LogoutInput,
+    ) -> async_graphql::Result<LogoutPayload> {
         let (services, origin) = (ctx.services(), ctx.origin());
         let (_, user_errors) = into_payload(sessions::logout(services, origin, ctx.actor(), input.everywhere).await)?;
         Ok(LogoutPayload { user_errors })
     }
 
-    /// An access token for a service account (client-credentials style).
+    /// An access token for a service account (client-credentials style), for integrators; no sign-in needed.
     async fn issue_service_token(
         &self,
         ctx: &Context<'_>,
-        input: IssueServiceTokenInput,
+        #[graphql(desc = "The service account's client id and secret.")] input: IssueServiceTokenInput,
     ) -> async_graphql::Result<IssueServiceTokenPayload> {
         let (services, origin) = (ctx.services(), ctx.origin());
         let result = service_accounts::issue_token(services, origin, &input.client_id, &input.client_secret).await;

@@ -14,6 +14,8 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::event_registration;
 
+/// Where a registration stands: PENDING (e-mail registrations until confirmed) → REGISTERED or WAITLISTED
+/// (→ REGISTERED when a seat frees up); CANCELLED at any point by the registrant, or when the person is erased.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "entity::event_registration::RegistrationStatus")]
 pub enum RegistrationStatus {
@@ -23,28 +25,34 @@ pub enum RegistrationStatus {
     Registered,
     /// Waiting for a seat, in `waitlistPosition` order.
     Waitlisted,
+    /// Cancelled: holds nothing. Registering again revives it.
     Cancelled,
 }
 
-/// One person's registration for an event; visible to that person and to staff.
 #[derive(Clone)]
 pub struct EventRegistration(pub event_registration::Model);
 
+/// One person's registration for an event; visible to that person and to staff.
 #[Object]
 impl EventRegistration {
+    /// Globally unique, opaque identifier.
     pub async fn id(&self) -> ID {
         GlobalId::encode(NodeType::EventRegistration, &self.0.id.to_string())
     }
+    /// The event registered for.
     async fn event(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Event>> {
         let loaders = ctx.loaders();
         Ok(loaders.events.load_one(self.0.event_id).await.map_err(AppError::from)?.map(Event))
     }
+    /// The registrant's name (for signed-in users, their display name when they registered).
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// The registrant's e-mail address.
     async fn email(&self) -> &str {
         &self.0.email
     }
+    /// Where the registration stands.
     async fn status(&self) -> RegistrationStatus {
         self.0.status.into()
     }
@@ -52,9 +60,11 @@ impl EventRegistration {
     async fn waitlist_position(&self) -> Option<i32> {
         self.0.waitlist_position
     }
+    /// Whether the person attended, as staff marked it (false until marked).
     async fn attended(&self) -> bool {
         self.0.attended
     }
+    /// When the person registered (UTC); a cancelled registration revived by registering again takes the new time.
     async fn registered_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -62,23 +72,31 @@ impl EventRegistration {
     async fn confirmed_at(&self) -> Option<DateTime<Utc>> {
         self.0.confirmed_at
     }
+    /// When it was cancelled (UTC); null unless CANCELLED.
     async fn cancelled_at(&self) -> Option<DateTime<Utc>> {
         self.0.cancelled_at
     }
 }
 
+/// The event the signed-in caller registers for.
 #[derive(InputObject)]
 pub struct RegisterForEventInput {
+    /// The event: published, with registration open.
     pub event_id: ID,
 }
 
+/// A registration of someone without an account (or not signed in).
 #[derive(InputObject)]
 pub struct RegisterForEventByEmailInput {
+    /// The event: published, with registration open.
     pub event_id: ID,
+    /// The address to send the confirmation link to; one registration per address and event.
     pub email: String,
+    /// The person's name: required, at most 200 characters.
     pub name: String,
 }
 
+/// The token that confirms an e-mail registration.
 #[derive(InputObject)]
 pub struct ConfirmEventRegistrationInput {
     /// The token of the mailed link.
@@ -88,19 +106,27 @@ pub struct ConfirmEventRegistrationInput {
 /// Either `eventId` (the signed-in caller's own registration) or `token` (from the registration mail).
 #[derive(InputObject)]
 pub struct CancelEventRegistrationInput {
+    /// The event whose registration of the signed-in caller to cancel.
     pub event_id: Option<ID>,
+    /// The cancellation token from the mail confirming the seat or waitlist place (works without signing in).
     pub token: Option<String>,
 }
 
+/// Whether a person holding a seat attended.
 #[derive(InputObject)]
 pub struct MarkAttendanceInput {
+    /// The registration: REGISTERED (holding a seat).
     pub registration_id: ID,
+    /// True: attended; false: did not.
     pub attended: bool,
 }
 
+/// The result of a change to a registration.
 #[derive(SimpleObject)]
 pub struct EventRegistrationPayload {
+    /// The registration after the change; null when `userErrors` is not empty.
     pub registration: Option<EventRegistration>,
+    /// Problems with the input; empty when the change was made.
     pub user_errors: Vec<UserError>,
 }
 
@@ -127,12 +153,17 @@ impl EventRegistrationQuery {
     async fn event_registrations(
         &self,
         ctx: &Context<'_>,
-        event_id: ID,
-        status: Option<RegistrationStatus>,
+        #[graphql(desc = "The event.")] event_id: ID,
+        #[graphql(desc = "Only registrations in this status; null: all.")] status: Option<RegistrationStatus>,
+        #[graphql(desc = "The first n items (after `after`): 0 to 100; 20 when neither `first` nor `last` is given.")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "The last n items (before `before`): 0 to 100; not together with `first`.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")] before: Option<
+            String,
+        >,
     ) -> async_graphql::Result<ConnectionOf<EventRegistration>> {
         let page = page_request(ctx, first, after, last, before)?;
         let services = ctx.services();
@@ -154,7 +185,7 @@ impl EventRegistrationMutation {
     async fn register_for_event(
         &self,
         ctx: &Context<'_>,
-        input: RegisterForEventInput,
+        #[graphql(desc = "The event.")] input: RegisterForEventInput,
     ) -> async_graphql::Result<EventRegistrationPayload> {
         let services = ctx.services();
         let principal = ctx.actor();
@@ -166,7 +197,7 @@ impl EventRegistrationMutation {
     async fn register_for_event_by_email(
         &self,
         ctx: &Context<'_>,
-        input: RegisterForEventByEmailInput,
+        #[graphql(desc = "The event, the address and the name.")] input: RegisterForEventByEmailInput,
     ) -> async_graphql::Result<EventRegistrationPayload> {
         let services = ctx.services();
         let event_id = event_uuid(&input.event_id)?;
@@ -177,7 +208,7 @@ impl EventRegistrationMutation {
     async fn confirm_event_registration(
         &self,
         ctx: &Context<'_>,
-        input: ConfirmEventRegistrationInput,
+        #[graphql(desc = "The token of the mailed link.")] input: ConfirmEventRegistrationInput,
     ) -> async_graphql::Result<EventRegistrationPayload> {
         let services = ctx.services();
         payload(registrations::confirm(services, ctx.actor(), &input.token).await)
@@ -188,7 +219,7 @@ impl EventRegistrationMutation {
     async fn cancel_event_registration(
         &self,
         ctx: &Context<'_>,
-        input: CancelEventRegistrationInput,
+        #[graphql(desc = "Either `eventId` or `token`, not both.")] input: CancelEventRegistrationInput,
     ) -> async_graphql::Result<EventRegistrationPayload> {
         let services = ctx.services();
         let caller = ctx.actor();
@@ -211,7 +242,7 @@ impl EventRegistrationMutation {
     async fn mark_attendance(
         &self,
         ctx: &Context<'_>,
-        input: MarkAttendanceInput,
+        #[graphql(desc = "The registration and whether the person attended.")] input: MarkAttendanceInput,
     ) -> async_graphql::Result<EventRegistrationPayload> {
         let services = ctx.services();
         let principal = ctx.actor();

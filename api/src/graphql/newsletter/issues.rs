@@ -13,7 +13,6 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::newsletter_issue;
 
-/// A newsletter written by staff, for some topics in one language. Visible to staff only.
 #[derive(Clone)]
 pub struct NewsletterIssue(pub newsletter_issue::Model);
 
@@ -23,11 +22,14 @@ impl NewsletterIssue {
     }
 }
 
+/// A newsletter written by staff, for some topics in one language. Visible to staff only.
 #[Object]
 impl NewsletterIssue {
+    /// Globally unique, opaque identifier.
     pub async fn id(&self) -> ID {
         GlobalId::encode(NodeType::NewsletterIssue, &self.0.id.to_string())
     }
+    /// The subject line of the mail.
     async fn subject(&self) -> &str {
         &self.0.subject
     }
@@ -35,6 +37,7 @@ impl NewsletterIssue {
     async fn body(&self) -> &str {
         &self.0.body
     }
+    /// The topics it is for: it goes to confirmed subscribers of any of them.
     async fn topics(&self) -> Vec<Topic> {
         topics(&self.0.topics)
     }
@@ -42,6 +45,7 @@ impl NewsletterIssue {
     async fn language(&self) -> &str {
         &self.0.language
     }
+    /// When staff created it.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -63,38 +67,50 @@ impl NewsletterIssue {
     }
 }
 
+/// A new newsletter issue (a draft until sent).
 #[derive(InputObject)]
 pub struct CreateNewsletterIssueInput {
+    /// The subject line of the mail; not blank, at most 200 characters.
     pub subject: String,
     /// Markdown.
     pub body: String,
+    /// The topics it is for, at least one.
     pub topics: Vec<Topic>,
     /// ISO 639-1 code.
     pub language: String,
 }
 
+/// The result of `createNewsletterIssue`.
 #[derive(SimpleObject)]
 pub struct NewsletterIssuePayload {
+    /// The new draft; null when the input was refused.
     pub newsletter_issue: Option<NewsletterIssue>,
+    /// Problems with the input; empty when the change was made.
     pub user_errors: Vec<UserError>,
 }
 
+/// The issue to send.
 #[derive(InputObject)]
 pub struct SendNewsletterIssueInput {
+    /// The newsletter issue's global ID.
     pub issue_id: ID,
 }
 
+/// The result of `sendNewsletterIssue`.
 #[derive(SimpleObject)]
 pub struct SendNewsletterIssuePayload {
+    /// The issue, with its new `sentAt`; null when the input was refused.
     pub newsletter_issue: Option<NewsletterIssue>,
     /// Mails queued by this request (those mailed by an earlier send are not mailed again).
     pub queued: Option<i32>,
+    /// Problems with the input (`NOT_FOUND` on `["input", "issueId"]`); empty when the issue was sent.
     pub user_errors: Vec<UserError>,
 }
 
-/// What a subscriber would receive, with sample links.
+/// What a subscriber would receive, with sample links. Staff only.
 #[derive(SimpleObject)]
 pub struct NewsletterPreview {
+    /// The subject line of the mail.
     pub subject: String,
     /// The plain-text body as mailed, with the footer of manage and unsubscribe links.
     pub text: String,
@@ -113,9 +129,17 @@ impl NewsletterIssueQuery {
     async fn newsletter_issues(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Page forward: at most this many items (default 20, at most 100); not together with `last`.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the item after which the page starts (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items, the last ones before `before` (at most 100); not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor of the item before which the page ends (`pageInfo.startCursor` of the next page).")]
         before: Option<String>,
     ) -> async_graphql::Result<ConnectionOf<NewsletterIssue>> {
         let page = page_request(ctx, first, after, last, before)?;
@@ -125,7 +149,11 @@ impl NewsletterIssueQuery {
 
     /// The mail an issue makes, for a sample subscriber (staff).
     #[graphql(guard = "RoleGuard(STAFF)")]
-    async fn preview_newsletter_issue(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<NewsletterPreview> {
+    async fn preview_newsletter_issue(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The newsletter issue's global ID; an unknown one is refused (`BAD_USER_INPUT`).")] id: ID,
+    ) -> async_graphql::Result<NewsletterPreview> {
         let id = GlobalId::decode_as(&id, NodeType::NewsletterIssue)?;
         let preview = issues::preview_issue(ctx.services(), ctx.actor(), id).await?;
         Ok(NewsletterPreview { subject: preview.subject, text: preview.text })
@@ -137,11 +165,12 @@ pub struct NewsletterIssueMutation;
 
 #[Object]
 impl NewsletterIssueMutation {
+    /// Writes a draft newsletter issue; nothing is mailed before `sendNewsletterIssue` (staff).
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn create_newsletter_issue(
         &self,
         ctx: &Context<'_>,
-        input: CreateNewsletterIssueInput,
+        #[graphql(desc = "The subject, body, topics and language.")] input: CreateNewsletterIssueInput,
     ) -> async_graphql::Result<NewsletterIssuePayload> {
         let services = ctx.services();
         let input = IssueInput {
@@ -155,12 +184,12 @@ impl NewsletterIssueMutation {
     }
 
     /// Queues the issue for every confirmed subscriber of one of its topics who reads its language; a
-    /// subscriber mailed by an earlier send is not mailed again.
+    /// subscriber mailed by an earlier send is not mailed again (staff).
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn send_newsletter_issue(
         &self,
         ctx: &Context<'_>,
-        input: SendNewsletterIssueInput,
+        #[graphql(desc = "The issue to send.")] input: SendNewsletterIssueInput,
     ) -> async_graphql::Result<SendNewsletterIssuePayload> {
         let services = ctx.services();
         let id = GlobalId::decode_as(&input.issue_id, NodeType::NewsletterIssue)?;

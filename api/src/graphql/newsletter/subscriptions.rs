@@ -25,6 +25,7 @@ pub enum Topic {
     News,
 }
 
+/// Where a subscription stands. Only CONFIRMED subscriptions receive newsletters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "entity::subscriber::SubscriptionStatus")]
 pub enum SubscriptionStatus {
@@ -32,18 +33,25 @@ pub enum SubscriptionStatus {
     Pending,
     /// Receives newsletters of its topics.
     Confirmed,
+    /// Consent withdrawn: receives nothing until the address subscribes and confirms again.
     Unsubscribed,
     /// Personal data erased.
     Erased,
 }
 
+/// What a change of consent was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "entity::subscription_consent::ConsentAction")]
 pub enum ConsentAction {
+    /// The address asked to subscribe (`subscribe`); pending until confirmed.
     Subscribed,
+    /// The confirmation link was followed (`confirmSubscription`).
     Confirmed,
+    /// Topics or language were changed (`updateSubscription`).
     Updated,
+    /// Consent was withdrawn (`unsubscribe` or the one-click link).
     Unsubscribed,
+    /// The address and personal fields were erased (`eraseSubscription` or `eraseMyAccount`).
     Erased,
 }
 
@@ -55,19 +63,22 @@ pub(crate) fn domain_topics(topics: Vec<Topic>) -> Vec<crate::domain::newsletter
     topics.into_iter().map(Into::into).collect()
 }
 
-/// A newsletter subscription, seen by the holder of its manage token or by the account with its address.
 /// Named `NewsletterSubscription` in GraphQL, where `Subscription` is the root type of live updates.
 pub struct Subscription(pub subscriber::Model);
 
+/// A newsletter subscription of an e-mail address (with or without an account), seen by the holder of one of
+/// its manage tokens (`subscriptionByToken`) or by the signed-in user with its address (`me.subscription`).
 #[Object(name = "NewsletterSubscription")]
 impl Subscription {
-    /// Null once erased.
+    /// The subscribed address, trimmed and lower-cased. Null once erased.
     async fn email(&self) -> Option<&str> {
         self.0.email.as_deref()
     }
+    /// Where the subscription stands; only CONFIRMED ones receive newsletters.
     async fn status(&self) -> SubscriptionStatus {
         self.0.status.into()
     }
+    /// The topics subscribed to; empty once erased.
     async fn topics(&self) -> Vec<Topic> {
         topics(&self.0.topics)
     }
@@ -75,9 +86,11 @@ impl Subscription {
     async fn language(&self) -> Option<&str> {
         self.0.language.as_deref()
     }
+    /// When the subscription was last confirmed; null if never.
     async fn confirmed_at(&self) -> Option<DateTime<Utc>> {
         self.0.confirmed_at
     }
+    /// When consent was last withdrawn; null if never, and cleared by a new confirmation.
     async fn unsubscribed_at(&self) -> Option<DateTime<Utc>> {
         self.0.unsubscribed_at
     }
@@ -87,20 +100,25 @@ impl Subscription {
     }
 }
 
-/// One entry of the append-only consent history.
 pub struct ConsentRecord(pub subscription_consent::Model);
 
+/// One entry of the append-only consent history of a subscription (it never holds the address). Seen with its
+/// subscription.
 #[Object]
 impl ConsentRecord {
+    /// What the change was.
     async fn action(&self) -> ConsentAction {
         self.0.action.into()
     }
+    /// When it happened.
     async fn occurred_at(&self) -> DateTime<Utc> {
         self.0.occurred_at
     }
+    /// The topics of the subscription after the change (empty for ERASED).
     async fn topics(&self) -> Vec<Topic> {
         topics(&self.0.topics)
     }
+    /// ISO 639-1 code of the newsletters wanted after the change; null for ERASED.
     async fn language(&self) -> Option<&str> {
         self.0.language.as_deref()
     }
@@ -114,9 +132,12 @@ impl ConsentRecord {
     }
 }
 
+/// An address and what it wants to receive.
 #[derive(InputObject)]
 pub struct SubscribeInput {
+    /// The e-mail address to subscribe.
     pub email: String,
+    /// The topics wanted, at least one.
     pub topics: Vec<Topic>,
     /// ISO 639-1 code of the newsletters wanted.
     pub language: String,
@@ -124,38 +145,55 @@ pub struct SubscribeInput {
     pub source: Option<String>,
 }
 
-/// The same for every address, known or not.
+/// The result of `subscribe`: the same for every address, known or not.
 #[derive(SimpleObject)]
 pub struct SubscribePayload {
+    /// Problems with the input (a malformed address or language, no topic); empty when the request was taken,
+    /// whatever the address.
     pub user_errors: Vec<UserError>,
 }
 
+/// The token of a confirmation mail.
 #[derive(InputObject)]
 pub struct ConfirmSubscriptionInput {
     /// The token of the confirmation mail.
     pub token: String,
+    /// Which frontend the confirmation comes through, recorded with the consent (at most 100 characters);
+    /// default `api`.
     pub source: Option<String>,
 }
 
+/// New topics and language for a subscription.
 #[derive(InputObject)]
 pub struct UpdateSubscriptionInput {
     /// A manage token from any newsletter mail; without it, the signed-in caller's own subscription.
     pub token: Option<String>,
+    /// The topics wanted from now on, at least one; they replace the current ones.
     pub topics: Vec<Topic>,
+    /// ISO 639-1 code of the newsletters wanted.
     pub language: String,
+    /// Which frontend the change comes through, recorded with the consent (at most 100 characters); default
+    /// `api`.
     pub source: Option<String>,
 }
 
+/// The subscription to end.
 #[derive(InputObject)]
 pub struct UnsubscribeInput {
     /// A manage token from any newsletter mail; without it, the signed-in caller's own subscription.
     pub token: Option<String>,
+    /// Which frontend the change comes through, recorded with the consent (at most 100 characters); default
+    /// `api`.
     pub source: Option<String>,
 }
 
+/// The result of a change to a subscription.
 #[derive(SimpleObject)]
 pub struct SubscriptionPayload {
+    /// The subscription after the change; null when the input was refused.
     pub subscription: Option<Subscription>,
+    /// Problems with the input (`INVALID_TOKEN` for an unknown, used or expired token); empty when the change was
+    /// made.
     pub user_errors: Vec<UserError>,
 }
 
@@ -173,11 +211,12 @@ pub struct SubscriptionQuery;
 
 #[Object]
 impl SubscriptionQuery {
-    /// The subscription of a manage token (from any newsletter mail); null when the token is unknown.
+    /// The subscription of a manage token (from any newsletter mail); null when the token is unknown or the
+    /// subscription erased. Open to anybody holding the token.
     async fn subscription_by_token(
         &self,
         ctx: &Context<'_>,
-        token: String,
+        #[graphql(desc = "A manage token, from the manage link of any newsletter mail.")] token: String,
     ) -> async_graphql::Result<Option<Subscription>> {
         Ok(subscriptions::by_token(&ctx.services().db, &token).await?.map(Subscription))
     }
@@ -189,7 +228,13 @@ pub struct SubscriptionMutation;
 #[Object]
 impl SubscriptionMutation {
     /// Subscribes an address to topics and mails a confirmation link; nothing is sent before it is followed.
-    async fn subscribe(&self, ctx: &Context<'_>, input: SubscribeInput) -> async_graphql::Result<SubscribePayload> {
+    /// Answers the same whether or not the address is subscribed already (a confirmed one gets a manage link
+    /// instead). Open to anybody.
+    async fn subscribe(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The address, its topics and language.")] input: SubscribeInput,
+    ) -> async_graphql::Result<SubscribePayload> {
         let services = ctx.services();
         let input = subscriptions::SubscribeInput {
             email: input.email,
@@ -206,7 +251,7 @@ impl SubscriptionMutation {
     async fn confirm_subscription(
         &self,
         ctx: &Context<'_>,
-        input: ConfirmSubscriptionInput,
+        #[graphql(desc = "The token of the confirmation mail.")] input: ConfirmSubscriptionInput,
     ) -> async_graphql::Result<SubscriptionPayload> {
         let services = ctx.services();
         let result = subscriptions::confirm(services, ctx.actor(), &input.token, input.source.as_deref()).await;
@@ -214,10 +259,12 @@ impl SubscriptionMutation {
         Ok(SubscriptionPayload { subscription: subscription.map(Subscription), user_errors })
     }
 
-    /// Changes topics and language, with a manage token or as the signed-in owner of the address.
+    /// Changes topics and language of a pending or confirmed subscription (`INVALID_STATE` once unsubscribed),
+    /// with a manage token or as the signed-in owner of the address.
     async fn update_subscription(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The subscription (by token, or the caller's own) and its new topics and language.")]
         input: UpdateSubscriptionInput,
     ) -> async_graphql::Result<SubscriptionPayload> {
         let services = ctx.services();
@@ -234,7 +281,7 @@ impl SubscriptionMutation {
     async fn unsubscribe(
         &self,
         ctx: &Context<'_>,
-        input: UnsubscribeInput,
+        #[graphql(desc = "The subscription, by token or the caller's own.")] input: UnsubscribeInput,
     ) -> async_graphql::Result<SubscriptionPayload> {
         let services = ctx.services();
         let key = key(ctx, input.token.as_deref())?;

@@ -15,35 +15,46 @@ use chrono::{DateTime, Utc};
 use entity::{organisation, organisation_member};
 use uuid::Uuid;
 
+/// The kind of legal entity an organisation is (the applicants the calls for pilot regions name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "entity::organisation::OrganisationType")]
 pub enum OrganisationType {
+    /// A regional authority.
     RegionalAuthority,
+    /// A local authority, e.g. a municipality.
     LocalAuthority,
+    /// A non-governmental organisation.
     Ngo,
+    /// Another civil-society organisation.
     CivilSociety,
+    /// A Local Action Group (LAG) of community-led local development.
     LocalActionGroup,
+    /// A Fisheries Local Action Group (FLAG).
     FisheriesLocalActionGroup,
+    /// A tourism organisation.
     TourismOrganisation,
+    /// A European Grouping of Territorial Cooperation (EGTC).
     Egtc,
+    /// A Euroregion.
     Euroregion,
+    /// Another cross-border structure similar to an EGTC or a Euroregion.
     OtherCrossBorderStructure,
+    /// Any other legal entity.
     Other,
 }
 
+/// A member's role in an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "entity::organisation_member::MemberRole")]
 pub enum OrganisationRole {
     /// Manages the organisation and its members.
     Owner,
-    /// Edits the organisation's partnerships and applications.
+    /// Edits the organisation's details, and the partnerships and applications it leads.
     Editor,
     /// Reads only.
     Viewer,
 }
 
-/// A legal entity taking part in IMPACT. Everybody sees its name, type and country; its members and staff
-/// see the rest (other fields are null for others).
 #[derive(Clone)]
 pub struct Organisation(pub organisation::Model);
 
@@ -67,11 +78,15 @@ impl Organisation {
     }
 }
 
+/// A legal entity taking part in IMPACT. Everybody sees its name, original name, type and country; its members
+/// and staff see the rest (other fields are null, `members` empty, for others).
 #[Object]
 impl Organisation {
+    /// Globally unique, opaque identifier.
     pub async fn id(&self) -> ID {
         GlobalId::encode(NodeType::Organisation, &self.0.id.to_string())
     }
+    /// The organisation's name (public).
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -79,9 +94,11 @@ impl Organisation {
     async fn original_name(&self) -> Option<&str> {
         self.0.original_name.as_deref()
     }
+    /// The kind of legal entity (public).
     async fn organisation_type(&self) -> OrganisationType {
         self.0.organisation_type.into()
     }
+    /// The eligible country the organisation is located in (public).
     async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
         Ok(ctx.loaders().countries.load_one(self.0.country_code.clone()).await?.map(Country))
     }
@@ -112,9 +129,12 @@ impl Organisation {
         if self.access(ctx).await?.is_none() {
             return Ok(Vec::new());
         }
-        let services = ctx.services();
-        Ok(organisations::members(&services.db, self.0.id)
+        Ok(ctx
+            .loaders()
+            .organisation_members
+            .load_one(self.0.id)
             .await?
+            .unwrap_or_default()
             .into_iter()
             .map(|(member, user)| OrganisationMember {
                 role: member.role.into(),
@@ -125,25 +145,35 @@ impl Organisation {
     }
 }
 
+/// A person's membership of an organisation (seen by the organisation's members and staff).
 #[derive(SimpleObject)]
 pub struct OrganisationMember {
+    /// The member.
     pub user: User,
+    /// What the member may do.
     pub role: OrganisationRole,
+    /// When the person became a member (UTC).
     pub joined_at: DateTime<Utc>,
 }
 
+/// The details of an organisation, as its owners and editors enter them.
 #[derive(InputObject)]
 pub struct OrganisationFields {
+    /// The name: required, at most 255 characters.
     pub name: String,
+    /// The name in the organisation's own language; null or blank: none.
     pub original_name: Option<String>,
+    /// The kind of legal entity.
     pub organisation_type: OrganisationType,
     /// ISO code of an eligible country (`EL` is taken for Greece).
     pub country: String,
     /// A NUTS code in that country.
     pub nuts_region: Option<String>,
+    /// The postal address; null or blank: none.
     pub address: Option<String>,
     /// The legal registration id; one organisation per id and country.
     pub registration_id: String,
+    /// The website, starting with `https://` (or `http://`); null or blank: none.
     pub website: Option<String>,
 }
 
@@ -162,50 +192,68 @@ impl From<OrganisationFields> for DomainInput {
     }
 }
 
+/// A new organisation; the caller becomes its owner.
 #[derive(InputObject)]
 pub struct CreateOrganisationInput {
     #[graphql(flatten)]
     pub fields: OrganisationFields,
 }
 
+/// New values for every detail of an organisation.
 #[derive(InputObject)]
 pub struct UpdateOrganisationInput {
+    /// The organisation to correct.
     pub id: ID,
     #[graphql(flatten)]
     pub fields: OrganisationFields,
 }
 
+/// An invitation to join an organisation, sent by e-mail.
 #[derive(InputObject)]
 pub struct InviteOrganisationMemberInput {
+    /// The organisation.
     pub organisation_id: ID,
+    /// The address to invite; the invitee must sign in with this address to accept.
     pub email: String,
+    /// The role the invitee gets on joining.
     pub role: OrganisationRole,
 }
 
+/// The token of an invitation to accept.
 #[derive(InputObject)]
 pub struct AcceptOrganisationInvitationInput {
+    /// The token from the invitation mail; it works once, for 14 days.
     pub token: String,
 }
 
+/// A change to a member's role, or the member's removal.
 #[derive(InputObject)]
 pub struct ChangeOrganisationMemberInput {
+    /// The organisation.
     pub organisation_id: ID,
+    /// The member (a `User` ID).
     pub user_id: ID,
     /// The new role; null removes the member.
     pub role: Option<OrganisationRole>,
 }
 
+/// The result of a change to an organisation or its members.
 #[derive(SimpleObject)]
 pub struct OrganisationPayload {
+    /// The organisation after the change; null when `userErrors` is not empty.
     pub organisation: Option<Organisation>,
+    /// Problems with the input; empty when the change was made.
     pub user_errors: Vec<UserError>,
 }
 
+/// The result of an invitation.
 #[derive(SimpleObject)]
 pub struct InviteOrganisationMemberPayload {
     /// The address the invitation went to.
     pub invited_email: Option<String>,
+    /// When the invitation link stops working (UTC): 14 days after sending. Null when `userErrors` is not empty.
     pub expires_at: Option<DateTime<Utc>>,
+    /// Problems with the input; empty when the invitation was sent.
     pub user_errors: Vec<UserError>,
 }
 
@@ -231,15 +279,23 @@ impl OrganisationQuery {
     async fn my_organisations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The first n items (after `after`): 0 to 100; 20 when neither `first` nor `last` is given.")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "The last n items (before `before`): 0 to 100; not together with `first`.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")] before: Option<
+            String,
+        >,
     ) -> async_graphql::Result<ConnectionOf<Organisation>> {
         let page = page_request(ctx, first, after, last, before)?;
         let user = ctx.principal()?.user_id().ok_or(crate::error::AppError::Forbidden)?;
         let services = ctx.services();
-        Ok(connection(organisations::organisations_of(&services.db, user, &page).await?, Organisation))
+        let page = organisations::organisations_of(&services.db, user, &page).await?;
+        let organisations: Vec<organisation::Model> = page.items.iter().map(|(_, o)| o.clone()).collect();
+        ctx.loaders().prime_organisations(&services.db, &organisations).await?;
+        Ok(connection(page, Organisation))
     }
 }
 
@@ -253,19 +309,19 @@ impl OrganisationMutation {
     async fn create_organisation(
         &self,
         ctx: &Context<'_>,
-        input: CreateOrganisationInput,
+        #[graphql(desc = "The organisation's details.")] input: CreateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
         let services = ctx.services();
         let principal = ctx.actor();
         payload(organisations::create_organisation(services, principal, &input.fields.into()).await)
     }
 
-    /// Replaces an organisation's details (owners and editors).
+    /// Replaces an organisation's details (owners, editors and staff).
     #[graphql(guard = "SignedInUser")]
     async fn update_organisation(
         &self,
         ctx: &Context<'_>,
-        input: UpdateOrganisationInput,
+        #[graphql(desc = "The organisation and all its new details.")] input: UpdateOrganisationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
         let services = ctx.services();
         let principal = ctx.actor();
@@ -273,12 +329,12 @@ impl OrganisationMutation {
         payload(organisations::update_organisation(services, principal, id, &input.fields.into()).await)
     }
 
-    /// Invites someone by e-mail to join an organisation (owners).
+    /// Invites someone by e-mail to join an organisation (owners and staff); the mailed link works once, for 14 days.
     #[graphql(guard = "SignedInUser")]
     async fn invite_organisation_member(
         &self,
         ctx: &Context<'_>,
-        input: InviteOrganisationMemberInput,
+        #[graphql(desc = "The organisation, the address and the role.")] input: InviteOrganisationMemberInput,
     ) -> async_graphql::Result<InviteOrganisationMemberPayload> {
         let services = ctx.services();
         let principal = ctx.actor();
@@ -297,18 +353,19 @@ impl OrganisationMutation {
     async fn accept_organisation_invitation(
         &self,
         ctx: &Context<'_>,
-        input: AcceptOrganisationInvitationInput,
+        #[graphql(desc = "The invitation's token.")] input: AcceptOrganisationInvitationInput,
     ) -> async_graphql::Result<OrganisationPayload> {
         let services = ctx.services();
         let principal = ctx.actor();
         payload(organisations::accept_invitation(services, principal, &input.token).await)
     }
 
-    /// Changes a member's role or removes the member (owners); an organisation keeps one owner at least.
+    /// Changes a member's role or removes the member (owners and staff); an organisation keeps one owner at least.
     #[graphql(guard = "SignedInUser")]
     async fn change_organisation_member(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The organisation, the member and the new role (null removes).")]
         input: ChangeOrganisationMemberInput,
     ) -> async_graphql::Result<OrganisationPayload> {
         let services = ctx.services();

@@ -5,7 +5,7 @@ use crate::domain::partnerships::{
     self, PartnerInput as DomainPartner, PartnershipInput, VotingShares as DomainShares,
 };
 use crate::error::{AppResult, UserError};
-use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::connection::{ConnectionOf, connection, nodes_select, page_request};
 use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::organisations::{Organisation, organisation_uuid};
@@ -15,10 +15,14 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{partner, partnership};
 use uuid::Uuid;
 
+/// A partner's role in its partnership.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "entity::partner::PartnerRole")]
 pub enum PartnerRole {
+    /// The lead partner: the owners and editors of its organisation edit the partnership and its applications.
+    /// A partnership has exactly one (`checkApplication` reports otherwise).
     Lead,
+    /// Any other partner.
     Partner,
 }
 
@@ -26,24 +30,32 @@ pub enum PartnerRole {
 #[derive(SimpleObject, InputObject, Clone, Copy, Default)]
 #[graphql(input_name = "VotingSharesInput")]
 pub struct VotingShares {
+    /// The public sector's share, 0 to 100.
     pub public_sector: Option<i32>,
+    /// The private sector's share, 0 to 100.
     pub private_sector: Option<i32>,
+    /// Civil society's share, 0 to 100.
     pub civil_society: Option<i32>,
+    /// The share of other interests, 0 to 100.
     pub other: Option<i32>,
 }
 
-/// The organisations of one region working together.
 #[derive(Clone)]
 pub struct Partnership(pub partnership::Model);
 
+/// The organisations of one region working together. Visible to everybody when its region is a PILOT or
+/// ALUMNI region; otherwise to staff, its creator and the members of its partner organisations.
 #[Object]
 impl Partnership {
+    /// Globally unique, opaque identifier.
     pub async fn id(&self) -> ID {
         GlobalId::encode(NodeType::Partnership, &self.0.id.to_string())
     }
+    /// The partnership's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// The cross-border region it works in (set at creation, never changed).
     async fn region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CrossBorderRegion>> {
         Ok(ctx.loaders().regions.load_one(self.0.region_id).await?.map(CrossBorderRegion))
     }
@@ -51,6 +63,8 @@ impl Partnership {
     async fn governance(&self) -> Option<&str> {
         self.0.governance.as_deref()
     }
+    /// The interest groups' shares of the voting rights; no group may hold more than 49 % and the shares add up
+    /// to 100 (`checkApplication` reports otherwise).
     async fn voting(&self) -> VotingShares {
         VotingShares {
             public_sector: self.0.public_sector_share,
@@ -59,18 +73,19 @@ impl Partnership {
             other: self.0.other_share,
         }
     }
-    /// The partners, lead first.
+    /// The partners: lead first, then by side.
     async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Partner>> {
         let partners = ctx.loaders().partners.load_one(self.0.id).await?.unwrap_or_default();
         Ok(partners.into_iter().map(Partner).collect())
     }
 }
 
-/// An organisation in a partnership, standing for one side of the border.
 pub struct Partner(pub partner::Model);
 
+/// An organisation in a partnership, standing for one side of the border.
 #[Object]
 impl Partner {
+    /// The partner organisation.
     async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
         Ok(ctx.loaders().organisations.load_one(self.0.organisation_id).await?.map(Organisation))
     }
@@ -78,26 +93,38 @@ impl Partner {
     async fn side(&self) -> &str {
         &self.0.side
     }
+    /// Lead partner or partner.
     async fn role(&self) -> PartnerRole {
         self.0.role.into()
     }
 }
 
+/// A partner of a partnership.
 #[derive(InputObject)]
 pub struct PartnerInput {
+    /// The organisation; each organisation is a partner once.
     pub organisation_id: ID,
-    /// A country of the region: the organisation's own.
+    /// The side it stands for: a country of the region and the organisation's own (ISO 3166-1 code; `EL` is
+    /// taken for Greece).
     pub side: String,
+    /// Lead partner or partner.
     pub role: PartnerRole,
 }
 
+/// The details and partners of a partnership.
 #[derive(InputObject)]
 pub struct PartnershipFields {
+    /// The cross-border region; on an update, the partnership's own (a partnership keeps its region).
     pub region_id: ID,
+    /// The name: required, at most 255 characters.
     pub name: String,
+    /// How decisions are made (free text); null or blank: none.
     pub governance: Option<String>,
+    /// Every partner, replacing the current ones; empty by default. Each side of the region needs one, and
+    /// exactly one is the lead (`checkApplication` reports what is missing).
     #[graphql(default)]
     pub partners: Vec<PartnerInput>,
+    /// The voting shares; null leaves every share unset.
     pub voting: Option<VotingShares>,
 }
 
@@ -130,39 +157,34 @@ impl PartnershipFields {
     }
 }
 
+/// A new partnership. With a lead partner, the caller must be an owner or editor of the lead organisation;
+/// without one, the caller (its creator) edits it until a lead is named.
 #[derive(InputObject)]
 pub struct CreatePartnershipInput {
     #[graphql(flatten)]
     pub fields: PartnershipFields,
 }
 
+/// New values for the details and partners of a partnership.
 #[derive(InputObject)]
 pub struct UpdatePartnershipInput {
+    /// The partnership to change.
     pub id: ID,
     #[graphql(flatten)]
     pub fields: PartnershipFields,
 }
 
+/// The result of a change to a partnership.
 #[derive(SimpleObject)]
 pub struct PartnershipPayload {
+    /// The partnership after the change; null when `userErrors` is not empty.
     pub partnership: Option<Partnership>,
+    /// Problems with the input; empty when the change was made.
     pub user_errors: Vec<UserError>,
 }
 
 pub fn partnership_uuid(id: &ID) -> AppResult<Uuid> {
     GlobalId::decode_as(id, NodeType::Partnership)
-}
-
-/// Whether a connection's items ask for their partners.
-pub fn selects_partners(ctx: &Context<'_>, path: &[&str]) -> bool {
-    let look_ahead = ctx.look_ahead();
-    [look_ahead.field("nodes"), look_ahead.field("edges").field("node")].iter().any(|item| {
-        let mut field = item.field(path.first().copied().unwrap_or("partners"));
-        for name in path.iter().skip(1) {
-            field = field.field(name);
-        }
-        field.exists()
-    })
 }
 
 #[derive(Default)]
@@ -176,17 +198,22 @@ impl PartnershipQuery {
     async fn partnerships(
         &self,
         ctx: &Context<'_>,
-        region_id: Option<ID>,
+        #[graphql(desc = "Only the partnerships of this cross-border region.")] region_id: Option<ID>,
+        #[graphql(desc = "The first n items (after `after`): 0 to 100; 20 when neither `first` nor `last` is given.")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "The last n items (before `before`): 0 to 100; not together with `first`.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")] before: Option<
+            String,
+        >,
     ) -> async_graphql::Result<ConnectionOf<Partnership>> {
         let page = page_request(ctx, first, after, last, before)?;
         let region = region_id.as_ref().map(region_uuid).transpose()?;
         let services = ctx.services();
         let page = partnerships::list_partnerships(&services.db, ctx.actor(), region, &page).await?;
-        if selects_partners(ctx, &["partners"]) {
+        if nodes_select(ctx, &["partners"]) {
             let ids: Vec<Uuid> = page.items.iter().map(|(_, p)| p.id).collect();
             ctx.loaders().prime_partnerships(&services.db, &ids).await?;
         }
@@ -204,7 +231,7 @@ impl PartnershipMutation {
     async fn create_partnership(
         &self,
         ctx: &Context<'_>,
-        input: CreatePartnershipInput,
+        #[graphql(desc = "The region, the details and the partners.")] input: CreatePartnershipInput,
     ) -> async_graphql::Result<PartnershipPayload> {
         let services = ctx.services();
         let principal = ctx.actor();
@@ -214,12 +241,13 @@ impl PartnershipMutation {
         Ok(PartnershipPayload { partnership: partnership.map(Partnership), user_errors })
     }
 
-    /// Replaces a partnership's details and partners (owners and editors of the lead organisation).
+    /// Replaces a partnership's details and partners (owners and editors of the lead organisation, its creator
+    /// while it has no lead, and staff).
     #[graphql(guard = "SignedInUser")]
     async fn update_partnership(
         &self,
         ctx: &Context<'_>,
-        input: UpdatePartnershipInput,
+        #[graphql(desc = "The partnership and all its new details and partners.")] input: UpdatePartnershipInput,
     ) -> async_graphql::Result<PartnershipPayload> {
         let services = ctx.services();
         let principal = ctx.actor();

@@ -7,22 +7,27 @@ use crate::graphql::context::ContextExt;
 use crate::graphql::payload::into_payload;
 use async_graphql::{Context, InputObject, Json, Object, SimpleObject};
 
+/// The subscription to erase, named by a manage token.
 #[derive(InputObject)]
 pub struct EraseSubscriptionInput {
     /// A manage token from any newsletter mail.
     pub token: String,
 }
 
+/// Confirmation of the caller's wish to erase their account.
 #[derive(InputObject)]
 pub struct EraseMyAccountInput {
     /// The current password, to confirm.
     pub password: String,
 }
 
+/// The result of an erasure.
 #[derive(SimpleObject)]
 pub struct ErasurePayload {
     /// True when the data is gone.
     pub erased: bool,
+    /// Problems with the input (`INVALID_TOKEN` for an unknown token or an erased subscription,
+    /// `INVALID_CREDENTIALS` for a wrong password); empty when the data was erased.
     pub user_errors: Vec<UserError>,
 }
 
@@ -45,23 +50,25 @@ pub struct PrivacyMutation;
 
 #[Object]
 impl PrivacyMutation {
-    /// Erases a subscription's address and personal fields (the anonymous consent history stays).
+    /// Erases a subscription's address and personal fields (the anonymous consent history stays). Open to
+    /// anybody holding a manage token of the subscription; no sign-in needed.
     async fn erase_subscription(
         &self,
         ctx: &Context<'_>,
-        input: EraseSubscriptionInput,
+        #[graphql(desc = "A manage token of the subscription.")] input: EraseSubscriptionInput,
     ) -> async_graphql::Result<ErasurePayload> {
         let result = privacy::erase_subscription(ctx.services(), &input.token).await;
         let (done, user_errors) = into_payload(result)?;
         Ok(ErasurePayload { erased: done.is_some(), user_errors })
     }
 
-    /// Erases the caller's account, its subscription and every mail to its address. The session ends with it.
+    /// Erases the caller's account, its subscription and every mail to its address, and the caller's personal
+    /// data in every area (signed-in users). The session ends with it.
     #[graphql(guard = "SignedInUser")]
     async fn erase_my_account(
         &self,
         ctx: &Context<'_>,
-        input: EraseMyAccountInput,
+        #[graphql(desc = "The caller's password, to confirm.")] input: EraseMyAccountInput,
     ) -> async_graphql::Result<ErasurePayload> {
         let result = privacy::erase_my_account(ctx.services(), ctx.actor(), &input.password).await;
         let (done, user_errors) = into_payload(result)?;

@@ -31,12 +31,13 @@ pub enum InterregStrand {
     Next,
 }
 
-/// An Interreg programme of 2021–2027, run by its managing authority.
 #[derive(Clone)]
 pub struct InterregProgramme(pub interreg_programme::Model);
 
+/// An Interreg programme of 2021–2027, run by its managing authority. Public reference data.
 #[Object]
 impl InterregProgramme {
+    /// Globally unique, opaque identifier.
     pub async fn id(&self) -> ID {
         GlobalId::encode(NodeType::InterregProgramme, &self.0.id.to_string())
     }
@@ -48,6 +49,7 @@ impl InterregProgramme {
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// The strand of Interreg the programme belongs to.
     async fn strand(&self) -> InterregStrand {
         self.0.strand.into()
     }
@@ -80,11 +82,21 @@ impl ProgrammeQuery {
     async fn interreg_programmes(
         &self,
         ctx: &Context<'_>,
-        strand: Option<InterregStrand>,
+        #[graphql(desc = "Only programmes of this strand.")] strand: Option<InterregStrand>,
+        #[graphql(desc = "Only programmes covering this country: an ISO 3166-1 alpha-2 code (`EL` and `UK` are \
+                          taken for GR and GB).")]
         country: Option<String>,
+        #[graphql(desc = "Page forward: at most this many items (default 20, at most 100); not together with `last`.")]
         first: Option<i32>,
+        #[graphql(
+            desc = "Cursor of the item after which the page starts (`pageInfo.endCursor` of the previous page)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items, the last ones before `before` (at most 100); not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(desc = "Cursor of the item before which the page ends (`pageInfo.startCursor` of the next page).")]
         before: Option<String>,
     ) -> async_graphql::Result<ConnectionOf<InterregProgramme>> {
         let page = page_request(ctx, first, after, last, before)?;
@@ -115,24 +127,36 @@ fn selects_countries(ctx: &Context<'_>) -> bool {
 pub struct CreateInterregProgrammeInput {
     /// `2021TC16` and seven letters or digits; absent until confirmed.
     pub cci: Option<String>,
+    /// English name, e.g. `Interreg VI-A Romania-Bulgaria`; at most 255 characters, unique.
     pub name: String,
+    /// The strand of Interreg the programme belongs to.
     pub strand: InterregStrand,
     /// ISO 3166-1 codes (`EL` and `UK` are taken for GR and GB).
     pub countries: Vec<String>,
 }
 
+/// The corrected programme: every field replaces the stored one.
 #[derive(async_graphql::InputObject)]
 pub struct UpdateInterregProgrammeInput {
+    /// The programme's global ID.
     pub id: ID,
+    /// `2021TC16` and seven letters or digits, unique; absent or blank until confirmed (clears a stored one).
     pub cci: Option<String>,
+    /// English name, e.g. `Interreg VI-A Romania-Bulgaria`; at most 255 characters, unique.
     pub name: String,
+    /// The strand of Interreg the programme belongs to.
     pub strand: InterregStrand,
+    /// ISO 3166-1 codes of every country the programme covers, at least one (`EL` and `UK` are taken for GR and
+    /// GB).
     pub countries: Vec<String>,
 }
 
+/// The result of `createInterregProgramme` or `updateInterregProgramme`.
 #[derive(async_graphql::SimpleObject)]
 pub struct InterregProgrammePayload {
+    /// The programme as stored; null when the input was refused.
     pub interreg_programme: Option<InterregProgramme>,
+    /// Problems with the input; empty when the change was made.
     pub user_errors: Vec<crate::error::UserError>,
 }
 
@@ -146,7 +170,7 @@ impl ProgrammeMutation {
     async fn create_interreg_programme(
         &self,
         ctx: &Context<'_>,
-        input: CreateInterregProgrammeInput,
+        #[graphql(desc = "The new programme.")] input: CreateInterregProgrammeInput,
     ) -> async_graphql::Result<InterregProgrammePayload> {
         let input = programmes::ProgrammeInput {
             cci: input.cci,
@@ -164,7 +188,7 @@ impl ProgrammeMutation {
     async fn update_interreg_programme(
         &self,
         ctx: &Context<'_>,
-        input: UpdateInterregProgrammeInput,
+        #[graphql(desc = "The programme and its corrected fields.")] input: UpdateInterregProgrammeInput,
     ) -> async_graphql::Result<InterregProgrammePayload> {
         let result = async {
             let id = GlobalId::decode_as(&input.id, NodeType::InterregProgramme)?;

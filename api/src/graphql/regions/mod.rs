@@ -4,10 +4,10 @@ use crate::auth::guard::SignedInUser;
 use crate::domain::reference::CountryCode;
 use crate::domain::regions::{self, RegionInput};
 use crate::error::{AppResult, UserError};
-use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::connection::{ConnectionOf, connection, nodes_select, page_request};
 use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
-use crate::graphql::partnerships::{Partnership, selects_partners};
+use crate::graphql::partnerships::Partnership;
 use crate::graphql::payload::into_payload;
 use crate::graphql::programmes::InterregProgramme;
 use crate::graphql::reference::{Country, NutsRegion};
@@ -15,10 +15,12 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::cross_border_region;
 use uuid::Uuid;
 
+/// A cross-border region's standing in IMPACT. Selecting an application makes its region a PILOT; other changes
+/// are made by staff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "entity::cross_border_region::RegionStatus")]
 pub enum RegionStatus {
-    /// Named in an application, not (yet) selected.
+    /// Proposed by a signed-in person (or entered by staff); not selected (yet).
     Candidate,
     /// Selected: a pilot region of IMPACT.
     Pilot,
@@ -26,7 +28,6 @@ pub enum RegionStatus {
     Alumni,
 }
 
-/// A territory spanning two or three countries (its sides).
 #[derive(Clone)]
 pub struct CrossBorderRegion(pub cross_border_region::Model);
 
@@ -36,17 +37,22 @@ impl CrossBorderRegion {
     }
 }
 
+/// A territory spanning two or three countries (its sides). Public.
 #[Object]
 impl CrossBorderRegion {
+    /// Globally unique, opaque identifier.
     pub async fn id(&self) -> ID {
         GlobalId::encode(NodeType::CrossBorderRegion, &self.0.id.to_string())
     }
+    /// The region's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// What the region is (free text; empty when not given).
     async fn description(&self) -> &str {
         &self.0.description
     }
+    /// Number of inhabitants; null when not given.
     async fn population(&self) -> Option<i64> {
         self.0.population
     }
@@ -54,6 +60,7 @@ impl CrossBorderRegion {
     async fn area_km2(&self) -> Option<f64> {
         self.0.area_km2
     }
+    /// Candidate, pilot or alumni region.
     async fn status(&self) -> RegionStatus {
         self.0.status.into()
     }
@@ -63,11 +70,13 @@ impl CrossBorderRegion {
         let found = ctx.loaders().countries.load_many(codes.clone()).await?;
         Ok(codes.iter().filter_map(|c| found.get(c).cloned().map(Country)).collect())
     }
+    /// The NUTS 2024 regions the region covers, each in one of its sides (may be empty).
     async fn nuts_regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<NutsRegion>> {
         let codes = self.parts(ctx).await?.nuts;
         let found = ctx.loaders().nuts_regions.load_many(codes.clone()).await?;
         Ok(codes.iter().filter_map(|c| found.get(c).cloned().map(NutsRegion)).collect())
     }
+    /// The Interreg programmes covering the region (may be empty).
     async fn interreg_programmes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InterregProgramme>> {
         let ids = self.parts(ctx).await?.programmes;
         let found = ctx.loaders().programmes.load_many(ids.clone()).await?;
@@ -90,20 +99,26 @@ impl CrossBorderRegion {
     }
 }
 
+/// The fields of a cross-border region.
 #[derive(InputObject)]
 pub struct RegionFields {
+    /// The name: required, at most 255 characters.
     pub name: String,
+    /// What the region is (free text; may be empty).
     pub description: String,
-    /// The sides: two or three distinct eligible countries.
+    /// The sides: two or three distinct eligible countries, as ISO 3166-1 codes (`EL` is taken for Greece).
     pub countries: Vec<String>,
     /// NUTS codes, each in one of the sides.
     #[graphql(default)]
     pub nuts_regions: Vec<String>,
+    /// Number of inhabitants, not negative; null: unknown.
     pub population: Option<i64>,
+    /// Area in km², not negative; null: unknown.
     pub area_km2: Option<f64>,
+    /// The Interreg programmes covering the region (`InterregProgramme` IDs); empty by default.
     #[graphql(default)]
     pub programme_ids: Vec<ID>,
-    /// Staff only; applicants' regions are CANDIDATE.
+    /// Staff only; applicants' regions are CANDIDATE. Null on an update keeps the current status.
     pub status: Option<RegionStatus>,
 }
 
@@ -127,22 +142,28 @@ impl RegionFields {
     }
 }
 
+/// A new cross-border region.
 #[derive(InputObject)]
 pub struct CreateCrossBorderRegionInput {
     #[graphql(flatten)]
     pub fields: RegionFields,
 }
 
+/// New values for every field of a cross-border region (its sides, NUTS regions and programmes are replaced).
 #[derive(InputObject)]
 pub struct UpdateCrossBorderRegionInput {
+    /// The region to correct.
     pub id: ID,
     #[graphql(flatten)]
     pub fields: RegionFields,
 }
 
+/// The result of a change to a cross-border region.
 #[derive(SimpleObject)]
 pub struct CrossBorderRegionPayload {
+    /// The region after the change; null when `userErrors` is not empty.
     pub cross_border_region: Option<CrossBorderRegion>,
+    /// Problems with the input; empty when the change was made.
     pub user_errors: Vec<UserError>,
 }
 
@@ -161,13 +182,21 @@ impl RegionQuery {
     async fn cross_border_regions(
         &self,
         ctx: &Context<'_>,
-        status: Option<RegionStatus>,
+        #[graphql(desc = "Only regions with this status.")] status: Option<RegionStatus>,
+        #[graphql(
+            desc = "Only regions with this country among their sides (ISO 3166-1 code; `EL` is taken for Greece)."
+        )]
         country: Option<String>,
         #[graphql(desc = "Only regions covered by this Interreg programme.")] programme: Option<ID>,
+        #[graphql(desc = "The first n items (after `after`): 0 to 100; 20 when neither `first` nor `last` is given.")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "The last n items (before `before`): 0 to 100; not together with `first`.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")] before: Option<
+            String,
+        >,
     ) -> async_graphql::Result<ConnectionOf<CrossBorderRegion>> {
         let page = page_request(ctx, first, after, last, before)?;
         let country = country.as_deref().map(CountryCode::parse).transpose()?;
@@ -175,9 +204,9 @@ impl RegionQuery {
         let programme = programme.map(|id| GlobalId::decode_as(&id, NodeType::InterregProgramme)).transpose()?;
         let page =
             regions::list_regions(&services.db, status.map(Into::into), country.as_ref(), programme, &page).await?;
-        if selects_partners(ctx, &["partnerships"]) {
+        if nodes_select(ctx, &["partnerships"]) {
             let ids: Vec<Uuid> = page.items.iter().map(|(_, r)| r.id).collect();
-            let with_partners = selects_partners(ctx, &["partnerships", "partners"]);
+            let with_partners = nodes_select(ctx, &["partnerships", "partners"]);
             ctx.loaders().prime_regions(&services.db, ctx.actor(), &ids, with_partners).await?;
         }
         Ok(connection(page, CrossBorderRegion))
@@ -194,7 +223,7 @@ impl RegionMutation {
     async fn create_cross_border_region(
         &self,
         ctx: &Context<'_>,
-        input: CreateCrossBorderRegionInput,
+        #[graphql(desc = "The region's fields.")] input: CreateCrossBorderRegionInput,
     ) -> async_graphql::Result<CrossBorderRegionPayload> {
         let services = ctx.services();
         let principal = ctx.actor();
@@ -208,7 +237,7 @@ impl RegionMutation {
     async fn update_cross_border_region(
         &self,
         ctx: &Context<'_>,
-        input: UpdateCrossBorderRegionInput,
+        #[graphql(desc = "The region and all its new values.")] input: UpdateCrossBorderRegionInput,
     ) -> async_graphql::Result<CrossBorderRegionPayload> {
         let services = ctx.services();
         let principal = ctx.actor();

@@ -1,0 +1,78 @@
+//! `impact seed --demo`: a demo set a frontend team can build on, made through the domain commands; running it
+//! again changes nothing; production refuses it.
+
+use crate::helpers::*;
+use api::demo::{self, DEMO_PASSWORD};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+fn strings(list: &Value, field: &str) -> BTreeSet<String> {
+    list.as_array().expect("a list").iter().map(|item| item[field].as_str().expect(field).to_owned()).collect()
+}
+
+#[tokio::test]
+async fn the_demo_set_is_realistic_and_idempotent() {
+    each_backend(|app| async move {
+        let services = services_on(&app).await;
+        let first = demo::seed(&services).await.expect("seeded");
+        assert!(first.created > 20 && first.existing == 0, "{first:?}");
+        let events_after_first = domain_events(&app).await.len();
+        let second = demo::seed(&services).await.expect("seeded again");
+        assert_eq!((second.created, second.existing), (0, first.created), "a second run makes nothing");
+        assert_eq!(domain_events(&app).await.len(), events_after_first, "and changes nothing");
+
+        // The public sees calls in each published status, the pilot region and published events and resources.
+        let public = app
+            .data(
+                "{ calls(first: 20) { nodes { title status } } crossBorderRegions(status: PILOT, first: 10) { nodes { name } } \
+                  events(first: 10) { nodes { title seatsTaken capacity } } resources(first: 10) { nodes { title } } }",
+                json!({}),
+            )
+            .await;
+        let statuses = strings(&public["calls"]["nodes"], "status");
+        assert_eq!(statuses, BTreeSet::from(["CLOSED".into(), "OPEN".into(), "UPCOMING".into()]), "{public}");
+        assert_eq!(public["crossBorderRegions"]["nodes"][0]["name"], "Karawanken / Karavanke");
+        let webinar = public["events"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["capacity"] == 2)
+            .expect("the webinar with two seats")
+            .clone();
+        assert_eq!(webinar["seatsTaken"], 2, "full, with a waitlist behind it");
+        assert_eq!(public["resources"]["nodes"].as_array().unwrap().len(), 3, "the draft is not public");
+
+        // The printed passwords sign in; staff see applications in several states and the draft call.
+        let staff = token(&login(&app, "staff@demo.impact.example", DEMO_PASSWORD).await);
+        let seen = app
+            .data_as(&staff, "{ applications(first: 20) { nodes { status } } calls(first: 20) { nodes { status } } }", json!({}))
+            .await;
+        let states = strings(&seen["applications"]["nodes"], "status");
+        assert!(states.contains("SELECTED") && states.contains("SUBMITTED"), "{states:?}");
+        assert_eq!(seen["calls"]["nodes"].as_array().unwrap().len(), 4, "staff see the draft call too: {seen}");
+        let anna = token(&login(&app, "anna@demo.impact.example", DEMO_PASSWORD).await);
+        let own = app.data_as(&anna, "{ myOrganisations(first: 10) { nodes { name } } }", json!({})).await;
+        assert_eq!(own["myOrganisations"]["nodes"].as_array().unwrap().len(), 2, "{own}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn production_refuses_the_demo_set() {
+    each_backend(|app| async move {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_impact"))
+            .args(["seed", "--demo"])
+            .env("DATABASE_URL", &app.database_url)
+            .env("IMPACT_ENV", "production")
+            .env("IMPACT_JWT_SECRET", "a production-like secret of at least 32 bytes")
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("impact runs");
+        assert!(!run.status.success());
+        assert!(String::from_utf8_lossy(&run.stderr).contains("refused in production"), "{run:?}");
+        let db = db(&app).await;
+        assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM app_user").await, 0, "nothing was made");
+        db.close().await.ok();
+    })
+    .await;
+}
