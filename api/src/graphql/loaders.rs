@@ -4,8 +4,7 @@ use crate::auth::{Principal, Role};
 use crate::domain::accounts::roles;
 use crate::domain::newsletter::issues::{self, DeliveryCounts};
 use crate::domain::{
-    applications, calls, events, organisations, partnerships, programmes, reference, regions, resources,
-    strategies,
+    applications, calls, events, organisations, partnerships, programmes, reference, regions, resources, strategies,
 };
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};

@@ -86,6 +86,9 @@ impl CrossBorderRegion {
     async fn strategy(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language of the texts (ISO 639-1 code); texts not translated into it come in the main language. Null: the main language."
+        )]
         language: Option<String>,
     ) -> async_graphql::Result<Option<crate::graphql::strategies::Strategy>> {
         let language = crate::graphql::strategies::language_arg(language)?;
