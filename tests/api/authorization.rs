@@ -569,11 +569,7 @@ async fn every_operation_has_a_row() {
         let rows = matrix();
         for root in ["Query", "Mutation"] {
             let listed: BTreeSet<String> = rows.iter().filter(|r| r.0 == root).map(|r| r.1.to_owned()).collect();
-            assert_eq!(
-                root_fields(&app, root).await,
-                listed,
-                "{root}: add a row to the authorization matrix"
-            );
+            assert_eq!(root_fields(&app, root).await, listed, "{root}: add a row to the authorization matrix");
         }
     })
     .await;
