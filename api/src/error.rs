@@ -105,6 +105,8 @@ pub enum UserErrorCode {
     ConflictOfInterest,
     /// The expert's available days would be exceeded.
     Overbooked,
+    /// The record changed since the caller read it (a stale `revision`); nothing was written.
+    Conflict,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -18,6 +18,7 @@ mod m20261121_000040_create_newsletter;
 mod m20261121_000041_create_resource;
 mod m20261121_000050_create_events;
 mod m20261123_000060_create_domain_event;
+mod m20261123_000100_create_strategies;
 mod m20261123_000120_create_country_language;
 mod m20261123_000121_create_experts;
 mod reference_data;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000041_create_resource::Migration),
             Box::new(m20261121_000050_create_events::Migration),
             Box::new(m20261123_000060_create_domain_event::Migration),
+            Box::new(m20261123_000100_create_strategies::Migration),
             Box::new(m20261123_000120_create_country_language::Migration),
             Box::new(m20261123_000121_create_experts::Migration),
         ]

@@ -35,6 +35,8 @@ mod reference;
 mod resources;
 mod schema;
 mod statement_counts;
+mod strategies;
+mod strategies_access;
 mod tokens;
 mod traces;
 mod write_path;

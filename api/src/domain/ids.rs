@@ -25,10 +25,11 @@ pub enum NodeType {
     Application,
     ExpertProfile,
     ExpertAssignment,
+    Strategy,
 }
 
 impl NodeType {
-    pub const ALL: [NodeType; 17] = [
+    pub const ALL: [NodeType; 18] = [
         NodeType::Country,
         NodeType::NutsRegion,
         NodeType::InterregProgramme,
@@ -46,6 +47,7 @@ impl NodeType {
         NodeType::Application,
         NodeType::ExpertProfile,
         NodeType::ExpertAssignment,
+        NodeType::Strategy,
     ];
 
     pub fn name(self) -> &'static str {
@@ -67,6 +69,7 @@ impl NodeType {
             NodeType::Application => "Application",
             NodeType::ExpertProfile => "ExpertProfile",
             NodeType::ExpertAssignment => "ExpertAssignment",
+            NodeType::Strategy => "Strategy",
         }
     }
 

@@ -5,6 +5,7 @@ use crate::domain::accounts::roles;
 use crate::domain::newsletter::issues::{self, DeliveryCounts};
 use crate::domain::{
     applications, calls, events, experts, organisations, partnerships, programmes, reference, regions, resources,
+    strategies,
 };
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -55,6 +56,10 @@ pub struct Loaders {
     pub assignments_of_experts: DataLoader<ExpertAssignmentsLoader, HashMapCache>,
     /// The accepted assignments of each region.
     pub region_experts: DataLoader<RegionExpertsLoader, HashMapCache>,
+    /// The content of strategy versions (objectives, targets, actions, LAG, financial plan, translations).
+    pub strategy_content: DataLoader<StrategyContentLoader, HashMapCache>,
+    /// The strategy of a region as the caller sees it.
+    pub region_strategies: DataLoader<RegionStrategyLoader, HashMapCache>,
     /// Members (with their accounts) of organisations, by organisation id.
     pub organisation_members: DataLoader<OrganisationMembersLoader, HashMapCache>,
     /// The history of applications, by application id.
@@ -128,6 +133,16 @@ impl Loaders {
             ),
             region_experts: DataLoader::with_cache(
                 RegionExpertsLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            strategy_content: DataLoader::with_cache(
+                StrategyContentLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            region_strategies: DataLoader::with_cache(
+                RegionStrategyLoader(db.clone(), actor.cloned()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
@@ -628,6 +643,41 @@ impl Loader<Uuid> for ExpertAssignmentsLoader {
             map.entry(row.expert_id).or_default().push(row);
         }
         Ok(map)
+    }
+}
+
+pub struct StrategyContentLoader(DatabaseConnection);
+
+impl Loader<Uuid> for StrategyContentLoader {
+    type Value = Arc<strategies::content::StrategyContent>;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let content = strategies::content::content_of(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(content.into_iter().map(|(id, c)| (id, Arc::new(c))).collect())
+    }
+}
+
+pub struct RegionStrategyLoader(DatabaseConnection, Option<Principal>);
+
+impl Loader<Uuid> for RegionStrategyLoader {
+    type Value = strategies::StrategyView;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        strategies::views_by_region(&self.0, self.1.as_ref(), ids).await.map_err(Arc::new)
+    }
+}
+
+impl Loaders {
+    /// Loads the content of a page of strategy versions in one go (one statement per content table).
+    pub async fn prime_strategy_content(&self, db: &DatabaseConnection, version_ids: &[Uuid]) -> AppResult<()> {
+        if version_ids.is_empty() {
+            return Ok(());
+        }
+        let content = strategies::content::content_of(db, version_ids).await?;
+        self.strategy_content.feed_many(content.into_iter().map(|(id, c)| (id, Arc::new(c)))).await;
+        Ok(())
     }
 }
 

@@ -23,6 +23,7 @@ pub mod reference;
 pub mod regions;
 pub mod resources;
 pub mod response_order;
+pub mod strategies;
 
 use crate::config::Config;
 use crate::domain::Services;
@@ -52,6 +53,7 @@ pub struct QueryRoot(
     applications::ApplicationQuery,
     experts::ExpertQuery,
     experts::matching::ExpertMatchingQuery,
+    strategies::StrategyQuery,
 );
 
 /// Every change a client can make. Each answers a payload with `userErrors` for input it cannot accept.
@@ -75,6 +77,7 @@ pub struct MutationRoot(
     applications::ApplicationMutation,
     experts::ExpertMutation,
     experts::assignments::ExpertAssignmentMutation,
+    strategies::mutations::StrategyMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -6,7 +6,7 @@
 use crate::config::MAX_PAGE_SIZE;
 use crate::domain::accounts::policy::can_read as may_see_user;
 use crate::domain::events::policy as event_policy;
-use crate::domain::{applications, calls, experts, partnerships};
+use crate::domain::{applications, calls, experts, partnerships, strategies};
 use crate::error::{AppError, AppResult};
 use crate::graphql::accounts::User;
 use crate::graphql::applications::Application;
@@ -22,6 +22,7 @@ use crate::graphql::programmes::InterregProgramme;
 use crate::graphql::reference::{Country, NutsRegion};
 use crate::graphql::regions::CrossBorderRegion;
 use crate::graphql::resources::Resource;
+use crate::graphql::strategies::Strategy;
 use async_graphql::{Context, ID, Interface, Object};
 use uuid::Uuid;
 
@@ -45,6 +46,7 @@ pub enum Node {
     Application(Application),
     ExpertProfile(ExpertProfile),
     ExpertAssignment(ExpertAssignment),
+    Strategy(Strategy),
 }
 
 pub use crate::domain::ids::NodeType;
@@ -160,6 +162,12 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
         uuids_of(NodeType::ExpertProfile).into_iter().filter(|id| experts::policy::can_read_profile(caller, *id));
     let profiles = loaders.expert_profiles.load_many(visible_profiles).await?;
     let expert_assignments = loaders.expert_assignments.load_many(uuids_of(NodeType::ExpertAssignment)).await?;
+    let strategies: std::collections::HashMap<Uuid, strategies::StrategyView> =
+        strategies::views_by_id(db, caller, &uuids_of(NodeType::Strategy))
+            .await?
+            .into_iter()
+            .map(|v| (v.strategy.id, v))
+            .collect();
     let uuid = |id: &GlobalId| Uuid::parse_str(&id.key).ok();
     Ok(ids
         .iter()
@@ -214,6 +222,9 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
                 .and_then(|k| expert_assignments.get(&k).cloned())
                 .filter(|m| experts::policy::can_read_assignment(caller, m))
                 .map(|m| Node::ExpertAssignment(ExpertAssignment(m))),
+            NodeType::Strategy => uuid(id)
+                .and_then(|k| strategies.get(&k).cloned())
+                .map(|view| Node::Strategy(Strategy { view, language: None })),
             // Subjects of domain events that are not (yet) GraphQL nodes.
             NodeType::ServiceAccount | NodeType::NewsletterSubscription => None,
         })

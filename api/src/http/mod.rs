@@ -7,6 +7,7 @@ mod graphiql;
 mod graphql;
 mod health;
 pub mod metrics;
+mod strategies;
 mod unsubscribe;
 
 use crate::app::AppState;
@@ -40,6 +41,8 @@ pub fn router(state: AppState) -> Router {
         .route("/events.ics", get(events::feed))
         .route("/events/{file}", get(events::single))
         .route("/events/{id}/registrations.csv", get(events::registrations_csv))
+        .route("/strategies/export.csv", get(strategies::csv))
+        .route("/strategies/export.json", get(strategies::json))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))

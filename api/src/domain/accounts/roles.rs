@@ -173,3 +173,14 @@ pub async fn roles_of_users(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppRes
 pub async fn users_by_id(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<app_user::Model>> {
     Ok(app_user::Entity::find().filter(app_user::Column::Id.is_in(ids.iter().copied())).all(conn).await?)
 }
+
+/// The Interreg programmes a managing authority works for.
+pub async fn programmes_of(conn: &impl ConnectionTrait, user_id: Uuid) -> AppResult<Vec<Uuid>> {
+    Ok(user_programme::Entity::find()
+        .filter(user_programme::Column::UserId.eq(user_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| row.programme_id)
+        .collect())
+}

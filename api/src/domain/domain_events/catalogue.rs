@@ -83,6 +83,15 @@ event_types! {
     AssignmentAccepted => "assignment.accepted", audit AssignmentAccepted;
     AssignmentDeclined => "assignment.declined", audit AssignmentDeclined;
     AssignmentEnded => "assignment.ended", audit AssignmentEnded;
+    // Strategies
+    StrategyCreated => "strategy.created";
+    StrategyUpdated => "strategy.updated";
+    StrategyContentChanged => "strategy.content_changed";
+    StrategySubmitted => "strategy.submitted", audit StrategySubmitted;
+    StrategyChangesRequested => "strategy.changes_requested", audit StrategyChangesRequested;
+    StrategyAdopted => "strategy.adopted", audit StrategyAdopted;
+    StrategyPublished => "strategy.published", audit StrategyPublished;
+    StrategyAmended => "strategy.amended", audit StrategyAmended;
     // Events and registrations
     EventCreated => "event.created";
     EventUpdated => "event.updated";

@@ -13,7 +13,9 @@ use crate::domain::newsletter::subscriptions::{self, SubscriberKey};
 use crate::domain::personal_data::{Claim, Person};
 use crate::domain::policy::require_user;
 use crate::domain::unit_of_work::Write;
-use crate::domain::{Services, accounts, applications, audit, events, experts, newsletter, organisations, resources};
+use crate::domain::{
+    Services, accounts, applications, audit, events, experts, newsletter, organisations, resources, strategies,
+};
 use crate::error::{AppError, AppResult, UserErrorCode};
 use entity::{domain_event, outbound_email};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -29,6 +31,7 @@ pub const AREAS: &[Claim] = &[
     events::personal_data::CLAIM,
     experts::personal_data::CLAIM,
     resources::personal_data::CLAIM,
+    strategies::personal_data::CLAIM,
     MAIL,
     audit::personal_data::CLAIM,
     DOMAIN_EVENTS,
@@ -65,6 +68,7 @@ pub async fn export_my_data(services: &Services, actor: Option<&Principal>) -> A
         json!({ "eventRegistrations": events::personal_data::export(db, &person).await? }),
         experts::personal_data::export(db, &person).await?,
         json!({ "resourcesAdded": resources::personal_data::export(db, &person).await? }),
+        strategies::personal_data::export(db, &person).await?,
         export_mail(db, &person).await?,
         audit::personal_data::export(db, &person).await?,
         export_domain_events(db, &person).await?,
@@ -91,6 +95,7 @@ pub async fn erase_my_account(services: &Services, actor: Option<&Principal>, pa
     newsletter::personal_data::erase(&mut tx, &person).await?;
     events::personal_data::erase(&mut tx, &person).await?;
     experts::personal_data::erase(&mut tx, &person).await?;
+    strategies::personal_data::erase(&mut tx, &person).await?;
     erase_mail(&mut tx, &person).await?;
     audit::personal_data::erase(&mut tx, &person).await?;
     accounts::personal_data::erase(&mut tx, &person).await?;

@@ -286,14 +286,26 @@ pub async fn parts_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Hash
     Ok(parts)
 }
 
-/// Regions by name, filtered by status and by a country among their sides.
+/// Regions by name, filtered by status, by a country among their sides and by an Interreg programme covering them.
 pub async fn list_regions(
     db: &impl ConnectionTrait,
     status: Option<RegionStatus>,
     country: Option<&CountryCode>,
+    programme: Option<Uuid>,
     page: &PageRequest,
 ) -> AppResult<Page<cross_border_region::Model>> {
     let mut select = cross_border_region::Entity::find().filter(policy::read_filter(None));
+    if let Some(programme) = programme {
+        select = select.filter(
+            cross_border_region::Column::Id.in_subquery(
+                Query::select()
+                    .column(region_programme::Column::RegionId)
+                    .from(region_programme::Entity)
+                    .and_where(region_programme::Column::ProgrammeId.eq(programme))
+                    .to_owned(),
+            ),
+        );
+    }
     if let Some(status) = status {
         select = select.filter(cross_border_region::Column::Status.eq(status));
     }

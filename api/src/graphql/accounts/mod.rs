@@ -92,6 +92,21 @@ impl User {
     async fn assignments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ExpertAssignment>> {
         crate::graphql::experts::assignments_of(ctx, self.0.id).await
     }
+    /// For managing authorities: the Interreg programmes they work for (their strategies' regions follow).
+    async fn programmes(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::graphql::programmes::InterregProgramme>> {
+        let ids = match ctx.actor().filter(|p| p.user_id() == Some(self.0.id)) {
+            Some(principal) => principal.programmes.clone(),
+            None => crate::domain::accounts::roles::programmes_of(&ctx.services().db, self.0.id).await?,
+        };
+        let found = ctx.loaders().programmes.load_many(ids.clone()).await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id).cloned().map(crate::graphql::programmes::InterregProgramme))
+            .collect())
+    }
     /// The newsletter subscription of this user's address; only for the user themself (null for others).
     async fn subscription(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Subscription>> {
         let caller = ctx.actor().and_then(|p| p.user_id());

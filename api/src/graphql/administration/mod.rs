@@ -178,6 +178,16 @@ pub enum AuditEventAction {
     AssignmentDeclined,
     /// Workflow: staff ended an assignment.
     AssignmentEnded,
+    /// Workflow: a strategy version was submitted for review by its editors.
+    StrategySubmitted,
+    /// Workflow: staff sent a strategy under review back for changes.
+    StrategyChangesRequested,
+    /// Workflow: staff adopted a strategy version.
+    StrategyAdopted,
+    /// Workflow: staff published an adopted strategy version.
+    StrategyPublished,
+    /// Workflow: the editors of a strategy opened a new draft version (an amendment).
+    StrategyAmended,
     /// Workflow: staff published an event.
     EventPublished,
     /// Workflow: staff cancelled an event.

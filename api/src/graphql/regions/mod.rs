@@ -86,6 +86,19 @@ impl CrossBorderRegion {
     async fn experts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<crate::graphql::experts::AssignedExpert>> {
         crate::graphql::experts::assigned_experts(ctx, self.0.id).await
     }
+    /// The CLLD strategy of this region, in the version the caller may see (everybody: the published one).
+    async fn strategy(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language of the texts (ISO 639-1 code); texts not translated into it come in the main language. Null: the main language."
+        )]
+        language: Option<String>,
+    ) -> async_graphql::Result<Option<crate::graphql::strategies::Strategy>> {
+        let language = crate::graphql::strategies::language_arg(language)?;
+        let view = ctx.loaders().region_strategies.load_one(self.0.id).await?;
+        Ok(view.map(|view| crate::graphql::strategies::Strategy { view, language }))
+    }
     /// The partnerships of this region the caller may see (everybody: those of pilot regions).
     async fn partnerships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Partnership>> {
         let rows = ctx.loaders().region_partnerships.load_one(self.0.id).await?.unwrap_or_default();
@@ -181,6 +194,7 @@ impl RegionQuery {
             desc = "Only regions with this country among their sides (ISO 3166-1 code; `EL` is taken for Greece)."
         )]
         country: Option<String>,
+        #[graphql(desc = "Only regions covered by this Interreg programme.")] programme: Option<ID>,
         #[graphql(desc = "The first n items (after `after`): 0 to 100; 20 when neither `first` nor `last` is given.")]
         first: Option<i32>,
         #[graphql(desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")] after: Option<
@@ -194,7 +208,9 @@ impl RegionQuery {
         let page = page_request(ctx, first, after, last, before)?;
         let country = country.as_deref().map(CountryCode::parse).transpose()?;
         let services = ctx.services();
-        let page = regions::list_regions(&services.db, status.map(Into::into), country.as_ref(), &page).await?;
+        let programme = programme.map(|id| GlobalId::decode_as(&id, NodeType::InterregProgramme)).transpose()?;
+        let page =
+            regions::list_regions(&services.db, status.map(Into::into), country.as_ref(), programme, &page).await?;
         if nodes_select(ctx, &["partnerships"]) {
             let ids: Vec<Uuid> = page.items.iter().map(|(_, r)| r.id).collect();
             let with_partners = nodes_select(ctx, &["partnerships", "partners"]);
