@@ -31,7 +31,9 @@ async fn the_demo_set_is_realistic_and_idempotent() {
             .await;
         let statuses = strings(&public["calls"]["nodes"], "status");
         assert_eq!(statuses, BTreeSet::from(["CLOSED".into(), "OPEN".into(), "UPCOMING".into()]), "{public}");
-        assert_eq!(public["crossBorderRegions"]["nodes"][0]["name"], "Karawanken / Karavanke");
+        let pilots = strings(&public["crossBorderRegions"]["nodes"], "name");
+        assert_eq!(pilots.len(), 5, "the selected region and four entered by staff: {pilots:?}");
+        assert!(pilots.contains("Karawanken / Karavanke"), "{pilots:?}");
         let webinar = public["events"]["nodes"]
             .as_array()
             .unwrap()
@@ -50,6 +52,43 @@ async fn the_demo_set_is_realistic_and_idempotent() {
         let states = strings(&seen["applications"]["nodes"], "status");
         assert!(states.contains("SELECTED") && states.contains("SUBMITTED"), "{states:?}");
         assert_eq!(seen["calls"]["nodes"].as_array().unwrap().len(), 4, "staff see the draft call too: {seen}");
+        // A pilot region's strategy in each status of the workflow; only the draft fails its check.
+        let seen = app
+            .data_as(
+                &staff,
+                "{ strategies(first: 20) { nodes { id status history { toStatus } region { status } } } }",
+                json!({}),
+            )
+            .await;
+        let nodes = seen["strategies"]["nodes"].as_array().unwrap().clone();
+        let statuses = strings(&seen["strategies"]["nodes"], "status");
+        let expected = ["DRAFT", "IN_REVIEW", "CHANGES_REQUESTED", "ADOPTED", "PUBLISHED"];
+        assert_eq!(statuses, expected.iter().map(|s| (*s).to_owned()).collect(), "{seen}");
+        assert_eq!(nodes.len(), 5, "one strategy per pilot region: {seen}");
+        assert!(nodes.iter().all(|n| n["region"]["status"] == "PILOT"), "{seen}");
+        for strategy in &nodes {
+            let check = app
+                .data_as(&staff, "query($id: ID!) { checkStrategy(id: $id) { ready } }", json!({ "id": strategy["id"] }))
+                .await;
+            let draft = strategy["status"] == "DRAFT";
+            assert_eq!(check["checkStrategy"]["ready"], !draft, "{strategy} {check}");
+            let moves = strategy["history"].as_array().unwrap().len();
+            assert!(draft || moves >= 2, "every move is in the history: {strategy}");
+        }
+        // The public reads the published one, in the language of a side.
+        let published = app
+            .data(
+                "{ strategies(first: 10, language: \"sl\") { nodes { status title languages objectives { targets { indicator } } } } }",
+                json!({}),
+            )
+            .await;
+        let nodes = published["strategies"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), 1, "{published}");
+        assert_eq!(nodes[0]["status"], "PUBLISHED");
+        assert!(nodes[0]["title"].as_str().unwrap().contains("Življenje in delo čez mejo"), "{published}");
+        assert_eq!(nodes[0]["languages"], json!(["en", "de", "sl"]), "{published}");
+        assert_eq!(nodes[0]["objectives"].as_array().unwrap().len(), 2, "{published}");
+
         let anna = token(&login(&app, "anna@demo.impact.example", DEMO_PASSWORD).await);
         let own = app.data_as(&anna, "{ myOrganisations(first: 10) { nodes { name } } }", json!({})).await;
         assert_eq!(own["myOrganisations"]["nodes"].as_array().unwrap().len(), 2, "{own}");

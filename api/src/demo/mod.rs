@@ -20,13 +20,17 @@ use crate::error::{AppError, AppResult};
 use chrono::Duration;
 use entity::application::ApplicationStatus;
 use entity::call::CallKind;
+use entity::cross_border_region::RegionStatus;
 use entity::event::EventKind;
 use entity::organisation::OrganisationType;
 use entity::partner::PartnerRole;
 use entity::resource::ResourceKind;
+use entity::strategy::StrategyStatus;
 use entity::{application, call, cross_border_region, event, event_registration, organisation, partnership, resource};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
+
+mod strategies;
 
 /// The password of every demo account (development only).
 pub const DEMO_PASSWORD: &str = "impact demo 2026";
@@ -163,8 +167,10 @@ impl Demo<'_> {
         Ok(DemoCalls { open: open.expect("the open call is in the list") })
     }
 
-    /// Organisations on three borders, their regions and partnerships, and applications in several states:
-    /// AT–SI selected (the region becomes a pilot), FR–DE submitted, GR–BG a draft.
+    /// Organisations on seven borders, their regions and partnerships. Three applied to the open call: AT–SI
+    /// selected (the region becomes a pilot), FR–DE submitted, GR–BG a draft. Four more were selected before the
+    /// platform opened and entered by staff as pilot regions. The pilot regions have a strategy in each status of
+    /// its workflow (`strategies.rs`).
     async fn applicant_flow(&mut self, open_call: Uuid) -> AppResult<Vec<Principal>> {
         let applicants: Vec<Principal> = self.users[1..5].to_vec();
         let borders = [
@@ -177,7 +183,8 @@ impl Demo<'_> {
                     ("Občina Kranjska Gora", OrganisationType::LocalAuthority, "SI033", "5883555000"),
                 ],
                 owner: 0,
-                outcome: Outcome::Selected,
+                entry: Entry::Applied(Outcome::Selected),
+                strategy: Some(StrategyStatus::Published),
             },
             Border {
                 region: "Oberrhein / Rhin supérieur",
@@ -188,7 +195,8 @@ impl Demo<'_> {
                     ("Landkreis Lörrach", OrganisationType::LocalAuthority, "DE139", "DE-LK-LOE"),
                 ],
                 owner: 2,
-                outcome: Outcome::Submitted,
+                entry: Entry::Applied(Outcome::Submitted),
+                strategy: None,
             },
             Border {
                 region: "Strymonas / Struma",
@@ -199,7 +207,61 @@ impl Demo<'_> {
                     ("Blagoevgrad Civic Forum", OrganisationType::Ngo, "BG413", "BG-201334"),
                 ],
                 owner: 3,
-                outcome: Outcome::Draft,
+                entry: Entry::Applied(Outcome::Draft),
+                strategy: None,
+            },
+            Border {
+                region: "Pomerania / Pomorze",
+                countries: ["DE", "PL"],
+                nuts: ["DE80", "PL42"],
+                sides: [
+                    ("Landkreis Vorpommern-Greifswald", OrganisationType::LocalAuthority, "DE80N", "DE-LK-VG"),
+                    ("Stowarzyszenie Gmin Pomerania", OrganisationType::Euroregion, "PL424", "KRS-0000123456"),
+                ],
+                owner: 1,
+                entry: Entry::Pilot,
+                strategy: Some(StrategyStatus::Adopted),
+            },
+            Border {
+                region: "Minho / Miño",
+                countries: ["PT", "ES"],
+                nuts: ["PT11", "ES11"],
+                sides: [
+                    (
+                        "Comunidade Intermunicipal do Alto Minho",
+                        OrganisationType::LocalAuthority,
+                        "PT111",
+                        "PT-508929113",
+                    ),
+                    ("Deputación de Pontevedra", OrganisationType::RegionalAuthority, "ES114", "P3600000J"),
+                ],
+                owner: 2,
+                entry: Entry::Pilot,
+                strategy: Some(StrategyStatus::InReview),
+            },
+            Border {
+                region: "Tornedalen / Tornionlaakso",
+                countries: ["SE", "FI"],
+                nuts: ["SE33", "FI1D"],
+                sides: [
+                    ("Haparanda kommun", OrganisationType::LocalAuthority, "SE332", "212000-2650"),
+                    ("Tornion kaupunki", OrganisationType::LocalAuthority, "FI1D7", "0195683-7"),
+                ],
+                owner: 3,
+                entry: Entry::Pilot,
+                strategy: Some(StrategyStatus::ChangesRequested),
+            },
+            Border {
+                region: "Gorizia / Gorica",
+                countries: ["IT", "SI"],
+                nuts: ["ITH4", "SI04"],
+                sides: [
+                    ("Comune di Gorizia", OrganisationType::LocalAuthority, "ITH43", "IT-00122800311"),
+                    ("Mestna občina Nova Gorica", OrganisationType::LocalAuthority, "SI043", "5881447000"),
+                ],
+                owner: 1,
+                entry: Entry::Pilot,
+                strategy: Some(StrategyStatus::Draft),
             },
         ];
         for border in borders {
@@ -273,7 +335,13 @@ impl Demo<'_> {
                 partnerships::create_partnership(self.services, Some(who), &input).await?.id
             }
         };
-        self.application(who, border, open_call, partnership).await
+        if let Entry::Applied(outcome) = border.entry {
+            self.application(who, border, outcome, open_call, partnership).await?;
+        }
+        if let Some(status) = border.strategy {
+            self.strategy(who, border, region, &organisations, status).await?;
+        }
+        Ok(())
     }
 
     async fn region(&mut self, who: &Principal, border: &Border) -> AppResult<Uuid> {
@@ -287,6 +355,11 @@ impl Demo<'_> {
         }
         let countries: Vec<String> = border.countries.iter().map(|c| (*c).to_owned()).collect();
         let programmes = programmes::covering(&self.services.db, &countries).await?;
+        // Applicants propose candidate regions; staff enter the regions selected before the platform opened.
+        let (who, status) = match border.entry {
+            Entry::Applied(_) => (who.clone(), None),
+            Entry::Pilot => (self.staff().clone(), Some(RegionStatus::Pilot)),
+        };
         let input = RegionInput {
             name: border.region.to_owned(),
             description: "Valleys and towns on both sides of the border, sharing a labour market, rivers and \
@@ -297,13 +370,20 @@ impl Demo<'_> {
             population: Some(180_000),
             area_km2: Some(2_400.0),
             programmes,
-            status: None,
+            status,
         };
         self.report.count(true);
-        Ok(regions::create_region(self.services, Some(who), &input).await?.id)
+        Ok(regions::create_region(self.services, Some(&who), &input).await?.id)
     }
 
-    async fn application(&mut self, who: &Principal, border: &Border, call: Uuid, partnership: Uuid) -> AppResult<()> {
+    async fn application(
+        &mut self,
+        who: &Principal,
+        border: &Border,
+        outcome: Outcome,
+        call: Uuid,
+        partnership: Uuid,
+    ) -> AppResult<()> {
         let existing = application::Entity::find()
             .filter(application::Column::CallId.eq(call))
             .filter(application::Column::PartnershipId.eq(partnership))
@@ -327,11 +407,11 @@ impl Demo<'_> {
         };
         let draft = applications::create_application(self.services, Some(who), call, partnership, &content).await?;
         self.report.count(true);
-        if border.outcome == Outcome::Draft {
+        if outcome == Outcome::Draft {
             return Ok(());
         }
         workflow::submit(self.services, Some(who), draft.id).await?;
-        if border.outcome == Outcome::Submitted {
+        if outcome == Outcome::Submitted {
             return Ok(());
         }
         let staff = self.staff().clone();
@@ -469,7 +549,18 @@ struct Border {
     sides: [(&'static str, OrganisationType, &'static str, &'static str); 2],
     /// Index into the applicants.
     owner: usize,
-    outcome: Outcome,
+    entry: Entry,
+    /// How far the region's strategy got, when it has one (pilot regions only).
+    strategy: Option<StrategyStatus>,
+}
+
+/// How a demo region came into the programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    /// Proposed by applicants with an application to the open call, which got this far.
+    Applied(Outcome),
+    /// Selected before the platform opened: entered by staff as a pilot region.
+    Pilot,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -487,6 +578,12 @@ fn language_of(country: &str) -> &'static str {
         "FR" => "fr",
         "GR" => "el",
         "BG" => "bg",
+        "PL" => "pl",
+        "PT" => "pt",
+        "ES" => "es",
+        "SE" => "sv",
+        "FI" => "fi",
+        "IT" => "it",
         _ => "en",
     }
 }
