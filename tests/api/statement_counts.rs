@@ -153,3 +153,71 @@ async fn organisations_events_and_users_cost_the_same_statements_at_any_size() {
     })
     .await;
 }
+
+fn principal_with(role: api::auth::Role) -> api::auth::Principal {
+    api::auth::Principal {
+        id: uuid::Uuid::now_v7(),
+        kind: api::auth::SubjectKind::User,
+        roles: vec![role],
+        programmes: Vec::new(),
+        session: None,
+    }
+}
+
+/// The staff and admin lists of the programme's own content: calls, resources, newsletter issues with their
+/// delivery counts, an event's registrations with their event, and the audit log.
+#[tokio::test]
+async fn calls_resources_newsletters_registrations_and_the_audit_log_cost_the_same_statements_at_any_size() {
+    each_backend(|app| async move {
+        let staff = staff_token(&app).await;
+        const CREATE_CALL: &str = "mutation($i: CreateCallInput!) { createCall(input: $i) { call { id } userErrors { field code } } }";
+        const CREATE_RESOURCE: &str = "mutation($i: CreateResourceInput!) { createResource(input: $i) { resource { id } userErrors { field code } } }";
+        const PUBLISH_RESOURCE: &str = "mutation($id: ID!) { publishResource(input: { resourceId: $id }) { userErrors { code } } }";
+        const CREATE_ISSUE: &str = "mutation($i: CreateNewsletterIssueInput!) { createNewsletterIssue(input: $i) { newsletterIssue { id } userErrors { field code } } }";
+        const CREATE_EVENT: &str = "mutation($i: CreateEventInput!) { createEvent(input: $i) { event { id } userErrors { field code } } }";
+        const PUBLISH_EVENT: &str = "mutation($id: ID!) { publishEvent(input: { id: $id }) { userErrors { code } } }";
+        const BY_EMAIL: &str = "mutation($e: ID!, $m: String!, $n: String!) { registerForEventByEmail(input: { eventId: $e, email: $m, name: $n }) { registration { id } userErrors { field code } } }";
+        for n in 0..100 {
+            let call = json!({ "kind": "PILOT_REGIONS", "title": format!("Call {n:03}"), "round": n + 1, "description": "",
+                "opensAt": "2026-01-01T00:00:00Z", "closesAt": "2026-12-01T00:00:00Z", "maxSelections": 10 });
+            created_id(&app.data_as(&staff, CREATE_CALL, json!({ "i": call })).await, "createCall", "call").await;
+            let resource = json!({ "title": format!("Guide {n:03}"), "summary": "A guide.", "kind": "GUIDE",
+                "url": "https://example.org/guide", "languages": ["en"], "topics": ["TOOLS_AND_ANALYSIS"] });
+            let resource = created_id(&app.data_as(&staff, CREATE_RESOURCE, json!({ "i": resource })).await, "createResource", "resource").await;
+            app.data_as(&staff, PUBLISH_RESOURCE, json!({ "id": resource })).await;
+            let issue = json!({ "subject": format!("News {n:03}"), "body": "News.", "topics": ["NEWS"], "language": "en" });
+            created_id(&app.data_as(&staff, CREATE_ISSUE, json!({ "i": issue })).await, "createNewsletterIssue", "newsletterIssue").await;
+        }
+        let input = json!({ "kind": "WEBINAR", "title": "A large webinar", "description": "Online.", "joinUrl": "https://meet.example.org/w",
+            "startsAt": "2026-03-01T10:00:00Z", "endsAt": "2026-03-01T12:00:00Z", "timeZone": "Europe/Vienna", "capacity": 500,
+            "registrationOpensAt": "2026-01-01T00:00:00Z", "registrationClosesAt": "2026-03-01T09:00:00Z", "topics": ["EVENTS"], "language": "en" });
+        let event = created_id(&app.data_as(&staff, CREATE_EVENT, json!({ "i": input })).await, "createEvent", "event").await;
+        app.data_as(&staff, PUBLISH_EVENT, json!({ "id": event })).await;
+        for n in 0..100 {
+            let vars = json!({ "e": event, "m": format!("guest{n:03}@example.org"), "n": format!("Guest {n:03}") });
+            app.data(BY_EMAIL, vars).await;
+        }
+
+        let staff_principal = principal_with(api::auth::Role::Staff);
+        let admin = principal_with(api::auth::Role::Admin);
+        let calls = |first: usize| format!("{{ calls(first: {first}) {{ nodes {{ title status opensAt }} }} }}");
+        let resources = |first: usize| format!("{{ resources(first: {first}) {{ nodes {{ title kind languages }} }} }}");
+        let issues = |first: usize| {
+            format!("{{ newsletterIssues(first: {first}) {{ nodes {{ subject deliveryCount sentCount failedCount }} }} }}")
+        };
+        let event_id = event.as_str().unwrap().to_owned();
+        let registrations = |first: usize| {
+            format!("{{ eventRegistrations(eventId: \"{event_id}\", first: {first}) {{ nodes {{ name status event {{ title seatsLeft }} }} }} }}")
+        };
+        let audit = |first: usize| format!("{{ auditEvents(first: {first}) {{ nodes {{ action actorId subjectId }} }} }}");
+        let lines = [
+            ("calls", same_cost_at_20_and_100(&app, Some(staff_principal.clone()), "calls", calls, 2).await),
+            ("resources", same_cost_at_20_and_100(&app, Some(staff_principal.clone()), "resources", resources, 2).await),
+            ("newsletterIssues", same_cost_at_20_and_100(&app, Some(staff_principal.clone()), "newsletterIssues", issues, 3).await),
+            ("eventRegistrations", same_cost_at_20_and_100(&app, Some(staff_principal), "eventRegistrations", registrations, 3).await),
+            ("auditEvents", same_cost_at_20_and_100(&app, Some(admin), "auditEvents", audit, 2).await),
+        ];
+        eprintln!("statements per page: {lines:?}");
+    })
+    .await;
+}

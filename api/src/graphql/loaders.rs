@@ -30,9 +30,9 @@ pub struct Loaders {
     pub users: DataLoader<UserLoader>,
     pub user_roles: DataLoader<UserRolesLoader, HashMapCache>,
     pub newsletter_issues: DataLoader<NewsletterIssueLoader>,
-    pub delivery_counts: DataLoader<DeliveryCountsLoader>,
+    pub delivery_counts: DataLoader<DeliveryCountsLoader, HashMapCache>,
     pub resources: DataLoader<ResourceLoader>,
-    pub events: DataLoader<EventLoader>,
+    pub events: DataLoader<EventLoader, HashMapCache>,
     pub event_registrations: DataLoader<EventRegistrationLoader>,
     /// A user's registration for an event, keyed by (event, user).
     pub user_registrations: DataLoader<UserRegistrationLoader, HashMapCache>,
@@ -81,9 +81,13 @@ impl Loaders {
             users: DataLoader::new(UserLoader(db.clone()), tokio::spawn),
             user_roles: DataLoader::with_cache(UserRolesLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             newsletter_issues: DataLoader::new(NewsletterIssueLoader(db.clone()), tokio::spawn),
-            delivery_counts: DataLoader::new(DeliveryCountsLoader(db.clone()), tokio::spawn),
+            delivery_counts: DataLoader::with_cache(
+                DeliveryCountsLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
             resources: DataLoader::new(ResourceLoader(db.clone()), tokio::spawn),
-            events: DataLoader::new(EventLoader(db.clone()), tokio::spawn),
+            events: DataLoader::with_cache(EventLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             event_registrations: DataLoader::new(EventRegistrationLoader(db.clone()), tokio::spawn),
             user_registrations: DataLoader::with_cache(
                 UserRegistrationLoader(db.clone()),
@@ -159,9 +163,6 @@ impl Loaders {
         }
     }
 
-    /// Loads the countries of a page of programmes in one go, so that its items' `countries` fields find them
-    /// cached: a batch that waits for its items would be cut by the DataLoader's time window, and the number
-    /// of statements would then depend on timing.
     /// Loads, for a page of partnerships, their partners, the partners' organisations and those organisations'
     /// countries, and the regions: a fixed number of statements however long the page, with no batch cut by timing.
     pub async fn prime_partnerships(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
@@ -180,6 +181,18 @@ impl Loaders {
             self.countries.feed_many(countries.into_iter().map(|c| (c.code.clone(), c))).await;
         }
         self.organisations.feed_many(organisations.into_iter().map(|o| (o.id, o))).await;
+        Ok(())
+    }
+
+    /// Loads the delivery counts of a page of newsletter issues in one statement (an issue never sent counts
+    /// zero), so that no batch is cut by the DataLoader's time window.
+    pub async fn prime_delivery_counts(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut counts = issues::delivery_counts(db, ids).await?;
+        let all = ids.iter().map(|id| (*id, counts.remove(id).unwrap_or_default()));
+        self.delivery_counts.feed_many(all).await;
         Ok(())
     }
 

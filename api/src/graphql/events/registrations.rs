@@ -5,7 +5,7 @@ use crate::auth::STAFF;
 use crate::auth::guard::{RoleGuard, SignedInUser};
 use crate::domain::events::registrations::{self as registrations, CancelTarget};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::connection::{ConnectionOf, connection, nodes_select, page_request};
 use crate::graphql::context::ContextExt;
 use crate::graphql::events::Event;
 use crate::graphql::node::{GlobalId, NodeType};
@@ -171,6 +171,11 @@ impl EventRegistrationQuery {
         let event_id = event_uuid(&event_id)?;
         let page =
             registrations::list_registrations(&services.db, principal, event_id, status.map(Into::into), &page).await?;
+        if nodes_select(ctx, &["event"]) {
+            // Every registration of the page is for this event: load it once, before the items ask for it.
+            let found = crate::domain::events::events_by_id(&services.db, &[event_id]).await?;
+            ctx.loaders().events.feed_many(found.into_iter().map(|e| (e.id, e))).await;
+        }
         Ok(connection(page, EventRegistration))
     }
 }

@@ -4,7 +4,7 @@ use crate::auth::STAFF;
 use crate::auth::guard::RoleGuard;
 use crate::domain::newsletter::issues::{self, DeliveryCounts, IssueInput};
 use crate::error::UserError;
-use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::connection::{ConnectionOf, connection, nodes_select, page_request};
 use crate::graphql::context::ContextExt;
 use crate::graphql::newsletter::subscriptions::{Topic, domain_topics, topics};
 use crate::graphql::node::{GlobalId, NodeType};
@@ -143,7 +143,12 @@ impl NewsletterIssueQuery {
         before: Option<String>,
     ) -> async_graphql::Result<ConnectionOf<NewsletterIssue>> {
         let page = page_request(ctx, first, after, last, before)?;
-        let page = issues::list_issues(&ctx.services().db, ctx.actor(), &page).await?;
+        let db = &ctx.services().db;
+        let page = issues::list_issues(db, ctx.actor(), &page).await?;
+        if ["deliveryCount", "sentCount", "failedCount"].iter().any(|field| nodes_select(ctx, &[field])) {
+            let ids: Vec<_> = page.items.iter().map(|(_, issue)| issue.id).collect();
+            ctx.loaders().prime_delivery_counts(db, &ids).await?;
+        }
         Ok(connection(page, NewsletterIssue))
     }
 
