@@ -40,13 +40,7 @@ impl MigrationTrait for Migration {
                     .col(uuid_null("reopened_by"))
                     .col(timestamp_with_time_zone_null("erased_at"))
                     .foreign_key(&mut foreign_key("strategy_comment", "strategy_id", "strategy", "id", cascade))
-                    .foreign_key(&mut foreign_key(
-                        "strategy_comment",
-                        "version_id",
-                        "strategy_version",
-                        "id",
-                        cascade,
-                    ))
+                    .foreign_key(&mut foreign_key("strategy_comment", "version_id", "strategy_version", "id", cascade))
                     .foreign_key(&mut foreign_key("strategy_comment", "thread_id", "strategy_comment", "id", cascade))
                     .to_owned(),
             )

@@ -14,7 +14,8 @@ const REPLY: &str = "mutation($i: ReplyToStrategyCommentInput!) { replyToStrateg
 const RESOLVE: &str = "mutation($i: StrategyCommentThreadInput!) { resolveStrategyComment(input: $i) { comment { id resolved resolvedAt resolvedBy } userErrors { field code } } }";
 const REOPEN: &str = "mutation($i: StrategyCommentThreadInput!) { reopenStrategyComment(input: $i) { comment { id resolved reopenedAt reopenedBy } userErrors { field code } } }";
 const COMMENTS: &str = "query($id: ID!, $all: Boolean) { strategy(id: $id) { status version comments(includeResolved: $all) { totalCount nodes { id body version objectiveId author { displayName role } writtenByMe resolved resolvedBy replies { body author { displayName role } } } } } }";
-const ASSIGN: &str = "mutation($i: AssignExpertInput!) { assignExpert(input: $i) { assignment { id } userErrors { field code } } }";
+const ASSIGN: &str =
+    "mutation($i: AssignExpertInput!) { assignExpert(input: $i) { assignment { id } userErrors { field code } } }";
 const ACCEPT: &str = "mutation($i: AcceptAssignmentInput!) { acceptAssignment(input: $i) { assignment { status } userErrors { field code } } }";
 const DECLINE: &str = "mutation($i: AssignmentNoteInput!) { declineAssignment(input: $i) { assignment { status } userErrors { field code } } }";
 const EDITOR: &str = "ana.novak@example.org";
@@ -41,7 +42,11 @@ async fn scene(app: &TestApp) -> Scene {
     let created = app.data_as(&pilot.editor, CREATE, json!({ "r": region })).await;
     let strategy = created["createStrategy"]["strategy"]["id"].clone();
     let added = pilot
-        .edit(app, "addStrategyObjective", json!({ "strategyId": strategy, "title": "Mobility", "description": "Buses" }))
+        .edit(
+            app,
+            "addStrategyObjective",
+            json!({ "strategyId": strategy, "title": "Mobility", "description": "Buses" }),
+        )
         .await;
     let objective = added["objectives"][0]["id"].clone();
     let call = expert_call(app, &pilot.staff).await;
@@ -52,18 +57,25 @@ async fn scene(app: &TestApp) -> Scene {
         ("ida@example.org", Some(false)),
         ("uwe@example.org", Some(false)),
     ] {
-        let session =
-            expert(app, &pilot.staff, Some(&call), email, profile(&[("sl", "NATIVE"), ("de", "C1")], &["PO4_SOCIAL"], 10))
-                .await;
+        let session = expert(
+            app,
+            &pilot.staff,
+            Some(&call),
+            email,
+            profile(&[("sl", "NATIVE"), ("de", "C1")], &["PO4_SOCIAL"], 10),
+        )
+        .await;
         let who = token(&session);
         if email != "uwe@example.org" {
-            let input = json!({ "regionId": region, "expertId": session["user"]["id"], "role": "EXPERT", "plannedDays": 2 });
+            let input =
+                json!({ "regionId": region, "expertId": session["user"]["id"], "role": "EXPERT", "plannedDays": 2 });
             let assigned = app.data_as(&pilot.staff, ASSIGN, json!({ "i": input })).await;
             assert_eq!(assigned["assignExpert"]["userErrors"], json!([]), "{email}");
             let id = assigned["assignExpert"]["assignment"]["id"].clone();
             match answer {
                 Some(true) => {
-                    let done = app.data_as(&who, ACCEPT, json!({ "i": { "id": id, "noConflictOfInterest": true } })).await;
+                    let done =
+                        app.data_as(&who, ACCEPT, json!({ "i": { "id": id, "noConflictOfInterest": true } })).await;
                     assert_eq!(done["acceptAssignment"]["assignment"]["status"], "ACCEPTED");
                 }
                 Some(false) => {
@@ -248,15 +260,29 @@ async fn a_comment_on_another_strategys_objective_or_with_a_bad_body_is_refused(
     each_backend(|app| async move {
         let s = scene(&app).await;
         let elsewhere = s.pilot.strategy(&app, "Elsewhere", &s.pilot.programmes[0]).await;
-        let foreign = s.pilot.edit(&app, "addStrategyObjective", json!({ "strategyId": elsewhere, "title": "Other" })).await;
+        let foreign =
+            s.pilot.edit(&app, "addStrategyObjective", json!({ "strategyId": elsewhere, "title": "Other" })).await;
         let foreign = foreign["objectives"][0]["id"].clone();
 
-        let refused = add(&app, &s.pilot.staff, json!({ "strategyId": s.strategy, "objectiveId": foreign, "body": "Here?" })).await;
+        let refused =
+            add(&app, &s.pilot.staff, json!({ "strategyId": s.strategy, "objectiveId": foreign, "body": "Here?" }))
+                .await;
         assert_eq!(refused["userErrors"][0]["field"], json!(["input", "objectiveId"]));
         assert_eq!(refused["userErrors"][0]["code"], "NOT_FOUND");
-        let unknown = add(&app, &s.eva, json!({ "strategyId": s.strategy, "objectiveId": "00000000-0000-4000-8000-000000000000", "body": "Here?" })).await;
+        let unknown = add(
+            &app,
+            &s.eva,
+            json!({ "strategyId": s.strategy, "objectiveId": "00000000-0000-4000-8000-000000000000", "body": "Here?" }),
+        )
+        .await;
         assert_eq!(unknown["userErrors"][0]["code"], "NOT_FOUND");
-        let malformed = app.graphql_as(&s.eva, ADD, json!({ "i": { "strategyId": s.strategy, "objectiveId": "nope", "body": "Here?" } })).await;
+        let malformed = app
+            .graphql_as(
+                &s.eva,
+                ADD,
+                json!({ "i": { "strategyId": s.strategy, "objectiveId": "nope", "body": "Here?" } }),
+            )
+            .await;
         assert_eq!(first_error_code(&malformed), "BAD_USER_INPUT");
 
         for (body, code) in [
@@ -267,7 +293,11 @@ async fn a_comment_on_another_strategys_objective_or_with_a_bad_body_is_refused(
             ("a bell \u{7}", "INVALID"),
         ] {
             let refused = add(&app, &s.eva, json!({ "strategyId": s.strategy, "body": body })).await;
-            assert_eq!(refused["userErrors"], json!([{ "field": ["input", "body"], "code": code, "message": refused["userErrors"][0]["message"] }]), "{body:?}");
+            assert_eq!(
+                refused["userErrors"],
+                json!([{ "field": ["input", "body"], "code": code, "message": refused["userErrors"][0]["message"] }]),
+                "{body:?}"
+            );
         }
         let longest = add(&app, &s.eva, json!({ "strategyId": s.strategy, "body": "é".repeat(4000) })).await;
         assert_eq!(longest["userErrors"], json!([]));
@@ -281,10 +311,13 @@ async fn a_comment_on_another_strategys_objective_or_with_a_bad_body_is_refused(
 /// Completes (`objective` too), submits, adopts and publishes the strategy.
 async fn publish(app: &TestApp, pilot: &Pilot, id: &Value, objective: &Value) {
     pilot.edit(app, "addStrategyTarget", json!({ "strategyId": id, "objectiveId": objective, "indicator": "Bus lines", "baseline": "0", "targetValue": "2", "unit": "lines", "targetDate": "2029-12-31" })).await;
-    pilot.edit(app, "addStrategyAction", json!({ "strategyId": id, "objectiveId": objective, "title": "A bus line" })).await;
+    pilot
+        .edit(app, "addStrategyAction", json!({ "strategyId": id, "objectiveId": objective, "title": "A bus line" }))
+        .await;
     pilot.complete(app, id).await;
     pilot.edit(app, "submitStrategyForReview", json!({ "id": id })).await;
-    for (mutation, input_type) in [("adoptStrategy", "StrategyMoveInput"), ("publishStrategy", "PublishStrategyInput")] {
+    for (mutation, input_type) in [("adoptStrategy", "StrategyMoveInput"), ("publishStrategy", "PublishStrategyInput")]
+    {
         let query = format!("mutation($i: {input_type}!) {{ {mutation}(input: $i) {{ userErrors {{ code }} }} }}");
         let done = app.data_as(&pilot.staff, &query, json!({ "i": { "id": id } })).await;
         assert_eq!(done[mutation]["userErrors"], json!([]), "{mutation}");
@@ -333,8 +366,11 @@ async fn comments_stay_readable_after_an_amendment_with_their_version() {
 async fn an_authors_erasure_clears_their_words_and_keeps_the_thread() {
     each_backend(|app| async move {
         let s = scene(&app).await;
-        let thread = add(&app, &s.eva, json!({ "strategyId": s.strategy, "body": "Eva's remark" })).await["comment"]["id"].clone();
-        let reply = app.data_as(&s.pilot.editor, REPLY, json!({ "i": { "commentId": thread, "body": "Ana's answer" } })).await;
+        let thread =
+            add(&app, &s.eva, json!({ "strategyId": s.strategy, "body": "Eva's remark" })).await["comment"]["id"]
+                .clone();
+        let reply =
+            app.data_as(&s.pilot.editor, REPLY, json!({ "i": { "commentId": thread, "body": "Ana's answer" } })).await;
         assert_eq!(reply["replyToStrategyComment"]["userErrors"], json!([]));
         let resolved = run(&app, &s.eva, RESOLVE, "resolveStrategyComment", &thread).await;
         assert_eq!(resolved["comment"]["resolvedBy"], "Eva Kranjc");
@@ -344,7 +380,11 @@ async fn an_authors_erasure_clears_their_words_and_keeps_the_thread() {
         assert_eq!(export["strategyComments"][0]["role"], "EXPERT");
 
         let erased = app
-            .data_as(&s.eva, "mutation($p: String!) { eraseMyAccount(input: { password: $p }) { erased userErrors { code } } }", json!({ "p": PASSWORD }))
+            .data_as(
+                &s.eva,
+                "mutation($p: String!) { eraseMyAccount(input: { password: $p }) { erased userErrors { code } } }",
+                json!({ "p": PASSWORD }),
+            )
             .await;
         assert_eq!(erased["eraseMyAccount"]["userErrors"], json!([]));
 
@@ -353,7 +393,10 @@ async fn an_authors_erasure_clears_their_words_and_keeps_the_thread() {
         assert_eq!(kept["body"], Value::Null);
         assert_eq!(kept["author"], json!({ "displayName": null, "role": "EXPERT" }));
         assert_eq!(kept["resolvedBy"], Value::Null);
-        assert_eq!(kept["replies"], json!([{ "body": "Ana's answer", "author": { "displayName": "Ana Novak", "role": "EDITOR" } }]));
+        assert_eq!(
+            kept["replies"],
+            json!([{ "body": "Ana's answer", "author": { "displayName": "Ana Novak", "role": "EDITOR" } }])
+        );
         let db = db(&app).await;
         for sql in [
             "SELECT COUNT(*) AS n FROM strategy_comment WHERE body LIKE '%Eva%'",

@@ -16,7 +16,10 @@ pub use worker::{Mailer, spawn};
 /// Quotes text a person wrote (a comment, a note) in a plain-text mail: every line prefixed with `> `, so the
 /// reader tells the sender's words from the programme's.
 pub fn quote(text: &str) -> String {
-    text.lines().map(|line| if line.is_empty() { ">".to_owned() } else { format!("> {line}") }).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|line| if line.is_empty() { ">".to_owned() } else { format!("> {line}") })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]

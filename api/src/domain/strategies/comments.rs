@@ -175,8 +175,7 @@ pub async fn reply(
         return Err(AppError::invalid_state(&["commentId"], "the thread is resolved; reopen it to reply"));
     }
     let version = load_version(&*tx, view.strategy.current_version_id).await?;
-    let reply =
-        insert(&tx, principal, &view, version.id, version.number, None, Some(thread.id), role, &body).await?;
+    let reply = insert(&tx, principal, &view, version.id, version.number, None, Some(thread.id), role, &body).await?;
     let author = accounts::load(&*tx, principal.id).await?;
     let region = regions::find(&*tx, view.strategy.region_id).await?;
     let mut recipients = Vec::new();
@@ -417,8 +416,10 @@ pub async fn visible_by_id(
     if ids.is_empty() || actor.is_none() {
         return Ok(Vec::new());
     }
-    let comments =
-        strategy_comment::Entity::find().filter(strategy_comment::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    let comments = strategy_comment::Entity::find()
+        .filter(strategy_comment::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
     let mut strategy_ids: Vec<Uuid> = comments.iter().map(|c| c.strategy_id).collect();
     strategy_ids.sort();
     strategy_ids.dedup();

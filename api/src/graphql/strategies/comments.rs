@@ -142,7 +142,8 @@ pub(super) async fn comments_of(
     let threads: Vec<strategy_comment::Model> = page.items.iter().map(|(_, c)| c.clone()).collect();
     ctx.loaders().prime_strategy_comments(db, &threads, nodes_select(ctx, &["replies"])).await?;
     if nodes_select(ctx, &["objective"]) {
-        let mut versions: Vec<Uuid> = threads.iter().filter(|t| t.objective_id.is_some()).map(|t| t.version_id).collect();
+        let mut versions: Vec<Uuid> =
+            threads.iter().filter(|t| t.objective_id.is_some()).map(|t| t.version_id).collect();
         versions.sort_unstable();
         versions.dedup();
         ctx.loaders().prime_strategy_content(db, &versions).await?;
