@@ -41,6 +41,7 @@ pub mod session;
 pub mod strategy;
 pub mod strategy_action;
 pub mod strategy_clock;
+pub mod strategy_comment;
 pub mod strategy_engagement;
 pub mod strategy_finance_line;
 pub mod strategy_lag_member;

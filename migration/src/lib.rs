@@ -21,6 +21,7 @@ mod m20261123_000060_create_domain_event;
 mod m20261123_000100_create_strategies;
 mod m20261123_000120_create_country_language;
 mod m20261123_000121_create_experts;
+mod m20261123_000130_create_strategy_comment;
 mod reference_data;
 mod schema_helpers;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000100_create_strategies::Migration),
             Box::new(m20261123_000120_create_country_language::Migration),
             Box::new(m20261123_000121_create_experts::Migration),
+            Box::new(m20261123_000130_create_strategy_comment::Migration),
         ]
     }
 }

@@ -611,6 +611,30 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static str, &'static [Who])> {
             r#"mutation { publishStrategy(input: { id: "U3RyYXRlZ3k6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw" }) { userErrors { code } } }"#,
             STAFF,
         ),
+        (
+            "Mutation",
+            "addStrategyComment",
+            r#"mutation { addStrategyComment(input: { strategyId: "U3RyYXRlZ3k6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw", body: "x" }) { userErrors { code } } }"#,
+            USERS,
+        ),
+        (
+            "Mutation",
+            "replyToStrategyComment",
+            r#"mutation { replyToStrategyComment(input: { commentId: "U3RyYXRlZ3lDb21tZW50OjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA", body: "x" }) { userErrors { code } } }"#,
+            USERS,
+        ),
+        (
+            "Mutation",
+            "resolveStrategyComment",
+            r#"mutation { resolveStrategyComment(input: { commentId: "U3RyYXRlZ3lDb21tZW50OjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA" }) { userErrors { code } } }"#,
+            USERS,
+        ),
+        (
+            "Mutation",
+            "reopenStrategyComment",
+            r#"mutation { reopenStrategyComment(input: { commentId: "U3RyYXRlZ3lDb21tZW50OjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA" }) { userErrors { code } } }"#,
+            USERS,
+        ),
         // Last: it ends the session it runs in.
         ("Mutation", "logout", "mutation { logout(input: {}) { userErrors { code } } }", USERS),
     ]

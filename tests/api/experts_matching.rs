@@ -291,3 +291,29 @@ async fn concurrent_assignments_cannot_overbook_an_expert() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_objectives_of_the_regions_strategy_are_needs_that_explain_a_match() {
+    each_backend(|app| async move {
+        let pilot = crate::strategies::pilot(&app).await;
+        let call = expert_call(&app, &pilot.staff).await;
+        expert(&app, &pilot.staff, Some(&call), "fina@example.org", profile(&[("sl", "NATIVE")], &["CLLD_COASTAL_FISHERIES"], 8)).await;
+        let region = pilot.region(&app, "Adriatic coast", &pilot.programmes[0]).await;
+        let need = json!({ "area": "CLLD_COASTAL_FISHERIES", "source": "STRATEGY_OBJECTIVE" });
+        let before = app.data_as(&pilot.staff, MATCHES, json!({ "r": region })).await;
+        assert!(!before["expertMatches"]["needs"].as_array().unwrap().contains(&need), "{before}");
+        assert_eq!(before["expertMatches"]["matches"][0]["matchedNeeds"], json!([]));
+
+        let created = app.data_as(&pilot.editor, crate::strategies::CREATE, json!({ "r": region })).await;
+        let strategy = created["createStrategy"]["strategy"]["id"].clone();
+        pilot.edit(&app, "addStrategyObjective", json!({ "strategyId": strategy, "title": "Small-scale fisheries", "description": "Keep the harbours alive" })).await;
+
+        let after = app.data_as(&pilot.staff, MATCHES, json!({ "r": region })).await;
+        assert!(after["expertMatches"]["needs"].as_array().unwrap().contains(&need), "{after}");
+        let fina = &after["expertMatches"]["matches"][0];
+        assert_eq!(fina["displayName"], "Fina");
+        assert_eq!(fina["matchedNeeds"], json!([need]));
+        assert!(fina["explanation"].as_str().unwrap().contains("Meets 1 of the region's needs: Coastal and fisheries areas"), "{fina}");
+    })
+    .await;
+}

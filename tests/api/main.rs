@@ -37,6 +37,7 @@ mod schema;
 mod statement_counts;
 mod strategies;
 mod strategies_access;
+mod strategy_comments;
 mod tokens;
 mod traces;
 mod write_path;

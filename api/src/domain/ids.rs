@@ -26,10 +26,11 @@ pub enum NodeType {
     ExpertProfile,
     ExpertAssignment,
     Strategy,
+    StrategyComment,
 }
 
 impl NodeType {
-    pub const ALL: [NodeType; 18] = [
+    pub const ALL: [NodeType; 19] = [
         NodeType::Country,
         NodeType::NutsRegion,
         NodeType::InterregProgramme,
@@ -48,6 +49,7 @@ impl NodeType {
         NodeType::ExpertProfile,
         NodeType::ExpertAssignment,
         NodeType::Strategy,
+        NodeType::StrategyComment,
     ];
 
     pub fn name(self) -> &'static str {
@@ -70,6 +72,7 @@ impl NodeType {
             NodeType::ExpertProfile => "ExpertProfile",
             NodeType::ExpertAssignment => "ExpertAssignment",
             NodeType::Strategy => "Strategy",
+            NodeType::StrategyComment => "StrategyComment",
         }
     }
 

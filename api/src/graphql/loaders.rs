@@ -13,7 +13,7 @@ use entity::organisation_member::MemberRole;
 use entity::{
     app_user, application_event, call, country, cross_border_region, event, event_registration, expert_assignment,
     expert_profile, interreg_programme, newsletter_issue, nuts_region, organisation, organisation_member, partner,
-    partnership, resource,
+    partnership, resource, strategy_comment,
 };
 use sea_orm::DatabaseConnection;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -64,6 +64,10 @@ pub struct Loaders {
     pub organisation_members: DataLoader<OrganisationMembersLoader, HashMapCache>,
     /// The history of applications, by application id.
     pub application_history: DataLoader<ApplicationHistoryLoader, HashMapCache>,
+    /// The replies of strategy comment threads, oldest first, by thread id.
+    pub strategy_comment_replies: DataLoader<StrategyCommentRepliesLoader, HashMapCache>,
+    /// Users' display names, by user id (for people shown by name only, such as comment authors).
+    pub display_names: DataLoader<DisplayNameLoader, HashMapCache>,
 }
 
 impl Loaders {
@@ -160,6 +164,12 @@ impl Loaders {
                 tokio::spawn,
                 HashMapCache::default(),
             ),
+            strategy_comment_replies: DataLoader::with_cache(
+                StrategyCommentRepliesLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            display_names: DataLoader::with_cache(DisplayNameLoader(db.clone()), tokio::spawn, HashMapCache::default()),
         }
     }
 
@@ -691,6 +701,62 @@ impl Loaders {
         let content = strategies::content::content_of(db, version_ids).await?;
         self.strategy_content.feed_many(content.into_iter().map(|(id, c)| (id, Arc::new(c)))).await;
         Ok(())
+    }
+
+    /// Loads, for a page of comment threads, their replies (when `with_replies`) and the display names of the
+    /// people named on them and on the replies: at most two statements however long the page.
+    pub async fn prime_strategy_comments(
+        &self,
+        db: &DatabaseConnection,
+        threads: &[strategy_comment::Model],
+        with_replies: bool,
+    ) -> AppResult<()> {
+        if threads.is_empty() {
+            return Ok(());
+        }
+        let mut people: Vec<Uuid> = threads.iter().flat_map(people_of).collect();
+        if with_replies {
+            let ids: Vec<Uuid> = threads.iter().map(|t| t.id).collect();
+            let replies = strategies::comments::replies_of(db, &ids).await?;
+            people.extend(replies.values().flatten().flat_map(people_of));
+            self.strategy_comment_replies.feed_many(replies).await;
+        }
+        people.sort_unstable();
+        people.dedup();
+        let names = display_names(db, &people).await?;
+        self.display_names.feed_many(names).await;
+        Ok(())
+    }
+}
+
+/// The people a comment names: its author and whoever resolved or reopened it.
+fn people_of(comment: &strategy_comment::Model) -> impl Iterator<Item = Uuid> {
+    [comment.created_by, comment.resolved_by, comment.reopened_by].into_iter().flatten()
+}
+
+async fn display_names(db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
+    Ok(roles::users_by_id(db, ids).await?.into_iter().map(|u| (u.id, u.display_name)).collect())
+}
+
+pub struct StrategyCommentRepliesLoader(DatabaseConnection);
+
+impl Loader<Uuid> for StrategyCommentRepliesLoader {
+    type Value = Vec<strategy_comment::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        strategies::comments::replies_of(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct DisplayNameLoader(DatabaseConnection);
+
+impl Loader<Uuid> for DisplayNameLoader {
+    type Value = String;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        display_names(&self.0, ids).await.map_err(Arc::new)
     }
 }
 

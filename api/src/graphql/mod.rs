@@ -78,6 +78,7 @@ pub struct MutationRoot(
     experts::ExpertMutation,
     experts::assignments::ExpertAssignmentMutation,
     strategies::mutations::StrategyMutation,
+    strategies::comments::StrategyCommentMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

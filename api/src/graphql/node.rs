@@ -23,6 +23,7 @@ use crate::graphql::reference::{Country, NutsRegion};
 use crate::graphql::regions::CrossBorderRegion;
 use crate::graphql::resources::Resource;
 use crate::graphql::strategies::Strategy;
+use crate::graphql::strategies::comments::StrategyComment;
 use async_graphql::{Context, ID, Interface, Object};
 use uuid::Uuid;
 
@@ -47,6 +48,7 @@ pub enum Node {
     ExpertProfile(ExpertProfile),
     ExpertAssignment(ExpertAssignment),
     Strategy(Strategy),
+    StrategyComment(StrategyComment),
 }
 
 pub use crate::domain::ids::NodeType;
@@ -168,6 +170,13 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
             .into_iter()
             .map(|v| (v.strategy.id, v))
             .collect();
+    // Comments: whoever reads their strategy in full (staff, assigned experts, the partners' members).
+    let strategy_comments: std::collections::HashMap<Uuid, entity::strategy_comment::Model> =
+        strategies::comments::visible_by_id(db, caller, &uuids_of(NodeType::StrategyComment))
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
     let uuid = |id: &GlobalId| Uuid::parse_str(&id.key).ok();
     Ok(ids
         .iter()
@@ -225,6 +234,9 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
             NodeType::Strategy => uuid(id)
                 .and_then(|k| strategies.get(&k).cloned())
                 .map(|view| Node::Strategy(Strategy { view, language: None })),
+            NodeType::StrategyComment => uuid(id)
+                .and_then(|k| strategy_comments.get(&k).cloned())
+                .map(|m| Node::StrategyComment(StrategyComment(m))),
             // Subjects of domain events that are not (yet) GraphQL nodes.
             NodeType::ServiceAccount | NodeType::NewsletterSubscription => None,
         })

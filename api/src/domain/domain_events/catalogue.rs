@@ -92,6 +92,10 @@ event_types! {
     StrategyAdopted => "strategy.adopted", audit StrategyAdopted;
     StrategyPublished => "strategy.published", audit StrategyPublished;
     StrategyAmended => "strategy.amended", audit StrategyAmended;
+    StrategyCommentAdded => "strategy_comment.added";
+    StrategyCommentReplied => "strategy_comment.replied";
+    StrategyCommentResolved => "strategy_comment.resolved";
+    StrategyCommentReopened => "strategy_comment.reopened";
     // Events and registrations
     EventCreated => "event.created";
     EventUpdated => "event.updated";

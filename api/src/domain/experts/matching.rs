@@ -13,7 +13,7 @@ use entity::expert_assignment::{self, AssignmentStatus};
 use entity::expert_profile::{self, ExpertStatus};
 use entity::{
     app_user, application, country_language, cross_border_region, organisation, organisation_member, partner,
-    partnership,
+    partnership, strategy, strategy_objective, strategy_version,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{BTreeSet, HashMap};
@@ -154,10 +154,28 @@ pub struct Matching {
     pub excluded: Vec<Candidate>,
 }
 
-/// Where the strategies area adds the objectives of the region's adopted (or latest) strategy, as areas of
-/// expertise. There are no strategies yet, so there are no such needs.
-pub async fn strategy_objectives(_db: &impl ConnectionTrait, _region_id: Uuid) -> AppResult<Vec<Expertise>> {
-    Ok(Vec::new())
+/// The areas of expertise the objectives of the region's strategy mention (titles and descriptions), in
+/// vocabulary order: of its newest adopted version (adopted or published), or else of its newest version.
+pub async fn strategy_objectives(db: &impl ConnectionTrait, region_id: Uuid) -> AppResult<Vec<Expertise>> {
+    let Some(strategy) = strategy::Entity::find().filter(strategy::Column::RegionId.eq(region_id)).one(db).await?
+    else {
+        return Ok(Vec::new());
+    };
+    let adopted = strategy_version::Entity::find()
+        .filter(strategy_version::Column::StrategyId.eq(strategy.id))
+        .filter(strategy_version::Column::AdoptedAt.is_not_null())
+        .order_by_desc(strategy_version::Column::Number)
+        .one(db)
+        .await?;
+    let version_id = adopted.map_or(strategy.current_version_id, |v| v.id);
+    let text: String = strategy_objective::Entity::find()
+        .filter(strategy_objective::Column::VersionId.eq(version_id))
+        .all(db)
+        .await?
+        .iter()
+        .map(|o| format!("{}\n{}\n", o.title, o.description))
+        .collect();
+    Ok(Expertise::mentioned_in(&text))
 }
 
 /// The region's needs, each area once, from the strongest source: strategy, applications, description, baseline.

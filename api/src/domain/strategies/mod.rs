@@ -5,6 +5,7 @@
 //! order, so `(updated_at, id)` is a sync cursor that never misses or repeats a change.
 
 pub mod check;
+pub mod comments;
 pub mod content;
 pub mod export;
 pub mod personal_data;
@@ -512,8 +513,8 @@ pub async fn list_strategies(
     Ok(Page { items, has_previous: page.has_previous, has_next: page.has_next, total: page.total })
 }
 
-/// The status filter as a condition: on the current version for staff and members, on the reviewed version for
-/// managing authorities, PUBLISHED for everybody.
+/// The status filter as a condition: on the current version for staff, members and assigned experts, on the
+/// reviewed version for managing authorities, PUBLISHED for everybody.
 fn status_filter(actor: Option<&Principal>, statuses: &[StrategyStatus]) -> sea_orm::Condition {
     use sea_orm::Condition;
     if actor.is_some_and(Principal::is_staff) {
@@ -526,7 +527,7 @@ fn status_filter(actor: Option<&Principal>, statuses: &[StrategyStatus]) -> sea_
     if let Some(user_id) = actor.and_then(Principal::user_id) {
         any = any.add(
             Condition::all()
-                .add(strategy::Column::RegionId.in_subquery(policy::member_regions(user_id, None)))
+                .add(policy::full_access_regions(user_id))
                 .add(strategy::Column::Status.is_in(statuses.iter().copied())),
         );
     }

@@ -1,12 +1,17 @@
 //! Who may read and change strategies. Staff read all and review; members of the organisations of a
-//! partnership of the region read every version, and their owners and editors write drafts; managing
-//! authorities read the strategies of the regions their Interreg programmes cover from IN_REVIEW on; everybody
-//! reads published versions. Each caller sees one version of a strategy: [`Access::version_id`].
+//! partnership of the region read every version, and their owners and editors write drafts; experts with an
+//! accepted assignment to the region read every version too (they review with staff); managing authorities
+//! read the strategies of the regions their Interreg programmes cover from IN_REVIEW on; everybody reads
+//! published versions. Each caller sees one version of a strategy: [`Access::version_id`].
+//! Comments ([`Standing`]): whoever has full access reads them; staff and assigned experts write threads,
+//! editors reply, all three resolve and reopen.
 
 use crate::auth::Principal;
 use crate::domain::policy::{require_staff, require_user};
 use crate::error::{AppError, AppResult};
+use entity::expert_assignment::{self, AssignmentStatus};
 use entity::organisation_member::{self, MemberRole};
+use entity::strategy_comment::CommentAuthorRole;
 use entity::{partner, partnership, region_programme, strategy};
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -22,7 +27,8 @@ pub enum Access {
     Public,
     /// The newest version that reached review (managing authorities of the region's programmes).
     Reviewed,
-    /// The current version, drafts included (staff, the partnership's members).
+    /// The current version, drafts included, and the comments (staff, the partnership's members, the region's
+    /// assigned experts).
     Full,
 }
 
@@ -63,6 +69,24 @@ pub fn member_regions(user_id: Uuid, roles: Option<&[MemberRole]>) -> SelectStat
         .to_owned()
 }
 
+/// The regions to which the user is assigned as an expert (an accepted assignment that has not ended).
+pub fn expert_regions(user_id: Uuid) -> SelectStatement {
+    Query::select()
+        .column(expert_assignment::Column::RegionId)
+        .from(expert_assignment::Entity)
+        .and_where(expert_assignment::Column::ExpertId.eq(user_id))
+        .and_where(expert_assignment::Column::Status.eq(AssignmentStatus::Accepted))
+        .to_owned()
+}
+
+/// The regions whose strategies the user reads in full: as a member of a partner organisation or as an
+/// assigned expert.
+pub fn full_access_regions(user_id: Uuid) -> Condition {
+    Condition::any()
+        .add(strategy::Column::RegionId.in_subquery(member_regions(user_id, None)))
+        .add(strategy::Column::RegionId.in_subquery(expert_regions(user_id)))
+}
+
 /// The regions covered by one of `programmes`.
 pub fn programme_regions(programmes: &[Uuid]) -> SelectStatement {
     Query::select()
@@ -79,7 +103,7 @@ pub fn read_filter(actor: Option<&Principal>) -> Condition {
     }
     let mut condition = Condition::any().add(strategy::Column::PublishedVersionId.is_not_null());
     if let Some(user_id) = actor.and_then(Principal::user_id) {
-        condition = condition.add(strategy::Column::RegionId.in_subquery(member_regions(user_id, None)));
+        condition = condition.add(full_access_regions(user_id));
     }
     if let Some(programmes) = actor.map(|p| &p.programmes).filter(|p| !p.is_empty()) {
         condition = condition.add(
@@ -91,7 +115,7 @@ pub fn read_filter(actor: Option<&Principal>) -> Condition {
     condition
 }
 
-/// What `actor` sees of each strategy, in at most two statements for any number of strategies.
+/// What `actor` sees of each strategy, in at most three statements for any number of strategies.
 pub async fn access_of(
     db: &impl ConnectionTrait,
     actor: Option<&Principal>,
@@ -114,6 +138,16 @@ pub async fn access_of(
             .all(db)
             .await?;
         members.extend(rows);
+        let assigned: Vec<Uuid> = expert_assignment::Entity::find()
+            .select_only()
+            .column(expert_assignment::Column::RegionId)
+            .filter(expert_assignment::Column::RegionId.is_in(regions.iter().copied()))
+            .filter(expert_assignment::Column::ExpertId.eq(user_id))
+            .filter(expert_assignment::Column::Status.eq(AssignmentStatus::Accepted))
+            .into_tuple()
+            .all(db)
+            .await?;
+        members.extend(assigned);
     }
     let mut covered: HashSet<Uuid> = HashSet::new();
     if let Some(programmes) = actor.map(|p| &p.programmes).filter(|p| !p.is_empty())
@@ -169,4 +203,77 @@ pub async fn require_editor(db: &impl ConnectionTrait, principal: &Principal, re
 /// Reviewing: requesting changes, adopting, publishing (staff).
 pub fn can_review(actor: Option<&Principal>) -> AppResult<&Principal> {
     require_staff(actor)
+}
+
+/// A caller's part in the comments of one strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Staff or an assigned expert: writes threads and replies, resolves and reopens.
+    Reviewer(CommentAuthorRole),
+    /// An owner or editor of a partner organisation: replies, resolves and reopens.
+    Editor,
+    /// Another member of a partner organisation: reads.
+    Reader,
+    /// Nobody: sees no comment.
+    None,
+}
+
+impl Standing {
+    /// The role recorded with a comment the caller writes, if the caller may write at all.
+    pub fn author_role(self) -> Option<CommentAuthorRole> {
+        match self {
+            Standing::Reviewer(role) => Some(role),
+            Standing::Editor => Some(CommentAuthorRole::Editor),
+            Standing::Reader | Standing::None => None,
+        }
+    }
+}
+
+/// The caller's standing in the comments of the strategy of `region_id` (two statements at most): staff first,
+/// then an expert with an accepted assignment to the region, then the partner organisations' members by role.
+pub async fn standing(db: &impl ConnectionTrait, actor: Option<&Principal>, region_id: Uuid) -> AppResult<Standing> {
+    if actor.is_some_and(Principal::is_staff) {
+        return Ok(Standing::Reviewer(CommentAuthorRole::Staff));
+    }
+    let Some(user_id) = actor.and_then(Principal::user_id) else { return Ok(Standing::None) };
+    let assigned = expert_assignment::Entity::find()
+        .filter(expert_assignment::Column::RegionId.eq(region_id))
+        .filter(expert_assignment::Column::ExpertId.eq(user_id))
+        .filter(expert_assignment::Column::Status.eq(AssignmentStatus::Accepted))
+        .one(db)
+        .await?;
+    if assigned.is_some() {
+        return Ok(Standing::Reviewer(CommentAuthorRole::Expert));
+    }
+    let roles: Vec<MemberRole> = organisation_member::Entity::find()
+        .select_only()
+        .column(organisation_member::Column::Role)
+        .filter(organisation_member::Column::UserId.eq(user_id))
+        .filter(
+            organisation_member::Column::OrganisationId.in_subquery(
+                Query::select()
+                    .column(partner::Column::OrganisationId)
+                    .from(partner::Entity)
+                    .and_where(
+                        partner::Column::PartnershipId.in_subquery(
+                            Query::select()
+                                .column(partnership::Column::Id)
+                                .from(partnership::Entity)
+                                .and_where(partnership::Column::RegionId.eq(region_id))
+                                .to_owned(),
+                        ),
+                    )
+                    .to_owned(),
+            ),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(if roles.iter().any(|r| matches!(r, MemberRole::Owner | MemberRole::Editor)) {
+        Standing::Editor
+    } else if roles.is_empty() {
+        Standing::None
+    } else {
+        Standing::Reader
+    })
 }

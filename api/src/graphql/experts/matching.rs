@@ -23,7 +23,7 @@ pub enum NeedSourceName {
     RegionDescription,
     /// The challenges and priorities of its partnerships' applications.
     Application,
-    /// The objectives of the region's strategy.
+    /// Words of the objectives of the region's strategy (its newest adopted version, else its newest version).
     StrategyObjective,
 }
 

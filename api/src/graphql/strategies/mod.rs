@@ -2,6 +2,7 @@
 //! fallback to the main language), the public and managing authorities' list for incremental sync, and the check.
 //! The mutations are in `mutations`.
 
+pub mod comments;
 pub mod mutations;
 
 use crate::domain::applications::check::Severity;
@@ -291,6 +292,21 @@ impl Strategy {
                 language: self.language.clone(),
             })
             .collect())
+    }
+    /// The comment threads (with their replies) written on this version or an earlier one, oldest first; null
+    /// unless the caller is staff, an expert assigned to the region or a member of a partner organisation.
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first n threads (after `after`): 0 to 100; 20 when not given.")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "Also the resolved threads; null or false: only the open ones.")] include_resolved: Option<
+            bool,
+        >,
+    ) -> async_graphql::Result<Option<ConnectionOf<comments::StrategyComment>>> {
+        Ok(comments::comments_of(ctx, &self.view, first, after, include_resolved.unwrap_or(false)).await?)
     }
     /// The workflow moves of the versions the caller may read, oldest first: who, when, from, to, and the note.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<StrategyMove>> {
