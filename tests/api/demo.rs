@@ -51,7 +51,7 @@ async fn the_demo_set_is_realistic_and_idempotent() {
             .await;
         let states = strings(&seen["applications"]["nodes"], "status");
         assert!(states.contains("SELECTED") && states.contains("SUBMITTED"), "{states:?}");
-        assert_eq!(seen["calls"]["nodes"].as_array().unwrap().len(), 4, "staff see the draft call too: {seen}");
+        assert_eq!(seen["calls"]["nodes"].as_array().unwrap().len(), 5, "staff see the draft call too: {seen}");
         // A pilot region's strategy in each status of the workflow; only the draft fails its check.
         let seen = app
             .data_as(
@@ -88,6 +88,37 @@ async fn the_demo_set_is_realistic_and_idempotent() {
         assert!(nodes[0]["title"].as_str().unwrap().contains("Življenje in delo čez mejo"), "{published}");
         assert_eq!(nodes[0]["languages"], json!(["en", "de", "sl"]), "{published}");
         assert_eq!(nodes[0]["objectives"].as_array().unwrap().len(), 2, "{published}");
+
+        // The expert: approved through the expert call, lead expert of the PT–ES region, where a comment of
+        // theirs on the strategy in review has the lead partner's reply.
+        let erik = token(&login(&app, "expert@demo.impact.example", DEMO_PASSWORD).await);
+        let me = app
+            .data_as(&erik, "{ me { expertProfile { status } assignments { status role region { name } } } }", json!({}))
+            .await;
+        assert_eq!(me["me"]["expertProfile"]["status"], "APPROVED", "{me}");
+        assert_eq!(
+            me["me"]["assignments"],
+            json!([{ "status": "ACCEPTED", "role": "LEAD_EXPERT", "region": { "name": "Minho / Miño" } }])
+        );
+        let claire = token(&login(&app, "claire@demo.impact.example", DEMO_PASSWORD).await);
+        let threads = app
+            .data_as(
+                &claire,
+                "{ strategies(first: 10) { nodes { status comments { nodes { objectiveId author { role } replies { author { displayName role } } } } } } }",
+                json!({}),
+            )
+            .await;
+        let in_review = threads["strategies"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["status"] == "IN_REVIEW")
+            .expect("Claire edits the strategy in review")
+            .clone();
+        let thread = &in_review["comments"]["nodes"][0];
+        assert_eq!(thread["author"]["role"], "EXPERT", "{in_review}");
+        assert!(thread["objectiveId"].is_string(), "on an objective: {in_review}");
+        assert_eq!(thread["replies"][0]["author"], json!({ "displayName": "Claire Muller", "role": "EDITOR" }));
 
         let anna = token(&login(&app, "anna@demo.impact.example", DEMO_PASSWORD).await);
         let own = app.data_as(&anna, "{ myOrganisations(first: 10) { nodes { name } } }", json!({})).await;

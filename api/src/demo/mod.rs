@@ -30,6 +30,7 @@ use entity::{application, call, cross_border_region, event, event_registration, 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+mod experts;
 mod strategies;
 
 /// The password of every demo account (development only).
@@ -81,6 +82,8 @@ pub async fn seed(services: &Services) -> AppResult<DemoReport> {
     }
     let calls = demo.calls().await?;
     let applicants = demo.applicant_flow(calls.open).await?;
+    // The expert coaches the PT–ES region, whose strategy is in review; its lead partner (Claire) replies.
+    demo.expert_flow("Minho / Miño", &applicants[2]).await?;
     demo.events(&applicants).await?;
     demo.subscribers().await?;
     demo.resources().await?;
