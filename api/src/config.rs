@@ -100,6 +100,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub programme: Programme,
+
+    #[command(flatten)]
+    pub live: Live,
 }
 
 /// Every limit the server enforces; `apiInfo.limits` publishes them to frontends.
@@ -341,6 +344,7 @@ impl Config {
             mail: Mail::default(),
             auth: Auth::default(),
             programme: Programme::default(),
+            live: Live::default(),
         }
     }
 
@@ -473,6 +477,28 @@ impl Default for Programme {
             max_pilot_regions: DEFAULT_MAX_PILOT_REGIONS,
             assessment_criteria: parse_criteria(DEFAULT_ASSESSMENT_CRITERIA).unwrap_or_default(),
         }
+    }
+}
+
+/// Live updates: the change feed's retention.
+#[derive(Debug, Clone, Args)]
+pub struct Live {
+    /// Days the change feed keeps events; older ones are pruned and a cursor older than this is expired.
+    #[arg(long, env = "IMPACT_CHANGE_RETENTION_DAYS", value_name = "IMPACT_CHANGE_RETENTION_DAYS", default_value_t = DEFAULT_CHANGE_RETENTION_DAYS, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub change_retention_days: u32,
+}
+
+pub const DEFAULT_CHANGE_RETENTION_DAYS: u32 = 90;
+
+impl Default for Live {
+    fn default() -> Self {
+        Self { change_retention_days: DEFAULT_CHANGE_RETENTION_DAYS }
+    }
+}
+
+impl Live {
+    pub fn change_retention(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::days(i64::from(self.change_retention_days))
     }
 }
 

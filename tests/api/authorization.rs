@@ -46,6 +46,7 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static str, &'static [Who])> {
         ),
         ("Query", "resources", "{ resources(first: 1) { totalCount } }", EVERYONE),
         ("Query", "exportMyData", "{ exportMyData }", USERS),
+        ("Query", "changes", "{ changes(first: 1) { pageInfo { hasNextPage } } }", EVERYONE),
         (
             "Mutation",
             "register",

@@ -17,6 +17,7 @@ mod graphql_over_http;
 mod identity;
 mod identity_events;
 mod limits;
+mod live;
 mod mail;
 mod metrics;
 mod migrations;

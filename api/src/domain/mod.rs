@@ -12,6 +12,7 @@ pub mod calls;
 pub mod domain_events;
 pub mod events;
 pub mod ids;
+pub mod live;
 pub mod newsletter;
 pub mod organisations;
 pub mod pagination;

@@ -10,6 +10,7 @@ pub mod context;
 pub mod depth_limit;
 pub mod errors;
 pub mod events;
+pub mod live;
 pub mod loaders;
 pub mod newsletter;
 pub mod node;
@@ -25,7 +26,7 @@ pub mod response_order;
 
 use crate::config::Config;
 use crate::domain::Services;
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
@@ -46,6 +47,7 @@ pub struct QueryRoot(
     partnerships::PartnershipQuery,
     calls::CallQuery,
     applications::ApplicationQuery,
+    live::LiveQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -67,7 +69,11 @@ pub struct MutationRoot(
     applications::ApplicationMutation,
 );
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+/// The `Subscription` root, merged like the others (a `strategyChanged` joins with its area's subscription).
+#[derive(MergedSubscription, Default)]
+pub struct SubscriptionRoot(live::subscriptions::LiveSubscription);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// What a resolver may know about the request it serves.
 #[derive(Debug, Clone)]
@@ -75,8 +81,8 @@ pub struct RequestContext {
     pub request_id: String,
 }
 
-fn builder(config: &Config) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+fn builder(config: &Config) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
         .limit_complexity(config.limits.max_query_complexity);
     if config.is_production() {
         builder = builder.limit_depth(config.limits.max_query_depth).disable_introspection().disable_suggestions();

@@ -7,6 +7,7 @@ mod graphiql;
 mod graphql;
 mod health;
 pub mod metrics;
+pub mod subscriptions;
 mod unsubscribe;
 
 use crate::app::AppState;
