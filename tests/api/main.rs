@@ -18,6 +18,7 @@ mod identity;
 mod identity_events;
 mod limits;
 mod live;
+mod live_subscriptions;
 mod mail;
 mod metrics;
 mod migrations;
