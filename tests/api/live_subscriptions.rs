@@ -135,6 +135,7 @@ async fn an_applicant_never_receives_another_applicants_change() {
                 seen.push(message["payload"]["data"]["applicationChanged"].clone());
             } else {
                 let change = &message["payload"]["data"]["changes"];
+                assert_ne!(change["subjectId"], bens, "{change}");
                 if change["subjectType"] == "Application" {
                     assert_eq!(change["subjectId"], anas, "{change}");
                 }
