@@ -52,6 +52,7 @@ impl App {
         let services = start_services(db, Arc::new(config), clock).await?;
         let retention = services.config.live.change_retention();
         crate::domain::live::feed::spawn_prune(services.db.clone(), services.clock.clone(), retention);
+        crate::domain::webhooks::dispatch::spawn(services.clone());
         let schema = graphql::build_schema(&services);
         Ok(Self { state: AppState { services, schema, metrics, cors_origins }, listener })
     }

@@ -103,6 +103,9 @@ pub struct Config {
 
     #[command(flatten)]
     pub live: Live,
+
+    #[command(flatten)]
+    pub webhooks: Webhooks,
 }
 
 /// Every limit the server enforces; `apiInfo.limits` publishes them to frontends.
@@ -345,6 +348,7 @@ impl Config {
             auth: Auth::default(),
             programme: Programme::default(),
             live: Live::default(),
+            webhooks: Webhooks::default(),
         }
     }
 
@@ -477,6 +481,50 @@ impl Default for Programme {
             max_pilot_regions: DEFAULT_MAX_PILOT_REGIONS,
             assessment_criteria: parse_criteria(DEFAULT_ASSESSMENT_CRITERIA).unwrap_or_default(),
         }
+    }
+}
+
+/// Webhooks: outbound requests and when a failing endpoint is disabled.
+#[derive(Debug, Clone, Args)]
+pub struct Webhooks {
+    /// Allow webhook URLs on private, loopback and link-local addresses (local development and tests only).
+    #[arg(long, env = "IMPACT_WEBHOOK_ALLOW_PRIVATE", value_name = "IMPACT_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub allow_private: bool,
+
+    /// Longest a webhook request may take, in seconds (connection and answer).
+    #[arg(
+        long,
+        env = "IMPACT_WEBHOOK_TIMEOUT_SECS",
+        value_name = "IMPACT_WEBHOOK_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub timeout_secs: u64,
+
+    /// An endpoint whose deliveries have all failed for this many hours is disabled.
+    #[arg(
+        long,
+        env = "IMPACT_WEBHOOK_DISABLE_AFTER_HOURS",
+        value_name = "IMPACT_WEBHOOK_DISABLE_AFTER_HOURS",
+        default_value_t = 120,
+        global = true
+    )]
+    pub disable_after_hours: u32,
+
+    /// Hours the previous secret keeps signing (beside the new one) after a rotation.
+    #[arg(
+        long,
+        env = "IMPACT_WEBHOOK_SECRET_OVERLAP_HOURS",
+        value_name = "IMPACT_WEBHOOK_SECRET_OVERLAP_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub secret_overlap_hours: u32,
+}
+
+impl Default for Webhooks {
+    fn default() -> Self {
+        Self { allow_private: false, timeout_secs: 10, disable_after_hours: 120, secret_overlap_hours: 24 }
     }
 }
 

@@ -36,3 +36,7 @@ pub mod subscription_consent;
 pub mod user_programme;
 pub mod user_role;
 pub mod user_token;
+pub mod webhook_delivery;
+pub mod webhook_dispatch;
+pub mod webhook_endpoint;
+pub mod webhook_endpoint_event_type;

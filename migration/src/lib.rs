@@ -18,6 +18,7 @@ mod m20261121_000040_create_newsletter;
 mod m20261121_000041_create_resource;
 mod m20261121_000050_create_events;
 mod m20261123_000060_create_domain_event;
+mod m20261123_000140_create_webhooks;
 mod reference_data;
 mod schema_helpers;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000041_create_resource::Migration),
             Box::new(m20261121_000050_create_events::Migration),
             Box::new(m20261123_000060_create_domain_event::Migration),
+            Box::new(m20261123_000140_create_webhooks::Migration),
         ]
     }
 }

@@ -21,6 +21,7 @@ const EVERYONE: &[Who] =
 const USERS: &[Who] = &[Who::Applicant, Who::Expert, Who::ManagingAuthority, Who::Staff, Who::Admin];
 const STAFF: &[Who] = &[Who::Staff, Who::Admin];
 const ADMIN: &[Who] = &[Who::Admin];
+const INTEGRATORS: &[Who] = &[Who::Staff, Who::Admin, Who::Integrator];
 
 /// Every root operation: a request exercising it (harmless: invalid input at most) and who may run it.
 /// A new operation without a row here fails `every_operation_has_a_row`.
@@ -47,6 +48,7 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static str, &'static [Who])> {
         ("Query", "resources", "{ resources(first: 1) { totalCount } }", EVERYONE),
         ("Query", "exportMyData", "{ exportMyData }", USERS),
         ("Query", "changes", "{ changes(first: 1) { pageInfo { hasNextPage } } }", EVERYONE),
+        ("Query", "webhookEndpoints", "{ webhookEndpoints(first: 1) { totalCount } }", INTEGRATORS),
         (
             "Mutation",
             "register",
@@ -402,6 +404,24 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static str, &'static [Who])> {
             "decideApplication",
             r#"mutation { decideApplication(input: { id: "QXBwbGljYXRpb246MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw", decision: NOT_SELECTED }) { userErrors { code } } }"#,
             STAFF,
+        ),
+        (
+            "Mutation",
+            "createWebhookEndpoint",
+            r#"mutation { createWebhookEndpoint(input: { url: "x", eventTypes: [] }) { userErrors { code } } }"#,
+            INTEGRATORS,
+        ),
+        (
+            "Mutation",
+            "rotateWebhookSecret",
+            r#"mutation { rotateWebhookSecret(input: { id: "V2ViaG9va0VuZHBvaW50OjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA" }) { userErrors { code } } }"#,
+            INTEGRATORS,
+        ),
+        (
+            "Mutation",
+            "replayWebhookDelivery",
+            r#"mutation { replayWebhookDelivery(input: { id: "V2ViaG9va0RlbGl2ZXJ5OjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA" }) { userErrors { code } } }"#,
+            INTEGRATORS,
         ),
         // Last: it ends the session it runs in.
         ("Mutation", "logout", "mutation { logout(input: {}) { userErrors { code } } }", USERS),

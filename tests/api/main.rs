@@ -35,4 +35,5 @@ mod resources;
 mod schema;
 mod statement_counts;
 mod tokens;
+mod webhooks;
 mod write_path;

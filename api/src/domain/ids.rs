@@ -23,10 +23,12 @@ pub enum NodeType {
     Partnership,
     Call,
     Application,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 impl NodeType {
-    pub const ALL: [NodeType; 15] = [
+    pub const ALL: [NodeType; 17] = [
         NodeType::Country,
         NodeType::NutsRegion,
         NodeType::InterregProgramme,
@@ -42,6 +44,8 @@ impl NodeType {
         NodeType::Partnership,
         NodeType::Call,
         NodeType::Application,
+        NodeType::WebhookEndpoint,
+        NodeType::WebhookDelivery,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +65,8 @@ impl NodeType {
             NodeType::Partnership => "Partnership",
             NodeType::Call => "Call",
             NodeType::Application => "Application",
+            NodeType::WebhookEndpoint => "WebhookEndpoint",
+            NodeType::WebhookDelivery => "WebhookDelivery",
         }
     }
 

@@ -27,6 +27,7 @@ pub mod regions;
 pub mod resources;
 pub mod unit_of_work;
 pub mod values;
+pub mod webhooks;
 
 use crate::auth::authenticate::Authenticator;
 use crate::clock::SharedClock;

@@ -23,6 +23,7 @@ pub mod reference;
 pub mod regions;
 pub mod resources;
 pub mod response_order;
+pub mod webhooks;
 
 use crate::config::Config;
 use crate::domain::Services;
@@ -48,6 +49,7 @@ pub struct QueryRoot(
     calls::CallQuery,
     applications::ApplicationQuery,
     live::LiveQuery,
+    webhooks::WebhookQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -67,6 +69,7 @@ pub struct MutationRoot(
     partnerships::PartnershipMutation,
     calls::CallMutation,
     applications::ApplicationMutation,
+    webhooks::WebhookMutation,
 );
 
 /// The `Subscription` root, merged like the others (a `strategyChanged` joins with its area's subscription).

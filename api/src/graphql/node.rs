@@ -188,7 +188,10 @@ pub(crate) async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec
                 uuid(id).and_then(|k| applications.get(&k).cloned()).map(|m| Node::Application(Application(m)))
             }
             // Subjects of domain events that are not (yet) GraphQL nodes.
-            NodeType::ServiceAccount | NodeType::NewsletterSubscription => None,
+            NodeType::ServiceAccount
+            | NodeType::NewsletterSubscription
+            | NodeType::WebhookEndpoint
+            | NodeType::WebhookDelivery => None,
         })
         .collect())
 }

@@ -97,6 +97,11 @@ event_types! {
     ResourceCreated => "resource.created";
     ResourceUpdated => "resource.updated";
     ResourcePublished => "resource.published", audit ResourcePublished;
+    // Webhooks
+    WebhookEndpointCreated => "webhook_endpoint.created";
+    WebhookEndpointSecretRotated => "webhook_endpoint.secret_rotated";
+    WebhookEndpointDisabled => "webhook_endpoint.disabled";
+    WebhookDeliveryReplayed => "webhook_delivery.replayed";
 }
 
 impl EventType {

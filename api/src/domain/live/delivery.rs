@@ -159,6 +159,10 @@ async fn readable_subjects(
         },
         NodeType::Partnership => partnerships::visible_ids(db, actor, ids).await?,
         NodeType::Application => applications::visible_by_id(db, actor, ids).await?.into_iter().map(|m| m.id).collect(),
-        NodeType::ServiceAccount | NodeType::NewsletterSubscription => Vec::new(),
+        // Webhook endpoints are their owners' and staff's; their events are STAFF.
+        NodeType::ServiceAccount
+        | NodeType::NewsletterSubscription
+        | NodeType::WebhookEndpoint
+        | NodeType::WebhookDelivery => Vec::new(),
     })
 }
