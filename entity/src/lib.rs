@@ -29,6 +29,7 @@ pub mod region_programme;
 pub mod resource;
 pub mod selection_lock;
 pub mod service_account;
+pub mod service_account_scope;
 pub mod session;
 pub mod subscriber;
 pub mod subscriber_token;

@@ -19,6 +19,7 @@ mod m20261121_000041_create_resource;
 mod m20261121_000050_create_events;
 mod m20261123_000060_create_domain_event;
 mod m20261123_000140_create_webhooks;
+mod m20261123_000141_create_service_account_scope;
 mod reference_data;
 mod schema_helpers;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000050_create_events::Migration),
             Box::new(m20261123_000060_create_domain_event::Migration),
             Box::new(m20261123_000140_create_webhooks::Migration),
+            Box::new(m20261123_000141_create_service_account_scope::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ mod graphiql;
 mod graphql_over_http;
 mod identity;
 mod identity_events;
+mod integrator_scopes;
 mod limits;
 mod live;
 mod live_subscriptions;

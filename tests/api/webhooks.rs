@@ -52,6 +52,17 @@ async fn wait_for(seen: &Seen, count: usize) {
     panic!("the receiver got {} requests, not {count}", seen.lock().unwrap().len());
 }
 
+/// A service account with `scopes` (chosen by the admin at creation): its global ID and an access token.
+pub(crate) async fn integrator_token(app: &TestApp, admin: &str, scopes: Value) -> (Value, String) {
+    let create = "mutation($s: [IntegratorScope!]!) { createServiceAccount(input: { name: \"crm\", scopes: $s }) { serviceAccount { id clientId scopes } clientSecret userErrors { code } } }";
+    let created = app.data_as(admin, create, json!({ "s": scopes })).await["createServiceAccount"].clone();
+    assert_eq!(created["serviceAccount"]["scopes"], scopes, "{created}");
+    let issue = "mutation($i: String!, $s: String!) { issueServiceToken(input: { clientId: $i, clientSecret: $s }) { accessToken } }";
+    let issued =
+        app.data(issue, json!({ "i": created["serviceAccount"]["clientId"], "s": created["clientSecret"] })).await;
+    (created["serviceAccount"]["id"].clone(), issued["issueServiceToken"]["accessToken"].as_str().unwrap().to_owned())
+}
+
 /// Waits until the worker has recorded the failure of attempt `attempts` (so moving the clock afterwards
 /// does not move the retry itself).
 async fn retry_recorded(app: &TestApp, attempts: i32) {
@@ -88,7 +99,7 @@ async fn a_receiver_that_fails_twice_gets_the_third_try_signed_and_replays_overl
     each_backend_with(allow_private, |app| async move {
         let staff = staff_token(&app).await;
         let admin = token(&admin_session(&app).await);
-        let integrator = service_token(&app, &admin).await;
+        let integrator = integrator_token(&app, &admin, json!(["WEBHOOKS_MANAGE"])).await.1;
         let (url, seen) = receiver(2).await;
         let created = app
             .data_as(&integrator, CREATE, json!({ "i": { "url": url, "eventTypes": ["call.published", "call.created"], "description": "CRM" } }))
@@ -145,7 +156,7 @@ async fn a_receiver_that_fails_twice_gets_the_third_try_signed_and_replays_overl
         assert!(verifies(&rotated, &headers, &body) && verifies(&secret, &headers, &body), "{headers:?}");
 
         // Somebody else's delivery is not found, as if it did not exist.
-        let other = service_token(&app, &admin).await;
+        let other = integrator_token(&app, &admin, json!(["WEBHOOKS_MANAGE"])).await.1;
         let foreign = app.data_as(&other, replay, json!({ "id": delivery["id"] })).await;
         assert_eq!(foreign["replayWebhookDelivery"]["userErrors"], json!([{ "field": ["input", "id"], "code": "NOT_FOUND" }]));
     })
@@ -156,7 +167,7 @@ async fn a_receiver_that_fails_twice_gets_the_third_try_signed_and_replays_overl
 async fn private_addresses_bad_types_and_applicants_are_refused() {
     each_backend(|app| async move {
         let admin = token(&admin_session(&app).await);
-        let integrator = service_token(&app, &admin).await;
+        let integrator = integrator_token(&app, &admin, json!(["WEBHOOKS_MANAGE"])).await.1;
         for url in [
             "http://127.0.0.1:8080/hook",
             "https://10.0.0.5/hook",
@@ -180,6 +191,16 @@ async fn private_addresses_bad_types_and_applicants_are_refused() {
         assert_eq!(fields, [&json!(["input", "url"]), &json!(["input", "eventTypes"])], "all problems at once");
         assert_eq!(count(&db(&app).await, "SELECT COUNT(*) AS n FROM webhook_endpoint").await, 0);
 
+        // Without the webhooks:manage scope an integrator may not register endpoints; neither may applicants.
+        let unscoped = service_token(&app, &admin).await;
+        let refused = app
+            .graphql_as(
+                &unscoped,
+                CREATE,
+                json!({ "i": { "url": "https://example.org/x", "eventTypes": ["call.published"] } }),
+            )
+            .await;
+        assert_eq!(first_error_code(&refused), "FORBIDDEN");
         let applicant = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
         let refused = app
             .graphql_as(

@@ -50,6 +50,7 @@ pub struct QueryRoot(
     applications::ApplicationQuery,
     live::LiveQuery,
     webhooks::WebhookQuery,
+    administration::service_accounts_gql::ServiceAccountQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -70,6 +71,7 @@ pub struct MutationRoot(
     calls::CallMutation,
     applications::ApplicationMutation,
     webhooks::WebhookMutation,
+    administration::service_accounts_gql::ServiceAccountMutation,
 );
 
 /// The `Subscription` root, merged like the others (a `strategyChanged` joins with its area's subscription).

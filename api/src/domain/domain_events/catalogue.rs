@@ -46,6 +46,8 @@ event_types! {
     RoleRevoked => "role.revoked", audit RoleRevoked;
     ServiceAccountCreated => "service_account.created", audit ServiceAccountCreated;
     ServiceAccountTokenIssued => "service_account.token_issued";
+    ServiceAccountScopesChanged => "service_account.scopes_changed";
+    ServiceAccountRevoked => "service_account.revoked";
     // Reference data
     ProgrammeCreated => "programme.created", audit ProgrammeCreated;
     ProgrammeUpdated => "programme.updated", audit ProgrammeUpdated;

@@ -8,10 +8,14 @@
 //!   anybody who reads a call, event, resource or programme through its area's `can_read` (drafts stay staff's).
 //!   Subjects without parties of their own (service accounts, newsletter subscriptions) stay with staff.
 //!
+//! A service account receives the events of applications, events and strategies only with the matching
+//! scope (`read:applications`, `read:events`, `read:strategies`), and still only what the rule above allows.
+//!
 //! Subjects are loaded at delivery time, so a change of access (a member leaving an organisation) applies to
 //! later deliveries; a subject that no longer exists is delivered to staff only.
 
 use crate::auth::Principal;
+use crate::domain::accounts::scopes::{self, Scope};
 use crate::domain::domain_events::Visibility;
 use crate::domain::ids::NodeType;
 use crate::domain::policy::is_staff;
@@ -38,6 +42,11 @@ pub async fn readable(
     events: &[domain_event::Model],
 ) -> AppResult<Vec<bool>> {
     let staff = is_staff(actor);
+    let scopes = scopes::binding(db, actor).await?;
+    let scoped = |event: &domain_event::Model| match (&scopes, Scope::for_event_type(&event.event_type)) {
+        (Some(granted), Some(needed)) => granted.contains(&needed),
+        _ => true,
+    };
     let mut asked: HashMap<NodeType, Vec<Uuid>> = HashMap::new();
     if !staff {
         for event in events.iter().filter(|e| visibility(e) == Visibility::Parties) {
@@ -54,14 +63,17 @@ pub async fn readable(
     }
     Ok(events
         .iter()
-        .map(|event| match visibility(event) {
-            Visibility::Public => true,
-            Visibility::Staff => staff,
-            Visibility::Parties => {
-                staff
-                    || NodeType::parse(&event.subject_type)
-                        .is_some_and(|node_type| parties.contains(&(node_type, event.subject_id)))
-            }
+        .map(|event| {
+            scoped(event)
+                && match visibility(event) {
+                    Visibility::Public => true,
+                    Visibility::Staff => staff,
+                    Visibility::Parties => {
+                        staff
+                            || NodeType::parse(&event.subject_type)
+                                .is_some_and(|node_type| parties.contains(&(node_type, event.subject_id)))
+                    }
+                }
         })
         .collect())
 }

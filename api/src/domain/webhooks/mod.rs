@@ -11,6 +11,7 @@ pub mod signing;
 
 use crate::auth::{Principal, SubjectKind};
 use crate::domain::Services;
+use crate::domain::accounts::scopes::{self, Scope};
 use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
 use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
@@ -43,6 +44,7 @@ pub async fn create_endpoint(
     description: &str,
 ) -> AppResult<WithSecret> {
     let owner = policy::can_manage(actor)?;
+    scopes::require(&services.db, owner, Scope::WebhooksManage).await?;
     let mut errors = Vec::new();
     let url = url.trim();
     if url.chars().count() > MAX_URL_CHARS || url.chars().any(char::is_control) {
@@ -114,7 +116,7 @@ pub async fn create_endpoint(
 
 /// A new secret for the endpoint; the previous one keeps signing beside it for the configured overlap.
 pub async fn rotate_secret(services: &Services, actor: Option<&Principal>, id: Uuid) -> AppResult<WithSecret> {
-    policy::can_manage(actor)?;
+    scopes::require(&services.db, policy::can_manage(actor)?, Scope::WebhooksManage).await?;
     let mut tx = services.write(actor).await?;
     let endpoint = visible(&*tx, actor, id).await?;
     let secret = signing::new_secret();
@@ -140,7 +142,7 @@ pub async fn replay_delivery(
     actor: Option<&Principal>,
     id: Uuid,
 ) -> AppResult<webhook_delivery::Model> {
-    policy::can_manage(actor)?;
+    scopes::require(&services.db, policy::can_manage(actor)?, Scope::WebhooksManage).await?;
     let mut tx = services.write(actor).await?;
     let not_found = || AppError::not_found(&["id"], "webhook delivery");
     let original = webhook_delivery::Entity::find_by_id(id).one(&*tx).await?.ok_or_else(not_found)?;
@@ -199,7 +201,7 @@ pub async fn endpoints(
     actor: Option<&Principal>,
     page: &PageRequest,
 ) -> AppResult<Page<webhook_endpoint::Model>> {
-    policy::can_manage(actor)?;
+    scopes::require(&services.db, policy::can_manage(actor)?, Scope::WebhooksManage).await?;
     let select = webhook_endpoint::Entity::find().filter(policy::read_filter(actor));
     paginate(&services.db, select, webhook_endpoint::Column::Id, |e| e.id, SortOrder::Ascending, page).await
 }

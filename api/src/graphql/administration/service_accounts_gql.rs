@@ -1,0 +1,103 @@
+//! GraphQL of integrators' service accounts beyond their creation: scopes, the list, revocation (admins).
+
+use super::ServiceAccount;
+use crate::auth::ADMIN;
+use crate::auth::guard::RoleGuard;
+use crate::domain::accounts::scopes::Scope;
+use crate::domain::accounts::service_accounts;
+use crate::error::{AppResult, UserError};
+use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::context::ContextExt;
+use crate::graphql::node::{GlobalId, NodeType};
+use crate::graphql::payload::into_payload;
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use entity::service_account;
+
+/// What an integrator may do beyond reading public data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "crate::domain::accounts::scopes::Scope")]
+pub enum IntegratorScope {
+    /// `read:strategies`: receive strategies' changes.
+    ReadStrategies,
+    /// `read:applications`: receive changes of applications and partnerships it may read.
+    ReadApplications,
+    /// `read:events`: receive changes of events and registrations it may read.
+    ReadEvents,
+    /// `webhooks:manage`: register and manage webhook endpoints.
+    WebhooksManage,
+}
+
+#[derive(InputObject)]
+pub struct SetServiceAccountScopesInput {
+    pub id: ID,
+    /// Replaces the earlier scopes.
+    pub scopes: Vec<IntegratorScope>,
+}
+
+#[derive(InputObject)]
+pub struct RevokeServiceAccountInput {
+    pub id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct ServiceAccountPayload {
+    pub service_account: Option<ServiceAccount>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn payload(result: AppResult<service_account::Model>) -> async_graphql::Result<ServiceAccountPayload> {
+    let (account, user_errors) = into_payload(result)?;
+    Ok(ServiceAccountPayload { service_account: account.map(ServiceAccount), user_errors })
+}
+
+#[derive(Default)]
+pub struct ServiceAccountQuery;
+
+#[Object]
+impl ServiceAccountQuery {
+    /// Integrators' service accounts, oldest first, revoked ones included (admins).
+    #[graphql(
+        guard = "RoleGuard(ADMIN)",
+        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1"
+    )]
+    async fn service_accounts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<ConnectionOf<ServiceAccount>> {
+        let page = page_request(ctx, first, after, last, before)?;
+        Ok(connection(service_accounts::list(ctx.services(), ctx.actor(), &page).await?, ServiceAccount))
+    }
+}
+
+#[derive(Default)]
+pub struct ServiceAccountMutation;
+
+#[Object]
+impl ServiceAccountMutation {
+    /// Replaces a service account's scopes (admins); they apply to its tokens at once.
+    #[graphql(guard = "RoleGuard(ADMIN)")]
+    async fn set_service_account_scopes(
+        &self,
+        ctx: &Context<'_>,
+        input: SetServiceAccountScopesInput,
+    ) -> async_graphql::Result<ServiceAccountPayload> {
+        let id = GlobalId::decode_as(&input.id, NodeType::ServiceAccount)?;
+        let scopes: Vec<Scope> = input.scopes.into_iter().map(Into::into).collect();
+        payload(service_accounts::set_scopes(ctx.services(), ctx.origin(), ctx.actor(), id, &scopes).await)
+    }
+
+    /// Revokes a service account (admins): its tokens stop working at once.
+    #[graphql(guard = "RoleGuard(ADMIN)")]
+    async fn revoke_service_account(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeServiceAccountInput,
+    ) -> async_graphql::Result<ServiceAccountPayload> {
+        let id = GlobalId::decode_as(&input.id, NodeType::ServiceAccount)?;
+        payload(service_accounts::revoke(ctx.services(), ctx.origin(), ctx.actor(), id).await)
+    }
+}
