@@ -133,7 +133,16 @@ async fn a_receiver_that_fails_twice_gets_the_third_try_signed_and_replays_overl
             }
             assert!(!verifies("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", &seen[0].0, &seen[0].1));
         }
-        let log = app.data_as(&integrator, LOG, json!({})).await;
+        // The worker records the outcome (and the endpoint's health) just after the answer: wait for it.
+        let mut log = app.data_as(&integrator, LOG, json!({})).await;
+        for _ in 0..50 {
+            let endpoint = &log["webhookEndpoints"]["nodes"][0];
+            if endpoint["failingSince"].is_null() && endpoint["deliveries"]["nodes"][0]["status"] == "DELIVERED" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            log = app.data_as(&integrator, LOG, json!({})).await;
+        }
         let delivery = log["webhookEndpoints"]["nodes"][0]["deliveries"]["nodes"][0].clone();
         assert_eq!(delivery["status"], "DELIVERED", "{log}");
         assert_eq!(delivery["attempts"], 3);

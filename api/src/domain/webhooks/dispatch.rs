@@ -78,6 +78,11 @@ pub async fn pass(services: &Services) -> AppResult<()> {
 pub async fn dispatch(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<usize> {
     let mut created = 0;
     loop {
+        // A look without the write lock first: an idle worker never blocks other writers (SQLite).
+        let cursor = webhook_dispatch::Entity::find_by_id(1).one(db).await?.map_or(0, |c| c.position);
+        if domain_events::after(db, cursor, 1).await?.is_empty() {
+            return Ok(created);
+        }
         let txn = db
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
