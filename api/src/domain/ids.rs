@@ -26,10 +26,12 @@ pub enum NodeType {
     ExpertProfile,
     ExpertAssignment,
     Strategy,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 impl NodeType {
-    pub const ALL: [NodeType; 18] = [
+    pub const ALL: [NodeType; 20] = [
         NodeType::Country,
         NodeType::NutsRegion,
         NodeType::InterregProgramme,
@@ -48,6 +50,8 @@ impl NodeType {
         NodeType::ExpertProfile,
         NodeType::ExpertAssignment,
         NodeType::Strategy,
+        NodeType::WebhookEndpoint,
+        NodeType::WebhookDelivery,
     ];
 
     pub fn name(self) -> &'static str {
@@ -70,6 +74,8 @@ impl NodeType {
             NodeType::ExpertProfile => "ExpertProfile",
             NodeType::ExpertAssignment => "ExpertAssignment",
             NodeType::Strategy => "Strategy",
+            NodeType::WebhookEndpoint => "WebhookEndpoint",
+            NodeType::WebhookDelivery => "WebhookDelivery",
         }
     }
 
