@@ -38,7 +38,7 @@ pub struct App {
 
 impl App {
     /// Loads the signing keys, connects to the database, applies pending migrations, binds the listener
-    /// (port 0 picks a free port) and starts the mail sender and the event publisher.
+    /// (port 0 picks a free port) and starts the mail sender, the event publisher and the change feed's prune.
     pub async fn build(config: Config, clock: SharedClock) -> anyhow::Result<Self> {
         let cors_origins = config.allowed_origins().map_err(anyhow::Error::msg)?;
         let metrics = Arc::new(Metrics::new(config.limits.db_max_connections).context("cannot set up the metrics")?);
@@ -50,6 +50,9 @@ impl App {
             .await
             .with_context(|| format!("cannot listen on IMPACT_LISTEN={}", config.listen))?;
         let services = start_services(db, Arc::new(config), clock).await?;
+        let retention = services.config.live.change_retention();
+        crate::domain::live::feed::spawn_prune(services.db.clone(), services.clock.clone(), retention);
+        crate::domain::webhooks::dispatch::spawn(services.clone());
         let schema = graphql::build_schema(&services);
         Ok(Self { state: AppState { services, schema, metrics, cors_origins }, listener })
     }

@@ -105,6 +105,12 @@ pub struct Config {
 
     #[command(flatten)]
     pub programme: Programme,
+
+    #[command(flatten)]
+    pub live: Live,
+
+    #[command(flatten)]
+    pub webhooks: Webhooks,
 }
 
 /// Every limit the server enforces; `apiInfo.limits` publishes them to frontends.
@@ -347,6 +353,8 @@ impl Config {
             mail: Mail::default(),
             auth: Auth::default(),
             programme: Programme::default(),
+            live: Live::default(),
+            webhooks: Webhooks::default(),
         }
     }
 
@@ -479,6 +487,72 @@ impl Default for Programme {
             max_pilot_regions: DEFAULT_MAX_PILOT_REGIONS,
             assessment_criteria: parse_criteria(DEFAULT_ASSESSMENT_CRITERIA).unwrap_or_default(),
         }
+    }
+}
+
+/// Webhooks: outbound requests and when a failing endpoint is disabled.
+#[derive(Debug, Clone, Args)]
+pub struct Webhooks {
+    /// Allow webhook URLs on private, loopback and link-local addresses (local development and tests only).
+    #[arg(long, env = "IMPACT_WEBHOOK_ALLOW_PRIVATE", value_name = "IMPACT_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub allow_private: bool,
+
+    /// Longest a webhook request may take, in seconds (connection and answer).
+    #[arg(
+        long,
+        env = "IMPACT_WEBHOOK_TIMEOUT_SECS",
+        value_name = "IMPACT_WEBHOOK_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub timeout_secs: u64,
+
+    /// An endpoint whose deliveries have all failed for this many hours is disabled.
+    #[arg(
+        long,
+        env = "IMPACT_WEBHOOK_DISABLE_AFTER_HOURS",
+        value_name = "IMPACT_WEBHOOK_DISABLE_AFTER_HOURS",
+        default_value_t = 120,
+        global = true
+    )]
+    pub disable_after_hours: u32,
+
+    /// Hours the previous secret keeps signing (beside the new one) after a rotation.
+    #[arg(
+        long,
+        env = "IMPACT_WEBHOOK_SECRET_OVERLAP_HOURS",
+        value_name = "IMPACT_WEBHOOK_SECRET_OVERLAP_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub secret_overlap_hours: u32,
+}
+
+impl Default for Webhooks {
+    fn default() -> Self {
+        Self { allow_private: false, timeout_secs: 10, disable_after_hours: 120, secret_overlap_hours: 24 }
+    }
+}
+
+/// Live updates: the change feed's retention.
+#[derive(Debug, Clone, Args)]
+pub struct Live {
+    /// Days the change feed keeps events; older ones are pruned and a cursor older than this is expired.
+    #[arg(long, env = "IMPACT_CHANGE_RETENTION_DAYS", value_name = "IMPACT_CHANGE_RETENTION_DAYS", default_value_t = DEFAULT_CHANGE_RETENTION_DAYS, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub change_retention_days: u32,
+}
+
+pub const DEFAULT_CHANGE_RETENTION_DAYS: u32 = 90;
+
+impl Default for Live {
+    fn default() -> Self {
+        Self { change_retention_days: DEFAULT_CHANGE_RETENTION_DAYS }
+    }
+}
+
+impl Live {
+    pub fn change_retention(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::days(i64::from(self.change_retention_days))
     }
 }
 

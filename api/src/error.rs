@@ -17,6 +17,8 @@ pub enum ErrorCode {
     BadUserInput,
     Conflict,
     RateLimited,
+    /// A change-feed cursor older than the retention: the events after it are gone; start again without one.
+    CursorExpired,
     Internal,
 }
 
@@ -29,6 +31,7 @@ impl ErrorCode {
             ErrorCode::BadUserInput => "BAD_USER_INPUT",
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::CursorExpired => "CURSOR_EXPIRED",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -41,6 +44,7 @@ impl ErrorCode {
             ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
             ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::CursorExpired => StatusCode::GONE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -123,6 +127,9 @@ pub enum AppError {
     Conflict(String),
     #[error("too many attempts; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// A change-feed cursor older than the retention (`CURSOR_EXPIRED`).
+    #[error("{0}")]
+    CursorExpired(String),
     /// Business rules the input breaks; a mutation reports them as `userErrors`.
     #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))]
     Rejected(Vec<UserError>),
@@ -156,6 +163,7 @@ impl AppError {
             AppError::BadUserInput(_) | AppError::Rejected(_) => ErrorCode::BadUserInput,
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
+            AppError::CursorExpired(_) => ErrorCode::CursorExpired,
             AppError::Database(_) | AppError::Internal(_) => ErrorCode::Internal,
         }
     }

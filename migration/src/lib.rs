@@ -22,6 +22,8 @@ mod m20261123_000100_create_strategies;
 mod m20261123_000120_create_country_language;
 mod m20261123_000121_create_experts;
 mod m20261123_000130_create_strategy_comment;
+mod m20261123_000140_create_webhooks;
+mod m20261123_000141_create_service_account_scope;
 mod reference_data;
 mod schema_helpers;
 
@@ -48,6 +50,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000120_create_country_language::Migration),
             Box::new(m20261123_000121_create_experts::Migration),
             Box::new(m20261123_000130_create_strategy_comment::Migration),
+            Box::new(m20261123_000140_create_webhooks::Migration),
+            Box::new(m20261123_000141_create_service_account_scope::Migration),
         ]
     }
 }

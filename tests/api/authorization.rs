@@ -47,6 +47,10 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static str, &'static [Who])> {
         ),
         ("Query", "resources", "{ resources(first: 1) { totalCount } }", EVERYONE),
         ("Query", "exportMyData", "{ exportMyData }", USERS),
+        ("Query", "changes", "{ changes(first: 1) { pageInfo { hasNextPage } } }", EVERYONE),
+        // Integrators too, with the webhooks:manage scope (the matrix's integrator has none): webhooks.rs.
+        ("Query", "webhookEndpoints", "{ webhookEndpoints(first: 1) { totalCount } }", STAFF),
+        ("Query", "serviceAccounts", "{ serviceAccounts(first: 1) { totalCount } }", ADMIN),
         (
             "Mutation",
             "register",
@@ -634,6 +638,36 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static str, &'static [Who])> {
             "reopenStrategyComment",
             r#"mutation { reopenStrategyComment(input: { commentId: "U3RyYXRlZ3lDb21tZW50OjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA" }) { userErrors { code } } }"#,
             USERS,
+        ),
+        (
+            "Mutation",
+            "createWebhookEndpoint",
+            r#"mutation { createWebhookEndpoint(input: { url: "x", eventTypes: [] }) { userErrors { code } } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "rotateWebhookSecret",
+            r#"mutation { rotateWebhookSecret(input: { id: "V2ViaG9va0VuZHBvaW50OjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA" }) { userErrors { code } } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "replayWebhookDelivery",
+            r#"mutation { replayWebhookDelivery(input: { id: "V2ViaG9va0RlbGl2ZXJ5OjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA" }) { userErrors { code } } }"#,
+            STAFF,
+        ),
+        (
+            "Mutation",
+            "setServiceAccountScopes",
+            r#"mutation { setServiceAccountScopes(input: { id: "U2VydmljZUFjY291bnQ6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw", scopes: [] }) { userErrors { code } } }"#,
+            ADMIN,
+        ),
+        (
+            "Mutation",
+            "revokeServiceAccount",
+            r#"mutation { revokeServiceAccount(input: { id: "U2VydmljZUFjY291bnQ6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw" }) { userErrors { code } } }"#,
+            ADMIN,
         ),
         // Last: it ends the session it runs in.
         ("Mutation", "logout", "mutation { logout(input: {}) { userErrors { code } } }", USERS),

@@ -27,10 +27,12 @@ pub enum NodeType {
     ExpertAssignment,
     Strategy,
     StrategyComment,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 impl NodeType {
-    pub const ALL: [NodeType; 19] = [
+    pub const ALL: [NodeType; 21] = [
         NodeType::Country,
         NodeType::NutsRegion,
         NodeType::InterregProgramme,
@@ -50,6 +52,8 @@ impl NodeType {
         NodeType::ExpertAssignment,
         NodeType::Strategy,
         NodeType::StrategyComment,
+        NodeType::WebhookEndpoint,
+        NodeType::WebhookDelivery,
     ];
 
     pub fn name(self) -> &'static str {
@@ -73,6 +77,8 @@ impl NodeType {
             NodeType::ExpertAssignment => "ExpertAssignment",
             NodeType::Strategy => "Strategy",
             NodeType::StrategyComment => "StrategyComment",
+            NodeType::WebhookEndpoint => "WebhookEndpoint",
+            NodeType::WebhookDelivery => "WebhookDelivery",
         }
     }
 

@@ -13,6 +13,7 @@ pub mod domain_events;
 pub mod events;
 pub mod experts;
 pub mod ids;
+pub mod live;
 pub mod newsletter;
 pub mod organisations;
 pub mod pagination;
@@ -28,6 +29,7 @@ pub mod resources;
 pub mod strategies;
 pub mod unit_of_work;
 pub mod values;
+pub mod webhooks;
 
 use crate::auth::authenticate::Authenticator;
 use crate::clock::SharedClock;

@@ -7,7 +7,8 @@
 //! and the event publisher. Dropping a `Write` without committing rolls everything back: no mail, no event.
 //!
 //! On PostgreSQL the events are inserted under a transaction-level advisory lock taken just before the
-//! commit, so event positions become visible in commit order and a reader by position never skips one.
+//! commit, so event positions become visible in commit order and a reader by position never skips one; the
+//! commit also NOTIFYs the other instances, whose publishers then read the new events.
 
 use crate::auth::Principal;
 use crate::domain::audit;
@@ -107,6 +108,9 @@ impl Write {
                     [Value::from(EVENT_ORDER_LOCK)],
                 ))
                 .await?;
+                // Delivered at the commit to every instance listening (see `domain_events::publisher`); it
+                // carries no payload: listeners read the new events by position.
+                txn.execute_unprepared(&format!("NOTIFY {}", domain_events::NOTIFY_CHANNEL)).await?;
             }
             domain_events::insert(&txn, actor.as_ref(), now, &events).await?;
             for event in &events {

@@ -71,8 +71,14 @@ impl<T: OutputType> TypeName for ConnectionOf<T> {
 }
 
 pub struct EdgeOf<T> {
-    cursor: String,
-    node: T,
+    pub(crate) cursor: String,
+    pub(crate) node: T,
+}
+
+impl<T> EdgeOf<T> {
+    pub fn new(cursor: String, node: T) -> Self {
+        EdgeOf { cursor, node }
+    }
 }
 
 /// An item of a list with its cursor.

@@ -11,6 +11,7 @@ pub mod depth_limit;
 pub mod errors;
 pub mod events;
 pub mod experts;
+pub mod live;
 pub mod loaders;
 pub mod newsletter;
 pub mod node;
@@ -24,10 +25,11 @@ pub mod regions;
 pub mod resources;
 pub mod response_order;
 pub mod strategies;
+pub mod webhooks;
 
 use crate::config::Config;
 use crate::domain::Services;
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 /// Everything a client can read. Anonymous callers see public data (published calls, pilot regions, events,
 /// resources, reference data); a bearer token adds what the caller's roles allow.
@@ -54,6 +56,9 @@ pub struct QueryRoot(
     experts::ExpertQuery,
     experts::matching::ExpertMatchingQuery,
     strategies::StrategyQuery,
+    live::LiveQuery,
+    webhooks::WebhookQuery,
+    administration::service_accounts_gql::ServiceAccountQuery,
 );
 
 /// Every change a client can make. Each answers a payload with `userErrors` for input it cannot accept.
@@ -79,9 +84,17 @@ pub struct MutationRoot(
     experts::assignments::ExpertAssignmentMutation,
     strategies::mutations::StrategyMutation,
     strategies::comments::StrategyCommentMutation,
+    webhooks::WebhookMutation,
+    administration::service_accounts_gql::ServiceAccountMutation,
 );
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+/// Changes pushed over WebSocket (`graphql-transport-ws` at `/graphql`, the token in `connection_init`). Each
+/// delivery passes the same read policy as the query of its subject: nobody receives what they could not read.
+#[derive(MergedSubscription, Default)]
+#[graphql(name = "Subscription")]
+pub struct SubscriptionRoot(live::subscriptions::LiveSubscription);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// What a resolver may know about the request it serves.
 #[derive(Debug, Clone)]
@@ -89,8 +102,8 @@ pub struct RequestContext {
     pub request_id: String,
 }
 
-fn builder(config: &Config) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+fn builder(config: &Config) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
         .limit_complexity(config.limits.max_query_complexity);
     if config.is_production() {
         builder = builder.limit_depth(config.limits.max_query_depth).disable_introspection().disable_suggestions();

@@ -118,7 +118,7 @@ impl NodeQuery {
 }
 
 /// Resolves IDs through the request's DataLoaders: one query per type, however many IDs.
-async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Node>>> {
+pub(crate) async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Node>>> {
     let loaders = ctx.loaders();
     let keys_of = |t: NodeType| ids.iter().filter(|id| id.node_type == t).map(|id| id.key.clone()).collect::<Vec<_>>();
     let uuids_of = |t: NodeType| {
@@ -238,7 +238,10 @@ async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec<Option<Nod
                 .and_then(|k| strategy_comments.get(&k).cloned())
                 .map(|m| Node::StrategyComment(StrategyComment(m))),
             // Subjects of domain events that are not (yet) GraphQL nodes.
-            NodeType::ServiceAccount | NodeType::NewsletterSubscription => None,
+            NodeType::ServiceAccount
+            | NodeType::NewsletterSubscription
+            | NodeType::WebhookEndpoint
+            | NodeType::WebhookDelivery => None,
         })
         .collect())
 }

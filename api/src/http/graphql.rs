@@ -21,7 +21,7 @@ use crate::http::metrics::Outcome;
 use async_graphql::Variables;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -72,12 +72,18 @@ pub async fn post(
     }
 }
 
+/// GET: a WebSocket upgrade (subscriptions), GraphiQL for browsers, or a query in the URL.
 pub async fn get(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    request: axum::extract::Request,
 ) -> Response {
+    let (parts, _) = request.into_parts();
+    if super::subscriptions::is_upgrade(&parts) {
+        return super::subscriptions::upgrade(state, peer, parts).await;
+    }
+    let raw = parts.uri.query().map(str::to_owned);
+    let headers = parts.headers;
     if !state.services.config.is_production() && raw.is_none() && accepts_html(&headers) {
         return super::graphiql::page().into_response();
     }

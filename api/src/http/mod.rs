@@ -8,6 +8,7 @@ mod graphql;
 mod health;
 pub mod metrics;
 mod strategies;
+pub mod subscriptions;
 mod unsubscribe;
 
 use crate::app::AppState;

@@ -14,12 +14,21 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     pub max_delay: Duration,
     pub max_attempts: u32,
+    /// Fixed waits (seconds) after the 1st, 2nd, ... failed attempt instead of doubling (webhooks: 5 s, 5 min,
+    /// 30 min, 2 h, 5 h, 10 h); empty for the doubling backoff.
+    pub schedule: &'static [i64],
     /// How long a claimed mail belongs to its sender. Longer than any send takes (the SMTP transport gives up
     /// after 30 s per command), so only a sender that died loses its mail to another.
     pub lease: Duration,
 }
 
 impl RetryPolicy {
+    /// Retries after each of `schedule`'s waits, then gives up (one attempt more than waits).
+    pub fn scheduled(schedule: &'static [i64]) -> Self {
+        let max_attempts = u32::try_from(schedule.len()).unwrap_or(u32::MAX).saturating_add(1);
+        Self { schedule, max_attempts, ..Self::default() }
+    }
+
     /// The defaults with `IMPACT_MAIL_MAX_ATTEMPTS` from the configuration.
     pub fn from_config(config: &Mail) -> Self {
         Self { max_attempts: config.max_attempts, ..Self::default() }
@@ -27,6 +36,10 @@ impl RetryPolicy {
 
     /// The wait after the `attempt`-th failed attempt (counted from 1): base, 2 × base, 4 × base, … at most the cap.
     pub fn delay_after(&self, attempt: u32) -> Duration {
+        if let Some(last) = self.schedule.last() {
+            let index = usize::try_from(attempt.saturating_sub(1)).unwrap_or(usize::MAX);
+            return Duration::seconds(*self.schedule.get(index).unwrap_or(last));
+        }
         let doublings = attempt.saturating_sub(1);
         2_i32
             .checked_pow(doublings)
@@ -46,6 +59,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::seconds(BASE_DELAY_SECS),
             max_delay: Duration::seconds(MAX_DELAY_SECS),
             max_attempts: Mail::default().max_attempts,
+            schedule: &[],
             lease: Duration::seconds(LEASE_SECS),
         }
     }
@@ -63,6 +77,15 @@ mod tests {
         assert_eq!(delays, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
         assert_eq!(policy.delay_after(0), Duration::seconds(30));
         assert_eq!(policy.delay_after(u32::MAX), Duration::hours(1));
+    }
+
+    #[test]
+    fn a_schedule_replaces_the_doubling() {
+        let policy = RetryPolicy::scheduled(&[5, 300, 1800]);
+        let delays: Vec<i64> = (1..=4).map(|attempt| policy.delay_after(attempt).num_seconds()).collect();
+        assert_eq!(delays, [5, 300, 1800, 1800]);
+        assert!(!policy.exhausted(3));
+        assert!(policy.exhausted(4));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod personal_data;
 pub mod policy;
 pub mod roles;
+pub mod scopes;
 pub mod service_accounts;
 pub mod sessions;
 

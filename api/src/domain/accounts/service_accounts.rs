@@ -5,15 +5,18 @@ use crate::auth::jwt::SubjectKind;
 use crate::auth::secrets::{burn_password_check, hash_password, new_token, verify_password};
 use crate::auth::{Principal, Role};
 use crate::domain::accounts::policy;
+use crate::domain::accounts::scopes::Scope;
 use crate::domain::audit::{self, AuditAction, AuditEntry};
 use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
 use crate::domain::ids::NodeType;
+use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::values::required_text;
 use crate::domain::{Origin, Services};
 use crate::error::{AppError, AppResult, UserErrorCode};
 use chrono::{DateTime, Utc};
 use entity::service_account;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use entity::service_account_scope;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -23,12 +26,24 @@ pub struct CreatedServiceAccount {
     pub client_secret: String,
 }
 
-/// Creates an integrator's account (admins). The `service_account.created` event is also the audit entry.
+/// Creates an integrator's account (admins) without scopes. The `service_account.created` event is also the
+/// audit entry.
 pub async fn create(
     services: &Services,
     origin: &Origin,
     actor: Option<&Principal>,
     name: &str,
+) -> AppResult<CreatedServiceAccount> {
+    create_with_scopes(services, origin, actor, name, &[]).await
+}
+
+/// Creates an integrator's account (admins) with `scopes`.
+pub async fn create_with_scopes(
+    services: &Services,
+    origin: &Origin,
+    actor: Option<&Principal>,
+    name: &str,
+    scopes: &[Scope],
 ) -> AppResult<CreatedServiceAccount> {
     let admin = policy::can_manage_service_accounts(actor)?;
     let name = required_text("name", name, 200).map_err(|e| AppError::Rejected(vec![e]))?;
@@ -47,10 +62,11 @@ pub async fn create(
     }
     .insert(&*tx)
     .await?;
+    write_scopes(&*tx, account.id, scopes).await?;
     tx.emit(
         DomainEvent::new(EventType::ServiceAccountCreated, NodeType::ServiceAccount, account.id)
             .visibility(Visibility::Staff)
-            .payload(json!({ "serviceAccount": account.id.to_string(), "clientId": account.client_id })),
+            .payload(json!({ "serviceAccount": account.id.to_string(), "clientId": account.client_id, "scopes": names(scopes) })),
     );
     tx.commit().await?;
     Ok(CreatedServiceAccount { account, client_secret })
@@ -105,4 +121,90 @@ pub async fn issue_token(
     );
     tx.commit().await?;
     Ok(token)
+}
+
+fn names(scopes: &[Scope]) -> Vec<&'static str> {
+    scopes.iter().map(|s| s.as_str()).collect()
+}
+
+async fn write_scopes(conn: &impl ConnectionTrait, account_id: Uuid, scopes: &[Scope]) -> AppResult<()> {
+    service_account_scope::Entity::delete_many()
+        .filter(service_account_scope::Column::ServiceAccountId.eq(account_id))
+        .exec(conn)
+        .await?;
+    let mut scopes = scopes.to_vec();
+    scopes.sort();
+    scopes.dedup();
+    for scope in scopes {
+        service_account_scope::ActiveModel {
+            service_account_id: Set(account_id),
+            scope: Set(scope.as_str().to_owned()),
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The account `id` (admins); `NOT_FOUND` on `["id"]` when there is none.
+async fn account(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<service_account::Model> {
+    service_account::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found(&["id"], "service account"))
+}
+
+/// Replaces the scopes of a service account (admins); its tokens have the new scopes at once.
+pub async fn set_scopes(
+    services: &Services,
+    origin: &Origin,
+    actor: Option<&Principal>,
+    id: Uuid,
+    scopes: &[Scope],
+) -> AppResult<service_account::Model> {
+    policy::can_manage_service_accounts(actor)?;
+    let mut tx = services.write(actor).await?.from_origin(origin);
+    let account = account(&*tx, id).await?;
+    write_scopes(&*tx, id, scopes).await?;
+    tx.emit(
+        DomainEvent::new(EventType::ServiceAccountScopesChanged, NodeType::ServiceAccount, id)
+            .visibility(Visibility::Staff)
+            .payload(json!({ "scopes": names(scopes) })),
+    );
+    tx.commit().await?;
+    Ok(account)
+}
+
+/// Revokes a service account (admins): its tokens stop working at once and no new ones are issued.
+pub async fn revoke(
+    services: &Services,
+    origin: &Origin,
+    actor: Option<&Principal>,
+    id: Uuid,
+) -> AppResult<service_account::Model> {
+    policy::can_manage_service_accounts(actor)?;
+    let mut tx = services.write(actor).await?.from_origin(origin);
+    let account = account(&*tx, id).await?;
+    if account.revoked_at.is_some() {
+        return Err(AppError::invalid_state(&["id"], "the service account is already revoked"));
+    }
+    let mut active: service_account::ActiveModel = account.into();
+    active.revoked_at = Set(Some(tx.now()));
+    let account = active.update(&*tx).await?;
+    tx.emit(
+        DomainEvent::new(EventType::ServiceAccountRevoked, NodeType::ServiceAccount, id).visibility(Visibility::Staff),
+    );
+    tx.commit().await?;
+    Ok(account)
+}
+
+/// Every service account, oldest first (admins).
+pub async fn list(
+    services: &Services,
+    actor: Option<&Principal>,
+    page: &PageRequest,
+) -> AppResult<Page<service_account::Model>> {
+    policy::can_manage_service_accounts(actor)?;
+    let select = service_account::Entity::find();
+    paginate(&services.db, select, service_account::Column::Id, |a| a.id, SortOrder::Ascending, page).await
 }

@@ -46,6 +46,8 @@ event_types! {
     RoleRevoked => "role.revoked", audit RoleRevoked;
     ServiceAccountCreated => "service_account.created", audit ServiceAccountCreated;
     ServiceAccountTokenIssued => "service_account.token_issued";
+    ServiceAccountScopesChanged => "service_account.scopes_changed";
+    ServiceAccountRevoked => "service_account.revoked";
     // Reference data
     ProgrammeCreated => "programme.created", audit ProgrammeCreated;
     ProgrammeUpdated => "programme.updated", audit ProgrammeUpdated;
@@ -118,6 +120,11 @@ event_types! {
     ResourceCreated => "resource.created";
     ResourceUpdated => "resource.updated";
     ResourcePublished => "resource.published", audit ResourcePublished;
+    // Webhooks
+    WebhookEndpointCreated => "webhook_endpoint.created";
+    WebhookEndpointSecretRotated => "webhook_endpoint.secret_rotated";
+    WebhookEndpointDisabled => "webhook_endpoint.disabled";
+    WebhookDeliveryReplayed => "webhook_delivery.replayed";
 }
 
 impl EventType {

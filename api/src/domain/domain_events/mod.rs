@@ -6,7 +6,7 @@ mod catalogue;
 mod publisher;
 
 pub use catalogue::EventType;
-pub use publisher::{Publisher, spawn_publisher};
+pub use publisher::{NOTIFY_CHANNEL, Publisher, spawn_publisher};
 
 use crate::auth::{Principal, SubjectKind};
 use crate::domain::ids::{self, NodeType};
@@ -36,6 +36,10 @@ impl Visibility {
             Visibility::Staff => "STAFF",
             Visibility::Parties => "PARTIES",
         }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Visibility::Public, Visibility::Staff, Visibility::Parties].into_iter().find(|v| v.as_str() == value)
     }
 }
 

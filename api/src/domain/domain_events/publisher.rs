@@ -12,6 +12,9 @@ use std::time::Duration;
 use tokio::sync::{Notify, broadcast};
 use tracing::Instrument;
 
+/// The PostgreSQL channel a commit that wrote events NOTIFYs; every instance LISTENs on it.
+pub const NOTIFY_CHANNEL: &str = "impact_domain_events";
+
 /// Events read at a time.
 const BATCH: u64 = 500;
 /// Events a slow listener may fall behind before it is told it lagged.
@@ -44,8 +47,51 @@ pub async fn spawn_publisher(db: DatabaseConnection, poll_interval: Duration) ->
     let (events, _) = broadcast::channel(CHANNEL_CAPACITY);
     let publisher = Publisher { wake: wake.clone(), events: events.clone() };
     let span = tracing::info_span!("event_publisher", task_id = %uuid::Uuid::new_v4());
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        let pool = db.get_postgres_connection_pool().clone();
+        tokio::spawn(listen(pool, Arc::downgrade(&wake)).instrument(span.clone()));
+    }
     tokio::spawn(run(Arc::downgrade(&wake), db, events, position, poll_interval).instrument(span));
     Ok(publisher)
+}
+
+/// Wakes the publisher on every NOTIFY of another instance's (or this one's) commit; reconnects after a
+/// lost connection. Missed notifications only delay delivery until the next poll.
+async fn listen(pool: sea_orm::sqlx::PgPool, wake: Weak<Notify>) {
+    loop {
+        let listener = async {
+            let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await?;
+            listener.listen(NOTIFY_CHANNEL).await?;
+            Ok::<_, sea_orm::sqlx::Error>(listener)
+        };
+        match listener.await {
+            Ok(mut listener) => loop {
+                match listener.try_recv().await {
+                    Ok(Some(_)) => match wake.upgrade() {
+                        Some(wake) => wake.notify_one(),
+                        None => return,
+                    },
+                    // The connection was lost and is re-established by `try_recv`; poll meanwhile.
+                    Ok(None) => {
+                        if let Some(wake) = wake.upgrade() {
+                            wake.notify_one()
+                        } else {
+                            return;
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "LISTEN connection failed; reconnecting");
+                        break;
+                    }
+                }
+            },
+            Err(error) => tracing::warn!(%error, "cannot LISTEN for other instances' events; retrying"),
+        }
+        if wake.strong_count() == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
 }
 
 async fn run(

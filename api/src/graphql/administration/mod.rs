@@ -16,6 +16,8 @@ use chrono::{DateTime, Utc};
 use entity::{audit_event, service_account};
 use uuid::Uuid;
 
+pub mod service_accounts_gql;
+
 /// Which users to list; absent fields do not filter.
 #[derive(InputObject, Default)]
 pub struct UsersFilter {
@@ -60,14 +62,30 @@ pub struct RolePayload {
 pub struct CreateServiceAccountInput {
     /// What the integrator is, e.g. "Interreg Euro-MED data sync".
     pub name: String,
+    /// What it may do beyond reading public data; none when absent.
+    #[graphql(default)]
+    pub scopes: Vec<service_accounts_gql::IntegratorScope>,
 }
 
-pub struct ServiceAccount(service_account::Model);
+pub struct ServiceAccount(pub(crate) service_account::Model);
 
 /// An integrator's account: another system that signs in with a client id and secret (`issueServiceToken`)
 /// and acts with the INTEGRATOR role. Visible to admins, in the payload of `createServiceAccount`.
 #[Object]
 impl ServiceAccount {
+    /// The account's global ID (type `ServiceAccount`), the `id` argument of `revokeServiceAccount`.
+    async fn id(&self) -> ID {
+        GlobalId::encode(NodeType::ServiceAccount, &self.0.id.to_string())
+    }
+    /// What it may do beyond reading public data.
+    async fn scopes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<service_accounts_gql::IntegratorScope>> {
+        let scopes = crate::domain::accounts::scopes::scopes_of(&ctx.services().db, self.0.id).await?;
+        Ok(scopes.into_iter().map(Into::into).collect())
+    }
+    /// When it was revoked (its tokens stopped working); null while active.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
     /// What the integrator is, as the admin named it.
     async fn name(&self) -> &str {
         &self.0.name
@@ -364,7 +382,9 @@ impl AdministrationMutation {
         #[graphql(desc = "The integrator's name.")] input: CreateServiceAccountInput,
     ) -> async_graphql::Result<CreateServiceAccountPayload> {
         let (services, origin) = (ctx.services(), ctx.origin());
-        Ok(match into_payload(service_accounts::create(services, origin, ctx.actor(), &input.name).await)? {
+        let scopes: Vec<_> = input.scopes.into_iter().map(Into::into).collect();
+        let created = service_accounts::create_with_scopes(services, origin, ctx.actor(), &input.name, &scopes).await;
+        Ok(match into_payload(created)? {
             (Some(created), user_errors) => CreateServiceAccountPayload {
                 service_account: Some(ServiceAccount(created.account)),
                 client_secret: Some(created.client_secret),
