@@ -11,6 +11,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::auth::secrets::with_password_check_budget;
 use crate::domain::Origin;
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::loaders::Loaders;
@@ -137,9 +138,9 @@ async fn run(
             return (response, Outcome::Rejected);
         }
         Err(error) => {
+            // An unreachable database is 503 SERVICE_UNAVAILABLE (worth retrying), anything else 500.
             error.log_if_internal();
-            let response =
-                request_error(StatusCode::INTERNAL_SERVER_ERROR, media, error.code(), error.public_message());
+            let response = request_error(error.code().status(), media, error.code(), error.public_message());
             return (response, Outcome::Error);
         }
     };
@@ -167,7 +168,8 @@ async fn run(
         );
     }
 
-    let mut response = state.schema.execute(request).await;
+    let max_password_checks = state.services.config.limits.max_password_checks;
+    let mut response = with_password_check_budget(max_password_checks, state.schema.execute(request)).await;
     errors::present(&mut response.errors, &request_id);
     let executed = execution_began(&response);
     if executed {

@@ -205,7 +205,11 @@ pub async fn change_password(
     let mut tx = services.write(actor).await?.from_origin(origin);
     let now = tx.now();
     let user = load(&*tx, user_id).await?;
-    if !user.password_hash.as_deref().is_some_and(|hash| verify_password(current, hash)) {
+    let current_ok = match user.password_hash.as_deref() {
+        Some(hash) => verify_password(current, hash)?,
+        None => false,
+    };
+    if !current_ok {
         return Err(AppError::rejected(
             &["currentPassword"],
             UserErrorCode::InvalidCredentials,

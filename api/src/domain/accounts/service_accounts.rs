@@ -69,9 +69,9 @@ pub async fn issue_token(
         .one(&services.db)
         .await?;
     let valid = match &account {
-        Some(account) => verify_password(client_secret, &account.secret_hash),
+        Some(account) => verify_password(client_secret, &account.secret_hash)?,
         None => {
-            burn_password_check(client_secret);
+            burn_password_check(client_secret)?;
             false
         }
     };

@@ -75,9 +75,9 @@ pub async fn login(services: &Services, origin: &Origin, email: &str, password: 
         Err(_) => None,
     };
     let password_ok = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
-        Some(hash) => verify_password(password, hash),
+        Some(hash) => verify_password(password, hash)?,
         None => {
-            burn_password_check(password);
+            burn_password_check(password)?;
             false
         }
     };

@@ -86,7 +86,11 @@ pub async fn erase_my_account(services: &Services, actor: Option<&Principal>, pa
     let principal = require_user(actor)?;
     let mut tx = services.write(actor).await?;
     let user = accounts::load(&*tx, principal.id).await?;
-    if !user.password_hash.as_deref().is_some_and(|hash| verify_password(password, hash)) {
+    let password_ok = match user.password_hash.as_deref() {
+        Some(hash) => verify_password(password, hash)?,
+        None => false,
+    };
+    if !password_ok {
         return Err(AppError::rejected(&["password"], UserErrorCode::InvalidCredentials, "the password is not right"));
     }
     let person = Person { user_id: user.id, email: user.email };
