@@ -161,6 +161,7 @@ impl AppError {
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::Database(error) if database_unavailable(error) => ErrorCode::ServiceUnavailable,
+            AppError::Database(error) if value_refused(error) => ErrorCode::BadUserInput,
             AppError::Database(_) | AppError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -170,6 +171,9 @@ impl AppError {
         match self.code() {
             ErrorCode::Internal => "internal error".to_owned(),
             ErrorCode::ServiceUnavailable => "the service is unavailable for a moment; try again shortly".to_owned(),
+            ErrorCode::BadUserInput if matches!(self, AppError::Database(_)) => {
+                "a value is longer than its field accepts or holds characters it does not".to_owned()
+            }
             _ => self.to_string(),
         }
     }
@@ -193,6 +197,19 @@ pub fn database_unavailable(error: &sea_orm::DbErr) -> bool {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => {
             sqlx_unavailable(error)
+        }
+        _ => false,
+    }
+}
+
+/// Whether the database refused a value the checks let through (a safety net behind the value types):
+/// PostgreSQL's "value too long" (22001) and bytes it cannot store (22021, such as NUL).
+fn value_refused(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match error {
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => {
+            matches!(&**error, sea_orm::sqlx::Error::Database(error)
+                if matches!(error.code().as_deref(), Some("22001" | "22021")))
         }
         _ => false,
     }
