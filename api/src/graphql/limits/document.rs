@@ -314,10 +314,10 @@ impl<'a> Walker<'a> {
         if in_connection || parent_name.starts_with("__") {
             return 1;
         }
-        if let Some(ids) = field.get_argument("ids") {
-            if let Some(ConstValue::List(ids)) = self.resolve(&ids.node) {
-                return ids.len().max(1);
-            }
+        if let Some(ids) = field.get_argument("ids")
+            && let Some(ConstValue::List(ids)) = self.resolve(&ids.node)
+        {
+            return ids.len().max(1);
         }
         UNPAGED_LIST_WEIGHT
     }

@@ -36,10 +36,11 @@ impl ResponseBudget {
     ) -> ServerResult<()> {
         let size = key + FIELD_OVERHEAD + if composite { 0 } else { value.map_or(4, scalar_size) };
         let used = self.used.fetch_add(size, Ordering::Relaxed).saturating_add(size);
-        if used > self.max_bytes && !self.exceeded.swap(true, Ordering::Relaxed) {
-            if let Ok(mut at) = self.at.lock() {
-                *at = Some(root());
-            }
+        if used > self.max_bytes
+            && !self.exceeded.swap(true, Ordering::Relaxed)
+            && let Ok(mut at) = self.at.lock()
+        {
+            *at = Some(root());
         }
         self.refuse_if_exceeded()
     }
