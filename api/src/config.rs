@@ -17,8 +17,21 @@ pub const CONSENT_WORDING_VERSION: &str = "2026-02-v1";
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 pub const MAX_PAGE_SIZE: usize = 100;
 const DEFAULT_MAX_QUERY_DEPTH: usize = 12;
-const DEFAULT_MAX_QUERY_COMPLEXITY: usize = 5000;
+const DEFAULT_MAX_QUERY_COMPLEXITY: usize = 50_000;
 const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+const DEFAULT_MAX_QUERY_BYTES: usize = 64 * 1024;
+const DEFAULT_MAX_QUERY_TOKENS: usize = 10_000;
+const DEFAULT_MAX_QUERY_FIELDS: usize = 2_000;
+const DEFAULT_MAX_ALIASES: usize = 30;
+const DEFAULT_MAX_DIRECTIVES: usize = 4;
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+const DEFAULT_MAX_PASSWORD_CHECKS: u32 = 2;
+const DEFAULT_MAX_TEXT_LENGTH: usize = 20_000;
+const DEFAULT_MAX_LIST_INPUT: usize = 100;
+/// Deepest nesting of brackets (`{`, `[`, `(`) a document may have; deeper would strain the parser's stack.
+pub const MAX_QUERY_NESTING: usize = 64;
+/// What a list without paging counts in the complexity: the items it is assumed to hold.
+pub const UNPAGED_LIST_WEIGHT: usize = 10;
 const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 const DEFAULT_DB_MAX_CONNECTIONS: u32 = 10;
 const DEFAULT_MAIL_DIR: &str = "mail";
@@ -124,6 +137,42 @@ pub struct Limits {
     #[arg(long, env = "IMPACT_MAX_QUERY_COMPLEXITY", value_name = "IMPACT_MAX_QUERY_COMPLEXITY", default_value_t = DEFAULT_MAX_QUERY_COMPLEXITY, global = true)]
     pub max_query_complexity: usize,
 
+    /// Largest GraphQL document (the `query` text), in bytes; checked before it is parsed.
+    #[arg(long, env = "IMPACT_MAX_QUERY_BYTES", value_name = "IMPACT_MAX_QUERY_BYTES", default_value_t = DEFAULT_MAX_QUERY_BYTES, global = true)]
+    pub max_query_bytes: usize,
+
+    /// Most tokens (names, punctuation, values) a GraphQL document may have; counted before it is parsed.
+    #[arg(long, env = "IMPACT_MAX_QUERY_TOKENS", value_name = "IMPACT_MAX_QUERY_TOKENS", default_value_t = DEFAULT_MAX_QUERY_TOKENS, global = true)]
+    pub max_query_tokens: usize,
+
+    /// Most selections (fields and fragments) a document may have once every fragment spread is expanded.
+    #[arg(long, env = "IMPACT_MAX_QUERY_FIELDS", value_name = "IMPACT_MAX_QUERY_FIELDS", default_value_t = DEFAULT_MAX_QUERY_FIELDS, global = true)]
+    pub max_query_fields: usize,
+
+    /// Most aliases a document may use (fragments expanded), against alias overloading.
+    #[arg(long, env = "IMPACT_MAX_ALIASES", value_name = "IMPACT_MAX_ALIASES", default_value_t = DEFAULT_MAX_ALIASES, global = true)]
+    pub max_aliases: usize,
+
+    /// Most directives on one field, fragment or operation (unknown and repeated directives are refused anyway).
+    #[arg(long, env = "IMPACT_MAX_DIRECTIVES", value_name = "IMPACT_MAX_DIRECTIVES", default_value_t = DEFAULT_MAX_DIRECTIVES, global = true)]
+    pub max_directives: usize,
+
+    /// Largest response (`data`) a GraphQL request may produce, in bytes (approximately); execution stops beyond.
+    #[arg(long, env = "IMPACT_MAX_RESPONSE_BYTES", value_name = "IMPACT_MAX_RESPONSE_BYTES", default_value_t = DEFAULT_MAX_RESPONSE_BYTES, global = true)]
+    pub max_response_bytes: usize,
+
+    /// Most password (or client secret) hashes and checks one request may cause, whatever its aliases.
+    #[arg(long, env = "IMPACT_MAX_PASSWORD_CHECKS", value_name = "IMPACT_MAX_PASSWORD_CHECKS", default_value_t = DEFAULT_MAX_PASSWORD_CHECKS, global = true)]
+    pub max_password_checks: u32,
+
+    /// Longest text any input value may have, in characters (fields have their own, lower maxima).
+    #[arg(long, env = "IMPACT_MAX_TEXT_LENGTH", value_name = "IMPACT_MAX_TEXT_LENGTH", default_value_t = DEFAULT_MAX_TEXT_LENGTH, global = true)]
+    pub max_text_length: usize,
+
+    /// Most items any list in the input may have.
+    #[arg(long, env = "IMPACT_MAX_LIST_INPUT", value_name = "IMPACT_MAX_LIST_INPUT", default_value_t = DEFAULT_MAX_LIST_INPUT, global = true)]
+    pub max_list_input: usize,
+
     /// Largest request body, in bytes.
     #[arg(long, env = "IMPACT_MAX_BODY_BYTES", value_name = "IMPACT_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, global = true)]
     pub max_body_bytes: usize,
@@ -155,6 +204,15 @@ impl Default for Limits {
             max_query_depth: DEFAULT_MAX_QUERY_DEPTH,
             max_query_complexity: DEFAULT_MAX_QUERY_COMPLEXITY,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_query_bytes: DEFAULT_MAX_QUERY_BYTES,
+            max_query_tokens: DEFAULT_MAX_QUERY_TOKENS,
+            max_query_fields: DEFAULT_MAX_QUERY_FIELDS,
+            max_aliases: DEFAULT_MAX_ALIASES,
+            max_directives: DEFAULT_MAX_DIRECTIVES,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_password_checks: DEFAULT_MAX_PASSWORD_CHECKS,
+            max_text_length: DEFAULT_MAX_TEXT_LENGTH,
+            max_list_input: DEFAULT_MAX_LIST_INPUT,
             request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
             db_max_connections: DEFAULT_DB_MAX_CONNECTIONS,
         }

@@ -19,6 +19,8 @@ pub enum ErrorCode {
     RateLimited,
     /// A change-feed cursor older than the retention: the events after it are gone; start again without one.
     CursorExpired,
+    /// The database cannot be reached; the request may be retried later.
+    ServiceUnavailable,
     Internal,
 }
 
@@ -32,6 +34,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::CursorExpired => "CURSOR_EXPIRED",
+            ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -45,6 +48,7 @@ impl ErrorCode {
             ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::CursorExpired => StatusCode::GONE,
+            ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -164,6 +168,8 @@ impl AppError {
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::CursorExpired(_) => ErrorCode::CursorExpired,
+            AppError::Database(error) if database_unavailable(error) => ErrorCode::ServiceUnavailable,
+            AppError::Database(error) if value_refused(error) => ErrorCode::BadUserInput,
             AppError::Database(_) | AppError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -172,15 +178,65 @@ impl AppError {
     pub fn public_message(&self) -> String {
         match self.code() {
             ErrorCode::Internal => "internal error".to_owned(),
+            ErrorCode::ServiceUnavailable => "the service is unavailable for a moment; try again shortly".to_owned(),
+            ErrorCode::BadUserInput if matches!(self, AppError::Database(_)) => {
+                "a value is longer than its field accepts or holds characters it does not".to_owned()
+            }
             _ => self.to_string(),
         }
     }
 
-    /// Logs an internal error with its cause; the current span carries the request id.
+    /// Logs an internal error (or an unreachable database) with its cause; the current span carries the
+    /// request id.
     pub fn log_if_internal(&self) {
-        if self.code() == ErrorCode::Internal {
-            tracing::error!(error = %self, "internal error");
+        match self.code() {
+            ErrorCode::Internal => tracing::error!(error = %self, "internal error"),
+            ErrorCode::ServiceUnavailable => tracing::error!(error = %self, "the database is unavailable"),
+            _ => {}
         }
+    }
+}
+
+/// Whether a database error means the database cannot be reached (rather than a failed statement): no
+/// connection to be had, a connection lost, the server shutting down, the database gone or unreadable.
+pub fn database_unavailable(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => {
+            sqlx_unavailable(error)
+        }
+        _ => false,
+    }
+}
+
+/// Whether the database refused a value the checks let through (a safety net behind the value types):
+/// PostgreSQL's "value too long" (22001) and bytes it cannot store (22021, such as NUL).
+fn value_refused(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match error {
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => {
+            matches!(&**error, sea_orm::sqlx::Error::Database(error)
+                if matches!(error.code().as_deref(), Some("22001" | "22021")))
+        }
+        _ => false,
+    }
+}
+
+fn sqlx_unavailable(error: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error;
+    match error {
+        Error::Io(_) | Error::Tls(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => true,
+        Error::Database(error) => {
+            let code = error.code().unwrap_or_default();
+            // PostgreSQL: connection exceptions (08…), shutdowns (57P01-57P03), a database that does not
+            // exist (3D000), too many connections (53300).
+            code.starts_with("08")
+                || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "3D000" | "53300")
+                // SQLite (primary result codes): I/O error, cannot open, not a database.
+                || code.parse::<i32>().is_ok_and(|code| matches!(code & 0xff, 10 | 14 | 26))
+        }
+        _ => false,
     }
 }
 

@@ -26,6 +26,7 @@ pub mod programmes;
 pub mod reference;
 pub mod regions;
 pub mod resources;
+pub mod spreadsheet;
 pub mod strategies;
 pub mod unit_of_work;
 pub mod values;

@@ -1,6 +1,7 @@
 //! Reference data: the eligible countries and the NUTS 2024 regions (read-only, loaded by migrations).
 
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
+use crate::domain::values::{SearchTerm, like_contains, like_prefix};
 use crate::error::{AppError, AppResult};
 use entity::country::{self, CountryStatus};
 use entity::nuts_region;
@@ -91,11 +92,11 @@ pub async fn nuts_regions(
     if let Some(parent) = &filter.parent {
         select = select.filter(nuts_region::Column::ParentCode.eq(parent.trim().to_ascii_uppercase()));
     }
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(search) = SearchTerm::parse("search", filter.search.as_deref())? {
         select = select.filter(
             Condition::any()
-                .add(nuts_region::Column::Code.starts_with(search.to_ascii_uppercase()))
-                .add(nuts_region::Column::NameSearch.contains(search.to_lowercase())),
+                .add(nuts_region::Column::Code.like(like_prefix(&search.as_str().to_ascii_uppercase())))
+                .add(nuts_region::Column::NameSearch.like(like_contains(&search.as_str().to_lowercase()))),
         );
     }
     paginate(db, select, nuts_region::Column::Code, |r| r.code.clone(), SortOrder::Ascending, page).await

@@ -1,8 +1,22 @@
-//! Parsed input values shared by the areas: e-mail addresses, language codes, display names, passwords.
-//! Invalid input becomes a `UserError` naming its field and never reaches the database.
+//! Parsed input values shared by the areas: e-mail addresses, language codes, display names, passwords,
+//! search terms. Invalid input becomes a `UserError` naming its field and never reaches the database; a
+//! message quotes at most [`MAX_QUOTED_CHARS`] characters of what was sent.
+//!
+//! Every text of every request has already passed `graphql::limits` (no control characters, at most
+//! `IMPACT_MAX_TEXT_LENGTH` characters, lists of at most `IMPACT_MAX_LIST_INPUT` items); the value types
+//! add each field's own maximum.
 
-use crate::error::{UserError, UserErrorCode};
+use crate::error::{AppError, UserError, UserErrorCode};
+use sea_orm::sea_query::LikeExpr;
 use std::str::FromStr;
+
+/// The most characters of an input that a message quotes.
+pub const MAX_QUOTED_CHARS: usize = 60;
+
+/// `input` as a message may quote it: cut after [`MAX_QUOTED_CHARS`] characters.
+pub fn quoted(input: &str) -> String {
+    crate::graphql::limits::document::truncate(input, MAX_QUOTED_CHARS)
+}
 
 /// An e-mail address, trimmed and lower-cased so that uniqueness ignores case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -19,7 +33,7 @@ impl Email {
             _ => Err(UserError::new(
                 &[field],
                 UserErrorCode::Invalid,
-                format!("`{}` is not an e-mail address", input.trim()),
+                format!("`{}` is not an e-mail address", quoted(input.trim())),
             )),
         }
     }
@@ -46,7 +60,7 @@ impl LanguageCode {
             Err(UserError::new(
                 &[field],
                 UserErrorCode::Invalid,
-                format!("`{input}` is not an ISO 639-1 language code"),
+                format!("`{}` is not an ISO 639-1 language code", quoted(input)),
             ))
         }
     }
@@ -65,16 +79,76 @@ pub fn blank_to_none(value: &Option<String>) -> Option<String> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
-/// A required, trimmed text of at most `max` characters.
+/// A required, trimmed text of at most `max` characters, without control characters.
 pub fn required_text(field: &str, input: &str, max: usize) -> Result<String, UserError> {
     let text = input.trim();
     if text.is_empty() {
         Err(UserError::new(&[field], UserErrorCode::Required, format!("`{field}` must not be blank")))
-    } else if text.chars().count() > max {
-        Err(UserError::new(&[field], UserErrorCode::Invalid, format!("`{field}` is longer than {max} characters")))
     } else {
-        Ok(text.to_owned())
+        bounded_text(field, text, max).map(str::to_owned)
     }
+}
+
+/// An optional, trimmed text (blank means absent) of at most `max` characters, without control characters.
+pub fn optional_text(field: &str, input: Option<&str>, max: usize) -> Result<Option<String>, UserError> {
+    match input.map(str::trim).filter(|text| !text.is_empty()) {
+        Some(text) => bounded_text(field, text, max).map(|text| Some(text.to_owned())),
+        None => Ok(None),
+    }
+}
+
+/// `text` if it has at most `max` characters and no control characters other than tab and line breaks.
+pub fn bounded_text<'t>(field: &str, text: &'t str, max: usize) -> Result<&'t str, UserError> {
+    if text.chars().count() > max {
+        Err(UserError::new(&[field], UserErrorCode::Invalid, format!("`{field}` is longer than {max} characters")))
+    } else if text.chars().any(crate::graphql::limits::document::is_forbidden_control) {
+        Err(UserError::new(&[field], UserErrorCode::Invalid, format!("`{field}` holds a control character")))
+    } else {
+        Ok(text)
+    }
+}
+
+/// A search term: trimmed, at most [`SearchTerm::MAX_CHARS`] characters; matched literally (`%` and `_` are
+/// no wildcards).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchTerm(String);
+
+impl SearchTerm {
+    pub const MAX_CHARS: usize = 100;
+
+    /// None for no term or a blank one; a term that is too long is refused as `BAD_USER_INPUT`.
+    pub fn parse(field: &str, input: Option<&str>) -> Result<Option<Self>, AppError> {
+        optional_text(field, input, Self::MAX_CHARS).map(|term| term.map(Self)).map_err(|error| {
+            AppError::BadUserInput(format!("{}; search for at most {} characters", error.message, Self::MAX_CHARS))
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// `LIKE` anywhere in the text, for `text` matched literally.
+pub fn like_contains(text: &str) -> LikeExpr {
+    LikeExpr::new(format!("%{}%", escape_like(text))).escape(LIKE_ESCAPE)
+}
+
+/// `LIKE` at the start of the text, for `text` matched literally.
+pub fn like_prefix(text: &str) -> LikeExpr {
+    LikeExpr::new(format!("{}%", escape_like(text))).escape(LIKE_ESCAPE)
+}
+
+const LIKE_ESCAPE: char = '\\';
+
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | LIKE_ESCAPE) {
+            escaped.push(LIKE_ESCAPE);
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 /// The password rules: long enough, not absurdly long, and not the e-mail address itself.
@@ -144,6 +218,18 @@ mod tests {
         assert!(check_password("p", "ANA@EXAMPLE.ORG", Some("ana@example.org"), 10).is_err());
         assert!(check_password("p", "a long enough passphrase", Some("ana@example.org"), 10).is_ok());
         assert!(check_password("p", &"x".repeat(257), None, 10).is_err());
+    }
+
+    #[test]
+    fn texts_and_search_terms() {
+        assert_eq!(required_text("name", "  Ana ", 10).unwrap(), "Ana");
+        assert_eq!(required_text("name", "a\0b", 10).unwrap_err().code, UserErrorCode::Invalid);
+        assert_eq!(required_text("name", "abcdefghijk", 10).unwrap_err().code, UserErrorCode::Invalid);
+        assert_eq!(optional_text("note", Some("  "), 10).unwrap(), None);
+        assert!(SearchTerm::parse("search", Some(&"x".repeat(101))).is_err());
+        assert_eq!(SearchTerm::parse("search", Some(" ")).unwrap(), None);
+        assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
+        assert_eq!(quoted(&"x".repeat(100)).chars().count(), MAX_QUOTED_CHARS + 1);
     }
 
     #[test]

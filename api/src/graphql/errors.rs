@@ -5,8 +5,12 @@
 //! client's input: `BAD_USER_INPUT`. Internal errors are logged and show only the request id.
 
 use crate::error::{AppError, ErrorCode};
+use crate::graphql::limits::document::truncate;
 use async_graphql::ServerError;
 use std::sync::Arc;
+
+/// The longest error message sent (input quoted in it is cut, not echoed whole).
+const MAX_MESSAGE_CHARS: usize = 300;
 
 pub fn present(errors: &mut [ServerError], request_id: &str) {
     for error in errors {
@@ -22,11 +26,15 @@ pub fn present(errors: &mut [ServerError], request_id: &str) {
                     extensions.set("retryAfterSeconds", *retry_after_secs);
                 }
                 let code = app_error.code();
-                error.message = app_error.public_message();
+                error.message = truncate(&app_error.public_message(), MAX_MESSAGE_CHARS);
                 code
             }
             None if extensions.get("code").is_some() => continue,
-            None => ErrorCode::BadUserInput,
+            None => {
+                // async-graphql's own messages may quote the input (an argument's whole value): cut them.
+                error.message = truncate(&error.message, MAX_MESSAGE_CHARS);
+                ErrorCode::BadUserInput
+            }
         };
         let extensions = error.extensions.get_or_insert_with(Default::default);
         extensions.set("code", code.as_str());

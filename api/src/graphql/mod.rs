@@ -7,11 +7,11 @@ pub mod applications;
 pub mod calls;
 pub mod connection;
 pub mod context;
-pub mod depth_limit;
 pub mod errors;
 pub mod events;
 pub mod experts;
 pub mod live;
+pub mod limits;
 pub mod loaders;
 pub mod newsletter;
 pub mod node;
@@ -103,13 +103,15 @@ pub struct RequestContext {
 }
 
 fn builder(config: &Config) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    // The complexity (every list counted), size, aliases and directives are bounded by `limits`, before
+    // async-graphql's own validation runs.
     let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
-        .limit_complexity(config.limits.max_query_complexity);
+        .extension(limits::QueryLimits::new(&config.limits));
     if config.is_production() {
         builder = builder.limit_depth(config.limits.max_query_depth).disable_introspection().disable_suggestions();
     } else {
         // Development lets introspection-only documents (GraphiQL's docs, codegen) past the depth limit.
-        builder = builder.extension(depth_limit::DepthLimit { max_depth: config.limits.max_query_depth });
+        builder = builder.extension(limits::depth::DepthLimit { max_depth: config.limits.max_query_depth });
     }
     builder
 }

@@ -98,7 +98,6 @@ impl NodeQuery {
     }
 
     /// Several objects by their global IDs, in the same order (null for each one missing or not visible).
-    #[graphql(complexity = "ids.len() * child_complexity")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,

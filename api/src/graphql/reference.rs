@@ -142,7 +142,6 @@ impl ReferenceQuery {
 
     /// NUTS regions by code. `country` takes the ISO code (GR finds the EL regions); `search` matches a code
     /// prefix or part of the name.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     #[allow(clippy::too_many_arguments)]
     async fn nuts_regions(
         &self,

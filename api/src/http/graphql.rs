@@ -11,8 +11,11 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::auth::secrets::with_password_check_budget;
+use crate::config::Limits;
 use crate::domain::Origin;
 use crate::error::{AppError, ErrorCode};
+use crate::graphql::limits::document::{DocumentLimits, check_text};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::response_order;
 use crate::graphql::{RequestContext, errors};
@@ -92,7 +95,7 @@ pub async fn get(
         Ok(params) => params,
         Err(message) => return request_error(StatusCode::BAD_REQUEST, media, ErrorCode::BadUserInput, message),
     };
-    if !selected(&params).is_none_or(|operation| operation.is_query) {
+    if !selected(&params, &state.services.config.limits).is_none_or(|operation| operation.is_query) {
         let mut response = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
@@ -114,7 +117,7 @@ async fn execute(
     params: Params,
 ) -> Response {
     let started = Instant::now();
-    let operation = selected(&params).and_then(|operation| operation.name);
+    let operation = selected(&params, &state.services.config.limits).and_then(|operation| operation.name);
     if let Some(name) = &operation {
         tracing::Span::current().record("operation", name.as_str());
     }
@@ -143,9 +146,9 @@ async fn run(
             return (response, Outcome::Rejected);
         }
         Err(error) => {
+            // An unreachable database is 503 SERVICE_UNAVAILABLE (worth retrying), anything else 500.
             error.log_if_internal();
-            let response =
-                request_error(StatusCode::INTERNAL_SERVER_ERROR, media, error.code(), error.public_message());
+            let response = request_error(error.code().status(), media, error.code(), error.public_message());
             return (response, Outcome::Error);
         }
     };
@@ -173,7 +176,8 @@ async fn run(
         );
     }
 
-    let mut response = state.schema.execute(request).await;
+    let max_password_checks = state.services.config.limits.max_password_checks;
+    let mut response = with_password_check_budget(max_password_checks, state.schema.execute(request)).await;
     errors::present(&mut response.errors, &request_id);
     let executed = execution_began(&response);
     if executed {
@@ -365,9 +369,10 @@ struct Selected {
 }
 
 /// The operation the request selects: whether it is a query (GET may run nothing else) and its name (for logs
-/// and metrics). None for a document that does not parse or names no operation that exists; execution
-/// reports those.
-fn selected(params: &Params) -> Option<Selected> {
+/// and metrics). None for a document that does not parse, passes the limits of its text (it is not parsed
+/// then) or names no operation that exists; execution reports those.
+fn selected(params: &Params, limits: &Limits) -> Option<Selected> {
+    check_text(&params.query, &DocumentLimits::from_config(limits)).ok()?;
     let document = async_graphql::parser::parse_query(&params.query).ok()?;
     let (name, operation) = match (&document.operations, params.operation_name.as_deref()) {
         (DocumentOperations::Single(operation), _) => (None, operation),
@@ -426,13 +431,13 @@ mod tests {
             operation_name: name.map(str::to_owned),
             ..Params::default()
         };
-        let selects_query = |p: Params| selected(&p).is_none_or(|operation| operation.is_query);
+        let selects_query = |p: Params| selected(&p, &Limits::default()).is_none_or(|operation| operation.is_query);
         assert!(selects_query(params("{ apiInfo { version } }", None)));
         assert!(!selects_query(params("mutation { x }", None)));
         assert!(!selects_query(params("query A { a } mutation B { b }", Some("B"))));
         assert!(selects_query(params("query A { a } mutation B { b }", Some("A"))));
         assert!(selects_query(params("{ broken", None)));
-        let name = |p: Params| selected(&p).and_then(|operation| operation.name);
+        let name = |p: Params| selected(&p, &Limits::default()).and_then(|operation| operation.name);
         assert_eq!(name(params("query ListCalls { calls { totalCount } }", None)).as_deref(), Some("ListCalls"));
         assert_eq!(name(params("query A { a } query B { b }", Some("B"))).as_deref(), Some("B"));
         assert_eq!(name(params("query A { a } query B { b }", Some("C"))), None);

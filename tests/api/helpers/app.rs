@@ -37,6 +37,8 @@ pub struct TestApp {
     pub mail_dir: PathBuf,
     /// Wakes the server's mail sender.
     pub mailer: Mailer,
+    /// The server's own connection pool (to take the database away from a running server).
+    pub server_db: sea_orm::DatabaseConnection,
 }
 
 /// What is torn down after the test, whether it passed or not.
@@ -106,6 +108,7 @@ async fn spawn(backend: Backend, configure: &impl Fn(&mut Config)) -> (TestApp, 
     let app = App::build(config, Arc::new(clock.clone())).await.expect("the server starts");
     let address = format!("http://{}", app.local_addr().expect("bound address"));
     let mailer = app.state().services.mailer.clone();
+    let server_db = app.state().services.db.clone();
     let (shutdown, stop) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         app.run_until(async {
@@ -115,7 +118,8 @@ async fn spawn(backend: Backend, configure: &impl Fn(&mut Config)) -> (TestApp, 
         .expect("the server runs");
     });
     let client = reqwest::Client::builder().build().expect("HTTP client");
-    let app = TestApp { address, client, clock, database_url, mail_dir: mail_dir.path().to_path_buf(), mailer };
+    let app =
+        TestApp { address, client, clock, database_url, mail_dir: mail_dir.path().to_path_buf(), mailer, server_db };
     (app, Teardown { shutdown, server, postgres_database, _sqlite_dir: sqlite_dir, _mail_dir: mail_dir })
 }
 

@@ -8,6 +8,7 @@ pub mod roles;
 pub mod scopes;
 pub mod service_accounts;
 pub mod sessions;
+pub mod throttle;
 
 use crate::auth::external::ExternalIdentity;
 use crate::auth::secrets::{hash_password, new_token, token_hash, verify_password};
@@ -203,10 +204,15 @@ pub async fn change_password(
 ) -> AppResult<()> {
     let principal = policy::can_change_own_account(actor)?;
     let user_id = principal.id;
-    let mut tx = services.write(actor).await?.from_origin(origin);
-    let now = tx.now();
-    let user = load(&*tx, user_id).await?;
-    if !user.password_hash.as_deref().is_some_and(|hash| verify_password(current, hash)) {
+    let user = load(&services.db, user_id).await?;
+    let keys = throttle::ThrottleKeys::account(&user.email, origin);
+    throttle::before_check(services, &keys).await?;
+    let current_ok = match user.password_hash.as_deref() {
+        Some(hash) => verify_password(current, hash)?,
+        None => false,
+    };
+    if !current_ok {
+        throttle::record_failure(services, origin, &keys).await?;
         return Err(AppError::rejected(
             &["currentPassword"],
             UserErrorCode::InvalidCredentials,
@@ -215,6 +221,8 @@ pub async fn change_password(
     }
     check_password("newPassword", new_password, Some(&user.email), services.config.auth.min_password_length)
         .map_err(|e| AppError::Rejected(vec![e]))?;
+    let mut tx = services.write(actor).await?.from_origin(origin);
+    let now = tx.now();
     set_password(&*tx, user_id, new_password, now).await?;
     sessions::revoke_all(&*tx, user_id, principal.session, now).await?;
     let entry = AuditEntry {

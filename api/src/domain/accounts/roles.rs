@@ -5,6 +5,7 @@ use crate::domain::accounts::{grant, load, policy};
 use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
 use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
+use crate::domain::values::{SearchTerm, like_contains};
 use crate::domain::{Origin, Services};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use entity::{app_user, user_programme, user_role};
@@ -147,11 +148,11 @@ pub async fn list_users(
             ),
         );
     }
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(search) = SearchTerm::parse("search", filter.search.as_deref())? {
         select = select.filter(
             Condition::any()
-                .add(app_user::Column::Email.contains(search.to_lowercase()))
-                .add(app_user::Column::DisplayName.contains(search)),
+                .add(app_user::Column::Email.like(like_contains(&search.as_str().to_lowercase())))
+                .add(app_user::Column::DisplayName.like(like_contains(search.as_str()))),
         );
     }
     paginate(conn, select, app_user::Column::Email, |u| u.email.clone(), SortOrder::Ascending, page).await

@@ -6,6 +6,7 @@ use crate::auth::secrets::{burn_password_check, hash_password, new_token, verify
 use crate::auth::{Principal, Role};
 use crate::domain::accounts::policy;
 use crate::domain::accounts::scopes::Scope;
+use crate::domain::accounts::throttle::{self, ThrottleKeys};
 use crate::domain::audit::{self, AuditAction, AuditEntry};
 use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
 use crate::domain::ids::NodeType;
@@ -84,14 +85,17 @@ pub async fn issue_token(
         .filter(service_account::Column::RevokedAt.is_null())
         .one(&services.db)
         .await?;
+    let keys = ThrottleKeys::service(client_id, origin);
+    throttle::before_check(services, &keys).await?;
     let valid = match &account {
-        Some(account) => verify_password(client_secret, &account.secret_hash),
+        Some(account) => verify_password(client_secret, &account.secret_hash)?,
         None => {
-            burn_password_check(client_secret);
+            burn_password_check(client_secret)?;
             false
         }
     };
     let Some(account) = account.filter(|_| valid) else {
+        throttle::record_failure(services, origin, &keys).await?;
         return Err(AppError::rejected(
             &["clientSecret"],
             UserErrorCode::InvalidCredentials,

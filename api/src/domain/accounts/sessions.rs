@@ -7,6 +7,7 @@
 use crate::auth::jwt::SubjectKind;
 use crate::auth::secrets::{burn_password_check, new_token, token_hash, verify_password};
 use crate::auth::{Principal, authenticate::roles_of};
+use crate::domain::accounts::throttle::{failures_since, lockout, slowdown};
 use crate::domain::accounts::{find_by_email, policy};
 use crate::domain::audit::{self, AuditAction, AuditEntry};
 use crate::domain::domain_events::{DomainEvent, EventType};
@@ -17,9 +18,7 @@ use crate::error::{AppError, AppResult, UserErrorCode};
 use chrono::{DateTime, Duration, Utc};
 use entity::{app_user, login_failure, session};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -75,9 +74,9 @@ pub async fn login(services: &Services, origin: &Origin, email: &str, password: 
         Err(_) => None,
     };
     let password_ok = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
-        Some(hash) => verify_password(password, hash),
+        Some(hash) => verify_password(password, hash)?,
         None => {
-            burn_password_check(password);
+            burn_password_check(password)?;
             false
         }
     };
@@ -260,53 +259,4 @@ async fn start_session(
     let (access_token, expires_at) =
         services.authenticator.keys().issue(now, user.id, SubjectKind::User, role_names, Some(family))?;
     Ok(IssuedSession { access_token, refresh_token, expires_at, user })
-}
-
-async fn failures_since(conn: &impl ConnectionTrait, key: &str, since: DateTime<Utc>) -> AppResult<Vec<DateTime<Utc>>> {
-    Ok(login_failure::Entity::find()
-        .select_only()
-        .column(login_failure::Column::FailedAt)
-        .filter(login_failure::Column::ThrottleKey.eq(key))
-        .filter(login_failure::Column::FailedAt.gt(since))
-        .order_by_desc(login_failure::Column::FailedAt)
-        .into_tuple()
-        .all(conn)
-        .await?)
-}
-
-/// Seconds until a key with these recent failures (newest first) may try again; None if it may now.
-/// The key is locked while `max` failures lie within the window, so it opens when the `max`-th newest ages out.
-fn lockout(failures: &[DateTime<Utc>], max: u32, window: Duration, now: DateTime<Utc>) -> Option<i64> {
-    let max = max.max(1) as usize;
-    let nth = failures.get(max - 1)?;
-    let opens = *nth + window;
-    (opens > now).then(|| (opens - now).num_seconds().max(1))
-}
-
-/// The delay before answering the next attempt: grows with each recent failure, at most 5 s.
-fn slowdown(failures: usize, step_ms: u64) -> std::time::Duration {
-    std::time::Duration::from_millis((failures as u64).saturating_mul(step_ms).min(5_000))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn lockout_opens_when_the_oldest_counted_failure_ages_out() {
-        let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
-        let window = Duration::minutes(15);
-        let failures: Vec<_> = (0..5).map(|i| now - Duration::minutes(i)).collect();
-        assert_eq!(lockout(&failures[..4], 5, window, now), None);
-        assert_eq!(lockout(&failures, 5, window, now), Some(11 * 60));
-        assert_eq!(lockout(&failures, 5, window, now + Duration::minutes(11)), None);
-    }
-
-    #[test]
-    fn slowdown_grows_then_caps() {
-        assert_eq!(slowdown(0, 250).as_millis(), 0);
-        assert_eq!(slowdown(3, 250).as_millis(), 750);
-        assert_eq!(slowdown(100, 250).as_millis(), 5_000);
-    }
 }

@@ -5,6 +5,7 @@ use crate::auth::Principal;
 use crate::domain::Services;
 use crate::domain::events::registrations::all_registrations;
 use crate::domain::events::{load, upcoming_published};
+use crate::domain::spreadsheet::safe_cell;
 use crate::error::{AppError, AppResult};
 use entity::event::{self, EventStatus};
 use entity::event_registration::RegistrationStatus;
@@ -52,7 +53,8 @@ fn calendar(services: &Services, events: &[event::Model]) -> String {
     calendar.done().to_string()
 }
 
-/// The registrations of an event as CSV (staff): name, e-mail, status, registered at, attended.
+/// The registrations of an event as CSV (staff): name, e-mail, status, registered at, attended; cells that a
+/// spreadsheet would run as formulas are escaped.
 pub async fn registrations_csv(services: &Services, actor: Option<&Principal>, event_id: Uuid) -> AppResult<Vec<u8>> {
     super::policy::can_manage_registrations(actor)?;
     load(&services.db, event_id).await?;
@@ -69,7 +71,8 @@ pub async fn registrations_csv(services: &Services, actor: Option<&Principal>, e
         };
         let registered_at = row.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let attended = if row.attended { "yes" } else { "no" };
-        writer.write_record([row.name.as_str(), &row.email, status, &registered_at, attended]).map_err(failed)?;
+        let cells = [row.name.as_str(), &row.email, status, &registered_at, attended];
+        writer.write_record(cells.map(safe_cell)).map_err(failed)?;
     }
     writer.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("CSV export failed: {e}")))
 }

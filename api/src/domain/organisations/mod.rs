@@ -10,7 +10,10 @@ use crate::domain::domain_events::{DomainEvent, EventType};
 use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::places::{eligible_country, nuts_in_country};
-use crate::domain::values::{Checks, Email, required_text};
+use crate::domain::values::{Checks, Email, optional_text, required_text};
+
+/// The longest postal address accepted.
+const MAX_ADDRESS_CHARS: usize = 1000;
 use crate::domain::{Services, accounts};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use crate::mail::OutgoingEmail;
@@ -59,31 +62,28 @@ fn optional(text: &Option<String>) -> Option<String> {
 async fn check(db: &impl ConnectionTrait, input: &OrganisationInput) -> AppResult<Checked> {
     let mut checks = Checks::default();
     let name = checks.take(required_text("name", &input.name, 255));
-    let registration_id = checks.take(required_text("registrationId", &input.registration_id, 100));
+    // Upper-cased before its length is checked: upper-casing may lengthen it (`ß` becomes `SS`).
+    let registration_id = checks.take(required_text("registrationId", &input.registration_id.to_uppercase(), 100));
+    let original_name = checks.take(optional_text("originalName", input.original_name.as_deref(), 255));
+    let address = checks.take(optional_text("address", input.address.as_deref(), MAX_ADDRESS_CHARS));
     let country = checks.take(eligible_country(db, &["country"], &input.country).await?);
     let mut nuts_code = None;
     if let (Some(country), Some(raw)) = (&country, optional(&input.nuts_region)) {
         nuts_code = checks.take(nuts_in_country(db, &["nutsRegion"], &raw, country).await?);
     }
-    let website = optional(&input.website);
+    let website = checks.take(optional_text("website", input.website.as_deref(), 500)).flatten();
     if let Some(site) = &website
         && !(site.starts_with("https://") || site.starts_with("http://"))
     {
         checks.push(UserError::new(&["website"], UserErrorCode::Invalid, "the website must start with https://"));
     }
     checks.finish()?;
-    let (Some(name), Some(registration_id), Some(country)) = (name, registration_id, country) else {
+    let (Some(name), Some(registration_id), Some(country), Some(original_name), Some(address)) =
+        (name, registration_id, country, original_name, address)
+    else {
         return Err(AppError::Internal(anyhow::anyhow!("checked organisation lost a value")));
     };
-    Ok(Checked {
-        name,
-        original_name: optional(&input.original_name),
-        country: country.code,
-        nuts_code,
-        address: optional(&input.address),
-        registration_id: registration_id.to_uppercase(),
-        website,
-    })
+    Ok(Checked { name, original_name, country: country.code, nuts_code, address, registration_id, website })
 }
 
 fn registration_taken(error: DbErr) -> AppError {

@@ -7,6 +7,7 @@
 
 use crate::auth::Principal;
 use crate::auth::secrets::verify_password;
+use crate::domain::accounts::throttle::{self, ThrottleKeys};
 use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
 use crate::domain::ids::NodeType;
 use crate::domain::newsletter::subscriptions::{self, SubscriberKey};
@@ -14,7 +15,7 @@ use crate::domain::personal_data::{Claim, Person};
 use crate::domain::policy::require_user;
 use crate::domain::unit_of_work::Write;
 use crate::domain::{
-    Services, accounts, applications, audit, events, experts, newsletter, organisations, resources, strategies,
+    Origin, Services, accounts, applications, audit, events, experts, newsletter, organisations, resources, strategies,
 };
 use crate::error::{AppError, AppResult, UserErrorCode};
 use entity::{domain_event, outbound_email};
@@ -82,13 +83,26 @@ pub async fn export_my_data(services: &Services, actor: Option<&Principal>) -> A
 
 /// Erases the caller's account after checking the password, in one unit of work: each area erases its part in
 /// the registry's order, the account's own rows go last, and `account.erased` is recorded (and audited).
-pub async fn erase_my_account(services: &Services, actor: Option<&Principal>, password: &str) -> AppResult<()> {
+pub async fn erase_my_account(
+    services: &Services,
+    origin: &Origin,
+    actor: Option<&Principal>,
+    password: &str,
+) -> AppResult<()> {
     let principal = require_user(actor)?;
-    let mut tx = services.write(actor).await?;
-    let user = accounts::load(&*tx, principal.id).await?;
-    if !user.password_hash.as_deref().is_some_and(|hash| verify_password(password, hash)) {
+    let user = accounts::load(&services.db, principal.id).await?;
+    let keys = ThrottleKeys::account(&user.email, origin);
+    throttle::before_check(services, &keys).await?;
+    let password_ok = match user.password_hash.as_deref() {
+        Some(hash) => verify_password(password, hash)?,
+        None => false,
+    };
+    if !password_ok {
+        throttle::record_failure(services, origin, &keys).await?;
         return Err(AppError::rejected(&["password"], UserErrorCode::InvalidCredentials, "the password is not right"));
     }
+    let mut tx = services.write(actor).await?;
+    let user = accounts::load(&*tx, principal.id).await?;
     let person = Person { user_id: user.id, email: user.email };
     organisations::personal_data::erase(&mut tx, &person).await?;
     applications::personal_data::erase(&mut tx, &person).await?;

@@ -9,17 +9,13 @@ use crate::config::MAX_PAGE_SIZE;
 use crate::domain::ids::{self, NodeType};
 use crate::domain::pagination::{Direction, PageRequest};
 use crate::domain::regions;
+use crate::domain::spreadsheet::safe_cell;
 use crate::error::{AppError, AppResult};
 use futures::Stream;
 use sea_orm::{ActiveEnum, DatabaseConnection};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// A CSV cell that a spreadsheet would not run as a formula: a leading `=`, `+`, `-`, `@` (or tab, CR) gets a `'`.
-pub fn spreadsheet_safe(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
-}
 
 /// One page of an export: the strategies in view with their content, region parts and regions.
 struct ExportPage {
@@ -142,7 +138,7 @@ fn csv_chunk(page: &ExportPage, header: bool) -> AppResult<Vec<u8>> {
             total_eur(c),
             view.strategy.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         ];
-        writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell))).map_err(failed)?;
+        writer.write_record(row.iter().map(|cell| safe_cell(cell))).map_err(failed)?;
     }
     writer.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("CSV export failed: {e}")))
 }

@@ -270,10 +270,7 @@ pub struct AdministrationQuery;
 #[Object]
 impl AdministrationQuery {
     /// The users, by e-mail address (staff and admins).
-    #[graphql(
-        guard = "RoleGuard(STAFF)",
-        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1"
-    )]
+    #[graphql(guard = "RoleGuard(STAFF)")]
     async fn users(
         &self,
         ctx: &Context<'_>,
@@ -298,10 +295,7 @@ impl AdministrationQuery {
     }
 
     /// The audit log, newest first: security events, and workflow and administrative changes (admins).
-    #[graphql(
-        guard = "RoleGuard(ADMIN)",
-        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1"
-    )]
+    #[graphql(guard = "RoleGuard(ADMIN)")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,

@@ -63,10 +63,7 @@ pub struct ServiceAccountQuery;
 #[Object]
 impl ServiceAccountQuery {
     /// Integrators' service accounts, oldest first, revoked ones included (admins).
-    #[graphql(
-        guard = "RoleGuard(ADMIN)",
-        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1"
-    )]
+    #[graphql(guard = "RoleGuard(ADMIN)")]
     async fn service_accounts(
         &self,
         ctx: &Context<'_>,

@@ -467,10 +467,7 @@ pub struct ApplicationQuery;
 impl ApplicationQuery {
     /// The applications of the caller's organisations (as a member of a partner organisation) and those the
     /// caller started, newest first; for staff too, only their own.
-    #[graphql(
-        guard = "SignedInUser",
-        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1"
-    )]
+    #[graphql(guard = "SignedInUser")]
     async fn my_applications(
         &self,
         ctx: &Context<'_>,
@@ -489,10 +486,7 @@ impl ApplicationQuery {
     }
 
     /// Every application (staff), filtered and sorted.
-    #[graphql(
-        guard = "RoleGuard(STAFF)",
-        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1"
-    )]
+    #[graphql(guard = "RoleGuard(STAFF)")]
     #[allow(clippy::too_many_arguments)]
     async fn applications(
         &self,

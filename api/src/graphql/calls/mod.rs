@@ -165,7 +165,6 @@ pub struct CallQuery;
 #[Object]
 impl CallQuery {
     /// Published calls by opening time (staff also see drafts).
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     #[allow(clippy::too_many_arguments)]
     async fn calls(
         &self,

@@ -186,7 +186,6 @@ pub struct EventQuery;
 #[Object]
 impl EventQuery {
     /// Events by start time: published, cancelled and completed ones for everyone; drafts too for staff.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn events(
         &self,
         ctx: &Context<'_>,

@@ -427,10 +427,7 @@ impl ExpertQuery {
     }
 
     /// Expert profiles by creation (staff), filtered.
-    #[graphql(
-        guard = "RoleGuard(STAFF)",
-        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1"
-    )]
+    #[graphql(guard = "RoleGuard(STAFF)")]
     #[allow(clippy::too_many_arguments)]
     async fn experts(
         &self,

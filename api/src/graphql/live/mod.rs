@@ -76,7 +76,6 @@ impl LiveQuery {
     /// Committed changes after `after`, oldest first, that the caller may read (the same rule as every
     /// query): the durable change feed for integrators that pull. Keep the last cursor and continue from it;
     /// a cursor older than the retention (`IMPACT_CHANGE_RETENTION_DAYS`) answers `CURSOR_EXPIRED`.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
     async fn changes(
         &self,
         ctx: &Context<'_>,

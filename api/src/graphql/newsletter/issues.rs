@@ -122,10 +122,7 @@ pub struct NewsletterIssueQuery;
 #[Object]
 impl NewsletterIssueQuery {
     /// Newsletter issues, newest first (staff).
-    #[graphql(
-        guard = "RoleGuard(STAFF)",
-        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1"
-    )]
+    #[graphql(guard = "RoleGuard(STAFF)")]
     async fn newsletter_issues(
         &self,
         ctx: &Context<'_>,

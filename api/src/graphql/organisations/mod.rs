@@ -272,10 +272,7 @@ pub struct OrganisationQuery;
 #[Object]
 impl OrganisationQuery {
     /// The organisations the caller belongs to, by name.
-    #[graphql(
-        guard = "SignedInUser",
-        complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1"
-    )]
+    #[graphql(guard = "SignedInUser")]
     async fn my_organisations(
         &self,
         ctx: &Context<'_>,

@@ -194,7 +194,6 @@ pub struct PartnershipQuery;
 impl PartnershipQuery {
     /// Partnerships the caller may see, by name: everybody those of pilot regions, applicants their own,
     /// staff all. `regionId` keeps one region's.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn partnerships(
         &self,
         ctx: &Context<'_>,

@@ -70,7 +70,7 @@ impl PrivacyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The caller's password, to confirm.")] input: EraseMyAccountInput,
     ) -> async_graphql::Result<ErasurePayload> {
-        let result = privacy::erase_my_account(ctx.services(), ctx.actor(), &input.password).await;
+        let result = privacy::erase_my_account(ctx.services(), ctx.origin(), ctx.actor(), &input.password).await;
         let (done, user_errors) = into_payload(result)?;
         Ok(ErasurePayload { erased: done.is_some(), user_errors })
     }

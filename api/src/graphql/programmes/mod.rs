@@ -77,7 +77,6 @@ pub struct ProgrammeQuery;
 impl ProgrammeQuery {
     /// The Interreg programmes 2021–2027, by name. `country` takes the ISO code (`EL` is accepted for Greece)
     /// and finds the programmes covering it. The list is still partial: staff add the missing programmes.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     #[allow(clippy::too_many_arguments)]
     async fn interreg_programmes(
         &self,

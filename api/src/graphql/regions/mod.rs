@@ -184,7 +184,6 @@ pub struct RegionQuery;
 #[Object]
 impl RegionQuery {
     /// Cross-border regions by name (public), by status and by a country among their sides.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     #[allow(clippy::too_many_arguments)]
     async fn cross_border_regions(
         &self,

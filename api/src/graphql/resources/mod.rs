@@ -145,7 +145,6 @@ pub struct ResourceQuery;
 #[Object]
 impl ResourceQuery {
     /// Published resources, newest published first (public; drafts are not listed, for staff neither).
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     #[allow(clippy::too_many_arguments)]
     async fn resources(
         &self,

@@ -695,7 +695,6 @@ impl StrategyQuery {
 
     /// The strategies the caller may see, ordered by `(updatedAt, id)`: page forward with `after: endCursor`
     /// to sync incrementally; a strategy changed meanwhile comes again later, none is skipped.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     #[allow(clippy::too_many_arguments)]
     async fn strategies(
         &self,

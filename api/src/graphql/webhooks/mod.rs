@@ -51,7 +51,6 @@ impl WebhookEndpoint {
         self.0.created_at
     }
     /// The delivery log, newest first.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
     async fn deliveries(
         &self,
         ctx: &Context<'_>,
