@@ -136,6 +136,7 @@ pub fn party_subject_types(actor: Option<&Principal>) -> Vec<NodeType> {
             NodeType::Application,
             NodeType::ExpertProfile,
             NodeType::ExpertAssignment,
+            NodeType::StrategyComment,
         ]);
     }
     types.push(NodeType::Strategy);
@@ -216,6 +217,10 @@ async fn readable_subjects(
             .collect(),
         // Strategies are read per version (`visible_strategy_versions`), never here.
         NodeType::Strategy => Vec::new(),
+        // A comment thread is read by those who read its strategy's comments.
+        NodeType::StrategyComment => {
+            strategies::comments::visible_by_id(db, actor, ids).await?.into_iter().map(|m| m.id).collect()
+        }
         // Webhook endpoints are their owners' and staff's; their events are STAFF.
         NodeType::ServiceAccount
         | NodeType::NewsletterSubscription
