@@ -519,3 +519,35 @@ async fn staff_filter_and_sort_applications_and_applicants_withdraw_before_a_dec
     })
     .await;
 }
+
+#[tokio::test]
+async fn applicants_see_which_side_moved_their_application_but_no_staff_ids() {
+    each_backend(|app| async move {
+        const HISTORY: &str =
+            "query($id: ID!) { node(id: $id) { ... on Application { history { toStatus madeBy actorId } } } }";
+        let staff = staff_token(&app).await;
+        let staff_id = app.data_as(&staff, "{ me { id } }", json!({})).await["me"]["id"].clone();
+        let call = open_call(&app, &staff, 5).await;
+        let ana = verified_user(&app, "ana@example.org", "APPLICANT").await;
+        let (ana_id, ana) = (ana["user"]["id"].clone(), token(&ana));
+        let (id, _) = submitted_application(&app, &ana, &call, 1).await;
+        assess(&app, &staff, &id).await;
+
+        let as_ana = app.data_as(&ana, HISTORY, json!({ "id": id })).await;
+        assert_eq!(
+            as_ana["node"]["history"],
+            json!([
+                { "toStatus": "DRAFT", "madeBy": "APPLICANT", "actorId": ana_id },
+                { "toStatus": "SUBMITTED", "madeBy": "APPLICANT", "actorId": ana_id },
+                { "toStatus": "ELIGIBLE", "madeBy": "SECRETARIAT", "actorId": null },
+            ])
+        );
+        assert!(!as_ana.to_string().contains(staff_id.as_str().unwrap()), "no staff ID shown to applicants");
+        let as_staff = app.data_as(&staff, HISTORY, json!({ "id": id })).await;
+        assert_eq!(
+            as_staff["node"]["history"][2],
+            json!({ "toStatus": "ELIGIBLE", "madeBy": "SECRETARIAT", "actorId": staff_id })
+        );
+    })
+    .await;
+}

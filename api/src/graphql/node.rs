@@ -140,9 +140,14 @@ pub(crate) async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec
     let registrations = loaders.event_registrations.load_many(uuids_of(NodeType::EventRegistration)).await?;
     let services = ctx.services();
     let db = &services.db;
-    // Organisations and regions show their public face to everybody; the rest follows each type's own rule.
+    // Organisations show their public face to everybody; the rest follows each type's own rule.
     let organisations = loaders.organisations.load_many(uuids_of(NodeType::Organisation)).await?;
-    let border_regions = loaders.regions.load_many(uuids_of(NodeType::CrossBorderRegion)).await?;
+    let border_regions: std::collections::HashMap<Uuid, entity::cross_border_region::Model> =
+        crate::domain::regions::visible_by_id(db, caller, &uuids_of(NodeType::CrossBorderRegion))
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
     let visible_partnerships = partnerships::visible_ids(db, caller, &uuids_of(NodeType::Partnership)).await?;
     let partnerships = loaders.partnerships.load_many(visible_partnerships).await?;
     let calls: std::collections::HashMap<Uuid, entity::call::Model> = loaders

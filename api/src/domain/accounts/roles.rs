@@ -12,7 +12,7 @@ use entity::{app_user, user_programme, user_role};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -86,9 +86,17 @@ pub async fn revoke_role(
     let mut tx = services.write(actor).await?.from_origin(origin);
     let user = target_user(&*tx, user_id).await?;
     if role == Role::Admin {
-        let admins = user_role::Entity::find().filter(user_role::Column::Role.eq(Role::Admin)).count(&*tx).await?;
-        let is_admin = user_role::Entity::find_by_id((user_id, Role::Admin)).one(&*tx).await?.is_some();
-        if is_admin && admins <= 1 {
+        // Lock the admins' rows (in one order, so two revocations cannot deadlock) and decide on what is left
+        // after any concurrent revocation commits: two admins revoking each other at once keep one admin.
+        // PostgreSQL needs the row locks; on SQLite the unit of work holds the write lock already.
+        let admins = user_role::Entity::find()
+            .filter(user_role::Column::Role.eq(Role::Admin))
+            .order_by_asc(user_role::Column::UserId)
+            .lock_exclusive()
+            .all(&*tx)
+            .await?;
+        let is_admin = admins.iter().any(|a| a.user_id == user_id);
+        if is_admin && admins.len() <= 1 {
             return Err(AppError::Rejected(vec![UserError::new(
                 &["role"],
                 UserErrorCode::InvalidState,

@@ -134,8 +134,11 @@ pub async fn refresh(services: &Services, origin: &Origin, refresh_token: &str) 
         || AppError::rejected(&["refreshToken"], UserErrorCode::InvalidToken, "the session has ended; sign in again");
     let mut tx = services.write(None).await?.from_origin(origin);
     let now = tx.now();
+    // The token's row lock makes concurrent uses of one token wait for each other (PostgreSQL; SQLite's write
+    // lock already does): the first rotates it, each later one finds it spent and is told it is invalid.
     let Some(current) = session::Entity::find()
         .filter(session::Column::RefreshTokenHash.eq(token_hash(refresh_token)))
+        .lock_exclusive()
         .one(&*tx)
         .await?
     else {

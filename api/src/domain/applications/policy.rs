@@ -63,3 +63,9 @@ pub async fn can_edit<'a>(
 pub fn can_assess(actor: Option<&Principal>) -> AppResult<&Principal> {
     require_staff(actor)
 }
+
+/// Whether `viewer` may see who (which account) made a move of an application's history: staff always, others
+/// only their own moves. Everybody else sees the side that made it (`workflow::mover_of`), never a staff ID.
+pub fn can_see_mover(viewer: Option<&Principal>, event: &entity::application_event::Model) -> bool {
+    viewer.is_some_and(|v| v.is_staff() || v.user_id() == Some(event.actor_id))
+}

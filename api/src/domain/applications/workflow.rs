@@ -34,6 +34,21 @@ pub fn allowed(from: ApplicationStatus, to: ApplicationStatus) -> bool {
     )
 }
 
+/// Which side of the programme makes a move to `to`: applicants draft, submit and withdraw; the secretariat
+/// returns, assesses and decides (a move staff make for applicants is still the applicants' move).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mover {
+    Applicant,
+    Secretariat,
+}
+
+pub fn mover_of(to: ApplicationStatus) -> Mover {
+    match to {
+        Draft | Submitted | Withdrawn => Mover::Applicant,
+        Returned | Eligible | Ineligible | Selected | Reserve | NotSelected => Mover::Secretariat,
+    }
+}
+
 fn status_name(status: ApplicationStatus) -> &'static str {
     match status {
         Draft => "DRAFT",

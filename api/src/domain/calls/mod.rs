@@ -7,7 +7,9 @@ use crate::auth::Principal;
 use crate::domain::Services;
 use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
 use crate::domain::ids::NodeType;
+use crate::domain::newsletter::{self, Topic};
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
+use crate::domain::unit_of_work::Write;
 use crate::domain::values::{Checks, required_text};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use chrono::{DateTime, Utc};
@@ -125,9 +127,31 @@ pub async fn publish_call(services: &Services, actor: Option<&Principal>, id: Uu
     active.published_at = Set(Some(tx.now()));
     active.updated_at = Set(tx.now());
     let call = active.update(&*tx).await?;
+    notify_call_subscribers(&mut tx, &call).await?;
     tx.emit(event(EventType::CallPublished, &call));
     tx.commit().await?;
     Ok(call)
+}
+
+/// Announces a newly published call to the confirmed newsletter subscribers of its topic (CALLS_PILOT_REGIONS
+/// or CALLS_EXPERTS), in the publishing transaction (nobody is told of a call whose publication failed).
+async fn notify_call_subscribers(tx: &mut Write, call: &call::Model) -> AppResult<()> {
+    let (topic, audience) = match call.kind {
+        CallKind::PilotRegions => (Topic::CallsPilotRegions, "pilot regions"),
+        CallKind::Experts => (Topic::CallsExperts, "experts"),
+    };
+    let frontend = tx.services().config.frontend_url.trim_end_matches('/').to_owned();
+    let when = |at: DateTime<Utc>| at.format("%-d %B %Y, %H:%M UTC").to_string();
+    let text = format!(
+        "Hello,\n\nIMPACT has published a call for {audience}:\n\n{title}\n\nOpen from {opens} until {closes}.\n\n{description}\n\nDetails: {frontend}/calls/{id}\n",
+        title = call.title,
+        opens = when(call.opens_at),
+        closes = when(call.closes_at),
+        description = call.description,
+        id = call.id,
+    );
+    newsletter::notify_topic(tx, topic, &format!("New IMPACT call for {audience}: {}", call.title), &text).await?;
+    Ok(())
 }
 
 /// The event of a change to `call`: public once the call is, staff-only while a draft.

@@ -24,7 +24,7 @@ use entity::{app_user, organisation_invitation};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, SqlErr,
+    QueryOrder, QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -448,8 +448,9 @@ pub async fn change_member(
 ) -> AppResult<organisation::Model> {
     policy::can_create(actor)?;
     let mut tx = services.write(actor).await?;
-    let organisation =
-        organisation::Entity::find_by_id(organisation_id).one(&*tx).await?.ok_or_else(not_found_organisation)?;
+    // The organisation's row lock serialises membership decisions (PostgreSQL; SQLite's write lock already
+    // does): two owners demoting each other at once leave one owner, as the second sees the first's change.
+    let organisation = lock(&*tx, organisation_id).await?;
     policy::can_manage_members(&*tx, actor, organisation_id).await?;
     let member = organisation_member::Entity::find_by_id((organisation_id, user_id))
         .one(&*tx)
@@ -487,6 +488,13 @@ pub async fn change_member(
     }
     tx.commit().await?;
     Ok(organisation)
+}
+
+/// Reads the organisation `id` and locks its row until the end of the transaction (`FOR UPDATE` on
+/// PostgreSQL; on SQLite the unit of work holds the database's write lock already): decisions about its
+/// members (the last owner stays) are taken one after the other.
+pub(crate) async fn lock(db: &impl ConnectionTrait, id: Uuid) -> AppResult<organisation::Model> {
+    organisation::Entity::find_by_id(id).lock_exclusive().one(db).await?.ok_or_else(not_found_organisation)
 }
 
 /// How many owners an organisation has.

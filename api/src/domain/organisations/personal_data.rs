@@ -71,6 +71,9 @@ pub async fn erase(tx: &mut Write, person: &Person) -> AppResult<()> {
         .await?;
     for membership in memberships {
         let organisation_id = membership.organisation_id;
+        if membership.role == MemberRole::Owner {
+            super::lock(&**tx, organisation_id).await?;
+        }
         if membership.role == MemberRole::Owner && super::owner_count(&**tx, organisation_id).await? <= 1 {
             let mut others = organisation_member::Entity::find()
                 .filter(organisation_member::Column::OrganisationId.eq(organisation_id))

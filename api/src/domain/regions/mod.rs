@@ -194,9 +194,10 @@ pub async fn update_region(
     Ok(region)
 }
 
-/// Regions are public: their events are too.
+/// Pilot and alumni regions are public, and so are their events; a candidate's events go to its parties.
 fn event(event_type: EventType, region: &cross_border_region::Model) -> DomainEvent {
-    DomainEvent::new(event_type, NodeType::CrossBorderRegion, region.id).visibility(Visibility::Public)
+    let visibility = if policy::is_public(region.status) { Visibility::Public } else { Visibility::Parties };
+    DomainEvent::new(event_type, NodeType::CrossBorderRegion, region.id).visibility(visibility)
 }
 
 fn status_changed(region: &cross_border_region::Model, from: RegionStatus) -> DomainEvent {
@@ -250,6 +251,19 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> AppResult<cross_border
         .ok_or_else(|| AppError::not_found(&["id"], "cross-border region"))
 }
 
+/// The regions among `ids` that `actor` may read (see `policy::read_filter`).
+pub async fn visible_by_id(
+    db: &impl ConnectionTrait,
+    actor: Option<&Principal>,
+    ids: &[Uuid],
+) -> AppResult<Vec<cross_border_region::Model>> {
+    Ok(cross_border_region::Entity::find()
+        .filter(cross_border_region::Column::Id.is_in(ids.iter().copied()))
+        .filter(policy::read_filter(actor))
+        .all(db)
+        .await?)
+}
+
 pub async fn regions_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<cross_border_region::Model>> {
     Ok(cross_border_region::Entity::find()
         .filter(cross_border_region::Column::Id.is_in(ids.iter().copied()))
@@ -289,12 +303,13 @@ pub async fn parts_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Hash
 /// Regions by name, filtered by status, by a country among their sides and by an Interreg programme covering them.
 pub async fn list_regions(
     db: &impl ConnectionTrait,
+    actor: Option<&Principal>,
     status: Option<RegionStatus>,
     country: Option<&CountryCode>,
     programme: Option<Uuid>,
     page: &PageRequest,
 ) -> AppResult<Page<cross_border_region::Model>> {
-    let mut select = cross_border_region::Entity::find().filter(policy::read_filter(None));
+    let mut select = cross_border_region::Entity::find().filter(policy::read_filter(actor));
     if let Some(programme) = programme {
         select = select.filter(
             cross_border_region::Column::Id.in_subquery(

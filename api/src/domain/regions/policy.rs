@@ -1,19 +1,43 @@
-//! Who may read and change cross-border regions: everybody reads them; signed-in people propose candidates;
-//! a candidate's creator corrects it while it is a candidate; staff correct any and set statuses.
+//! Who may read and change cross-border regions: everybody reads pilot and alumni regions; a CANDIDATE is read
+//! by its creator, by those who see a partnership in it (its partners' members and the partnership's creator) and
+//! by staff. Signed-in people propose candidates; a candidate's creator corrects it while it is a candidate; staff
+//! correct any and set statuses.
 
 use crate::auth::Principal;
 use crate::domain::policy::{is_staff, require_principal};
 use crate::error::{AppError, AppResult};
 use entity::cross_border_region::{self, RegionStatus};
-use sea_orm::Condition;
+use entity::partnership;
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition};
 
-pub fn can_read(_actor: Option<&Principal>, _region: &cross_border_region::Model) -> bool {
-    true
+/// The statuses everybody may read.
+pub const PUBLIC_STATUSES: [RegionStatus; 2] = [RegionStatus::Pilot, RegionStatus::Alumni];
+
+/// Whether a region with this status is public.
+pub fn is_public(status: RegionStatus) -> bool {
+    PUBLIC_STATUSES.contains(&status)
 }
 
-/// `can_read` as a query condition, for lists.
-pub fn read_filter(_actor: Option<&Principal>) -> Condition {
-    Condition::all()
+/// The read rule as a query condition, for lists and `node(id:)`: pilot and alumni regions for everybody;
+/// candidates for their creator, for whoever sees one of their partnerships, and for staff.
+pub fn read_filter(actor: Option<&Principal>) -> Condition {
+    if is_staff(actor) {
+        return Condition::all();
+    }
+    let mut condition = Condition::any().add(cross_border_region::Column::Status.is_in(PUBLIC_STATUSES));
+    if let Some(user_id) = actor.and_then(Principal::user_id) {
+        condition = condition.add(cross_border_region::Column::CreatedBy.eq(user_id)).add(
+            cross_border_region::Column::Id.in_subquery(
+                Query::select()
+                    .column(partnership::Column::RegionId)
+                    .from(partnership::Entity)
+                    .cond_where(crate::domain::partnerships::policy::read_filter(actor))
+                    .to_owned(),
+            ),
+        );
+    }
+    condition
 }
 
 /// Proposing a region: anybody signed in; only staff give it another status than CANDIDATE.

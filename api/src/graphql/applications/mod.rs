@@ -143,8 +143,26 @@ pub struct Assessment {
 
 pub struct ApplicationEvent(application_event::Model);
 
-/// One move of an application's workflow: who, when, from which status to which, with the note. Seen by
-/// everybody who sees the application.
+/// The side of the programme that made a move of an application's workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum ApplicationMover {
+    /// The applicants (drafting, submitting, withdrawing).
+    Applicant,
+    /// The programme's secretariat (returning, assessing, deciding).
+    Secretariat,
+}
+
+impl From<workflow::Mover> for ApplicationMover {
+    fn from(mover: workflow::Mover) -> Self {
+        match mover {
+            workflow::Mover::Applicant => ApplicationMover::Applicant,
+            workflow::Mover::Secretariat => ApplicationMover::Secretariat,
+        }
+    }
+}
+
+/// One move of an application's workflow: by which side, when, from which status to which, with the note.
+/// Seen by everybody who sees the application; which account made it only by staff (and by the mover).
 #[Object]
 impl ApplicationEvent {
     /// The status before the move; null for the start of the draft.
@@ -155,9 +173,15 @@ impl ApplicationEvent {
     async fn to_status(&self) -> ApplicationStatus {
         self.0.to_status.into()
     }
-    /// The user who made the move.
-    async fn actor_id(&self) -> ID {
-        GlobalId::encode(NodeType::User, &self.0.actor_id.to_string())
+    /// The user who made the move: for staff, and for the user who made it; null for everybody else (who see
+    /// `madeBy`).
+    async fn actor_id(&self, ctx: &Context<'_>) -> Option<ID> {
+        applications::policy::can_see_mover(ctx.actor(), &self.0)
+            .then(|| GlobalId::encode(NodeType::User, &self.0.actor_id.to_string()))
+    }
+    /// The side that made the move: the applicants or the programme's secretariat.
+    async fn made_by(&self) -> ApplicationMover {
+        workflow::mover_of(self.0.to_status).into()
     }
     /// The note given with the move (what to change when returned, the reasons of an eligibility check, a
     /// decision's or withdrawal's note); also mailed to the lead organisation's members. Null when none.

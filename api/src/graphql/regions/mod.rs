@@ -37,7 +37,8 @@ impl CrossBorderRegion {
     }
 }
 
-/// A territory spanning two or three countries (its sides). Public.
+/// A territory spanning two or three countries (its sides). Pilot and alumni regions are public; a candidate is
+/// visible to its creator, to the members of its partnerships' partners and to staff.
 #[Object]
 impl CrossBorderRegion {
     /// Globally unique, opaque identifier.
@@ -183,7 +184,8 @@ pub struct RegionQuery;
 
 #[Object]
 impl RegionQuery {
-    /// Cross-border regions by name (public), by status and by a country among their sides.
+    /// Cross-border regions by name, by status and by a country among their sides: pilot and alumni regions for
+    /// everybody; candidates only for their creator, their partnerships' partners and staff.
     #[allow(clippy::too_many_arguments)]
     async fn cross_border_regions(
         &self,
@@ -208,8 +210,15 @@ impl RegionQuery {
         let country = country.as_deref().map(CountryCode::parse).transpose()?;
         let services = ctx.services();
         let programme = programme.map(|id| GlobalId::decode_as(&id, NodeType::InterregProgramme)).transpose()?;
-        let page =
-            regions::list_regions(&services.db, status.map(Into::into), country.as_ref(), programme, &page).await?;
+        let page = regions::list_regions(
+            &services.db,
+            ctx.actor(),
+            status.map(Into::into),
+            country.as_ref(),
+            programme,
+            &page,
+        )
+        .await?;
         if nodes_select(ctx, &["partnerships"]) {
             let ids: Vec<Uuid> = page.items.iter().map(|(_, r)| r.id).collect();
             let with_partners = nodes_select(ctx, &["partnerships", "partners"]);

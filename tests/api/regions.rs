@@ -1,0 +1,95 @@
+//! Who sees cross-border regions: pilot and alumni regions are public; a CANDIDATE only for its creator, the
+//! members of its partnerships' partners, and staff — in lists and through `node(id:)` alike.
+
+use crate::helpers::{TestApp, each_backend, staff_token, token, verified_user};
+use serde_json::{Value, json};
+
+const CREATE_REGION: &str = "mutation($i: CreateCrossBorderRegionInput!) { createCrossBorderRegion(input: $i) { crossBorderRegion { id } userErrors { field code } } }";
+const CREATE_ORGANISATION: &str = "mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { organisation { id } userErrors { field code } } }";
+const CREATE_PARTNERSHIP: &str = "mutation($i: CreatePartnershipInput!) { createPartnership(input: $i) { partnership { id } userErrors { field code } } }";
+const LIST: &str = "{ crossBorderRegions(first: 100) { totalCount nodes { name } } }";
+const NODE: &str = "query($id: ID!) { node(id: $id) { ... on CrossBorderRegion { name description } } }";
+
+async fn created(app: &TestApp, who: &str, query: &str, input: Value, field: &str, object: &str) -> Value {
+    let data = app.data_as(who, query, json!({ "i": input })).await;
+    assert_eq!(data[field]["userErrors"], json!([]), "{field}");
+    data[field][object]["id"].clone()
+}
+
+async fn names(app: &TestApp, who: Option<&str>) -> Vec<String> {
+    let data = match who {
+        Some(who) => app.data_as(who, LIST, json!({})).await,
+        None => app.data(LIST, json!({})).await,
+    };
+    data["crossBorderRegions"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn node_name(app: &TestApp, who: Option<&str>, id: &Value) -> Value {
+    let data = match who {
+        Some(who) => app.data_as(who, NODE, json!({ "id": id })).await,
+        None => app.data(NODE, json!({ "id": id })).await,
+    };
+    data["node"]["name"].clone()
+}
+
+#[tokio::test]
+async fn candidate_regions_are_seen_by_their_creator_partners_and_staff_only() {
+    each_backend(|app| async move {
+        let staff = staff_token(&app).await;
+        let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
+        let ben = token(&verified_user(&app, "ben@example.org", "APPLICANT").await);
+        let eve = token(&verified_user(&app, "eve@example.org", "APPLICANT").await);
+        let region = |name: &str| json!({ "name": name, "description": "Our plans", "countries": ["AT", "SI"] });
+        let candidate = created(&app, &ana, CREATE_REGION, region("Secret candidate"), "createCrossBorderRegion", "crossBorderRegion").await;
+        let pilot = created(&app, &staff, CREATE_REGION, json!({ "name": "Known pilot", "description": "", "countries": ["AT", "IT"], "status": "PILOT" }), "createCrossBorderRegion", "crossBorderRegion").await;
+
+        // Anonymous callers and strangers see the pilot only, in the list and by ID.
+        assert_eq!(names(&app, None).await, ["Known pilot"]);
+        assert_eq!(names(&app, Some(&eve)).await, ["Known pilot"]);
+        assert_eq!(node_name(&app, None, &candidate).await, Value::Null);
+        assert_eq!(node_name(&app, Some(&eve), &candidate).await, Value::Null);
+        assert_eq!(node_name(&app, None, &pilot).await, "Known pilot");
+        let filtered = app.data("{ crossBorderRegions(status: CANDIDATE) { totalCount } }", json!({})).await;
+        assert_eq!(filtered["crossBorderRegions"]["totalCount"], 0);
+        let by_nodes = app.data("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", json!({ "ids": [candidate, pilot] })).await;
+        assert_eq!(by_nodes["nodes"], json!([null, { "id": pilot }]));
+
+        // Its creator and staff see it.
+        assert_eq!(names(&app, Some(&ana)).await, ["Known pilot", "Secret candidate"]);
+        assert_eq!(names(&app, Some(&staff)).await, ["Known pilot", "Secret candidate"]);
+        assert_eq!(node_name(&app, Some(&staff), &candidate).await, "Secret candidate");
+
+        // Ben's organisation becomes a partner of a partnership in it: Ben sees it.
+        let at = created(&app, &ana, CREATE_ORGANISATION, json!({ "name": "Gemeinde", "organisationType": "LOCAL_AUTHORITY", "country": "AT", "registrationId": "AT-1" }), "createOrganisation", "organisation").await;
+        let si = created(&app, &ben, CREATE_ORGANISATION, json!({ "name": "Občina", "organisationType": "LOCAL_AUTHORITY", "country": "SI", "registrationId": "SI-1" }), "createOrganisation", "organisation").await;
+        assert_eq!(node_name(&app, Some(&ben), &candidate).await, Value::Null);
+        created(
+            &app,
+            &ana,
+            CREATE_PARTNERSHIP,
+            json!({ "regionId": candidate, "name": "Karawanken", "governance": "A board",
+                "partners": [{ "organisationId": at, "side": "AT", "role": "LEAD" }, { "organisationId": si, "side": "SI", "role": "PARTNER" }],
+                "voting": { "publicSector": 40, "privateSector": 30, "civilSociety": 30, "other": 0 } }),
+            "createPartnership",
+            "partnership",
+        )
+        .await;
+        assert_eq!(node_name(&app, Some(&ben), &candidate).await, "Secret candidate");
+        assert_eq!(names(&app, Some(&ben)).await, ["Known pilot", "Secret candidate"]);
+        assert_eq!(names(&app, Some(&eve)).await, ["Known pilot"]);
+
+        // Once a pilot, everybody sees it.
+        let promoted = app
+            .data_as(&staff, "mutation($i: UpdateCrossBorderRegionInput!) { updateCrossBorderRegion(input: $i) { userErrors { code } } }",
+                json!({ "i": { "id": candidate, "name": "Secret candidate", "description": "Our plans", "countries": ["AT", "SI"], "status": "PILOT" } }))
+            .await;
+        assert_eq!(promoted["updateCrossBorderRegion"]["userErrors"], json!([]));
+        assert_eq!(names(&app, None).await, ["Known pilot", "Secret candidate"]);
+    })
+    .await;
+}
