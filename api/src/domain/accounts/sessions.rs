@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult, UserErrorCode};
 use chrono::{DateTime, Duration, Utc};
 use entity::{app_user, login_failure, session};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde_json::json;
 use uuid::Uuid;
 
