@@ -357,9 +357,14 @@ async fn only_the_partners_editors_write_and_bad_input_is_refused() {
         let staff = app.graphql_as(&pilot.staff, "mutation($id: ID!) { updateStrategy(input: { id: $id, revision: 1, title: \"x\" }) { userErrors { code } } }", json!({ "id": id })).await;
         assert_eq!(first_error_code(&staff), "FORBIDDEN");
         // Values are checked: decimals, control characters, an Interreg line without its programme, shares above 100.
-        let bad = pilot.run(&app, &pilot.editor, "updateStrategy", json!({ "id": id, "revision": 1, "areaKm2": "12,5", "title": "Bad\u{0000}title" })).await;
+        let bad = pilot.run(&app, &pilot.editor, "updateStrategy", json!({ "id": id, "revision": 1, "areaKm2": "12,5", "title": "x".repeat(301) })).await;
         let fields: Vec<Value> = bad["userErrors"].as_array().unwrap().iter().map(|e| e["field"].clone()).collect();
         assert_eq!(fields, vec![json!(["input", "title"]), json!(["input", "areaKm2"])]);
+        // A control character is refused for the whole request, before any resolver runs (issue 12).
+        let nul = app
+            .graphql_as(&pilot.editor, "mutation($i: UpdateStrategyInput!) { updateStrategy(input: $i) { userErrors { code } } }", json!({ "i": { "id": id, "revision": 1, "title": "Bad\u{0000}title" } }))
+            .await;
+        assert_eq!(first_error_code(&nul), "BAD_USER_INPUT", "{nul}");
         let line = pilot.run(&app, &pilot.editor, "addStrategyFinanceLine", json!({ "strategyId": id, "source": "INTERREG_PROGRAMME", "year": 2027, "amount": "-5" })).await;
         let fields: Vec<Value> = line["userErrors"].as_array().unwrap().iter().map(|e| e["field"].clone()).collect();
         assert_eq!(fields, vec![json!(["input", "amount"]), json!(["input", "programmeId"])]);

@@ -212,6 +212,7 @@ impl StrategyCommentMutation {
     async fn add_strategy_comment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The strategy, optionally one of its current version's objectives, and the remark.")]
         input: AddStrategyCommentInput,
     ) -> async_graphql::Result<StrategyCommentPayload> {
         let strategy = strategy_uuid(&input.strategy_id)?;
@@ -225,7 +226,7 @@ impl StrategyCommentMutation {
     async fn reply_to_strategy_comment(
         &self,
         ctx: &Context<'_>,
-        input: ReplyToStrategyCommentInput,
+        #[graphql(desc = "The thread to answer and the reply.")] input: ReplyToStrategyCommentInput,
     ) -> async_graphql::Result<StrategyCommentPayload> {
         let id = comment_uuid(&input.comment_id)?;
         payload(comments::reply(ctx.services(), ctx.actor(), id, &input.body).await)
@@ -236,7 +237,7 @@ impl StrategyCommentMutation {
     async fn resolve_strategy_comment(
         &self,
         ctx: &Context<'_>,
-        input: StrategyCommentThreadInput,
+        #[graphql(desc = "The thread to resolve.")] input: StrategyCommentThreadInput,
     ) -> async_graphql::Result<StrategyCommentPayload> {
         let id = comment_uuid(&input.comment_id)?;
         payload(comments::set_resolved(ctx.services(), ctx.actor(), id, true).await)
@@ -247,7 +248,7 @@ impl StrategyCommentMutation {
     async fn reopen_strategy_comment(
         &self,
         ctx: &Context<'_>,
-        input: StrategyCommentThreadInput,
+        #[graphql(desc = "The thread to reopen.")] input: StrategyCommentThreadInput,
     ) -> async_graphql::Result<StrategyCommentPayload> {
         let id = comment_uuid(&input.comment_id)?;
         payload(comments::set_resolved(ctx.services(), ctx.actor(), id, false).await)
