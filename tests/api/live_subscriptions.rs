@@ -233,3 +233,31 @@ async fn a_change_through_one_instance_reaches_a_subscriber_of_another() {
     })
     .await;
 }
+
+/// Every event a subscription delivers is resolved afresh: the second change of an event shows its new title,
+/// not the first delivery's (each delivery has its own DataLoaders), and each delivery is measured against the
+/// response-size limit on its own (two deliveries of 1.3 kB each pass a 2 kB limit).
+#[tokio::test]
+async fn each_delivery_shows_its_subject_as_it_is_now_and_counts_alone_against_the_size_limit() {
+    let small_responses = |config: &mut Config| config.limits.max_response_bytes = 2_000;
+    each_backend_with(small_responses, |app| async move {
+        let services = services_on(&app).await;
+        let staff = principal(vec![Role::Staff]);
+        let event = events::create_event(&services, Some(&staff), &webinar()).await.unwrap();
+        events::publish_event(&services, Some(&staff), event.id).await.unwrap();
+        let watcher = token(&verified_user(&app, "watcher@example.org", "APPLICANT").await);
+
+        let mut socket = connect_as(&app.address, &watcher).await;
+        let query = "subscription { changes(types: [\"event.updated\"]) { type subject { ... on Event { title description } } } }";
+        subscribe(&mut socket, "titles", query, json!({})).await;
+        let description = "A long programme. ".repeat(70).trim_end().to_owned();
+        for title in ["First title", "Second title", "Third title"] {
+            let input = EventInput { title: title.to_owned(), description: description.clone(), ..webinar() };
+            events::update_event(&services, Some(&staff), event.id, &input).await.unwrap();
+            let change = next_data(&mut socket).await;
+            let expected = json!({ "type": "event.updated", "subject": { "title": title, "description": description } });
+            assert_eq!(change["changes"], expected);
+        }
+    })
+    .await;
+}

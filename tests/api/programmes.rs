@@ -2,7 +2,6 @@
 
 use crate::helpers::{TestApp, each_backend};
 use api::config::Config;
-use api::graphql::loaders::Loaders;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -221,7 +220,7 @@ async fn statements_of(database_url: &str, query: &str) -> (Value, Vec<String>) 
     let recorded = statements.clone();
     db.set_metric_callback(move |info| recorded.lock().unwrap().push(info.statement.sql.clone()));
     let schema = crate::helpers::schema_on(&db, database_url).await;
-    let request = async_graphql::Request::new(query).data(Loaders::new(&db, None)).data(api::auth::Caller::default());
+    let request = async_graphql::Request::new(query).data(api::auth::Caller::default());
     let response = schema.execute(request).await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let data = response.data.into_json().unwrap();

@@ -221,3 +221,37 @@ async fn calls_resources_newsletters_registrations_and_the_audit_log_cost_the_sa
     })
     .await;
 }
+
+/// The integrators' lists: service accounts with their scopes (admins) and webhook endpoints with their event
+/// types (staff): the scopes and event types of a whole page come in one statement.
+#[tokio::test]
+async fn service_accounts_and_webhook_endpoints_cost_the_same_statements_at_any_size() {
+    let allow_private = |config: &mut api::config::Config| config.webhooks.allow_private = true;
+    each_backend_with(allow_private, |app| async move {
+        let staff = staff_token(&app).await;
+        let admin = token(&login(&app, "admin@example.org", PASSWORD).await);
+        const CREATE_ACCOUNT: &str = "mutation($i: CreateServiceAccountInput!) { createServiceAccount(input: $i) { serviceAccount { id } userErrors { field code } } }";
+        const CREATE_ENDPOINT: &str = "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { webhookEndpoint { id } userErrors { field code } } }";
+        for n in 0..100 {
+            let account = json!({ "name": format!("Integrator {n:03}"), "scopes": ["READ_EVENTS", "WEBHOOKS_MANAGE"] });
+            created_id(&app.data_as(&admin, CREATE_ACCOUNT, json!({ "i": account })).await, "createServiceAccount", "serviceAccount").await;
+            let endpoint = json!({ "url": format!("http://127.0.0.1:9/hook/{n}"), "eventTypes": ["event.published", "call.published"], "description": "" });
+            created_id(&app.data_as(&staff, CREATE_ENDPOINT, json!({ "i": endpoint })).await, "createWebhookEndpoint", "webhookEndpoint").await;
+        }
+
+        let accounts = |first: usize| format!("{{ serviceAccounts(first: {first}) {{ nodes {{ name clientId scopes }} }} }}");
+        let endpoints = |first: usize| format!("{{ webhookEndpoints(first: {first}) {{ nodes {{ url status eventTypes }} }} }}");
+        let admin_principal = principal_with(api::auth::Role::Admin);
+        let (page, _) = statements_as(&app.database_url, Some(admin_principal.clone()), &accounts(20)).await;
+        assert_eq!(page["serviceAccounts"]["nodes"][19]["scopes"], json!(["READ_EVENTS", "WEBHOOKS_MANAGE"]), "{page}");
+        let staff_principal = principal_with(api::auth::Role::Staff);
+        let (page, _) = statements_as(&app.database_url, Some(staff_principal.clone()), &endpoints(20)).await;
+        assert_eq!(page["webhookEndpoints"]["nodes"][19]["eventTypes"], json!(["call.published", "event.published"]), "{page}");
+        let lines = [
+            ("serviceAccounts", same_cost_at_20_and_100(&app, Some(admin_principal), "serviceAccounts", accounts, 3).await),
+            ("webhookEndpoints", same_cost_at_20_and_100(&app, Some(staff_principal), "webhookEndpoints", endpoints, 3).await),
+        ];
+        eprintln!("statements per page: {lines:?}");
+    })
+    .await;
+}

@@ -222,6 +222,19 @@ async fn a_strategy_goes_from_draft_to_published_with_its_history() {
                 (json!("ADOPTED"), json!("PUBLISHED"), Value::Null),
             ]
         );
+        // Editors see which side made each move, their own account, and no staff account's ID.
+        let editor_id = app.data_as(&pilot.editor, "{ me { id } }", json!({})).await["me"]["id"].clone();
+        let staff_id = app.data_as(&pilot.staff, "{ me { id } }", json!({})).await["me"]["id"].clone();
+        let sides = |history: &Value| -> Vec<(Value, Value)> {
+            history["strategy"]["history"].as_array().unwrap().iter().map(|m| (m["madeBy"].clone(), m["actorId"].clone())).collect()
+        };
+        const SIDES: &str = "query($id: ID!) { strategy(id: $id) { history { madeBy actorId } } }";
+        let as_editor = app.data_as(&pilot.editor, SIDES, json!({ "id": id })).await;
+        let (editors, secretariat) = ((json!("EDITORS"), editor_id.clone()), (json!("SECRETARIAT"), Value::Null));
+        assert_eq!(sides(&as_editor), vec![editors.clone(), editors.clone(), secretariat.clone(), editors.clone(), secretariat.clone(), secretariat]);
+        assert!(!as_editor.to_string().contains(staff_id.as_str().unwrap()), "no staff ID shown to editors");
+        let as_staff = app.data_as(&pilot.staff, SIDES, json!({ "id": id })).await;
+        assert_eq!(sides(&as_staff)[4], (json!("SECRETARIAT"), staff_id), "staff see who adopted");
 
         // Every change is a domain event; the workflow moves are audited.
         let events: Vec<String> = domain_events(&app).await.into_iter().filter(|e| e.0.starts_with("strategy.")).map(|e| e.0).collect();

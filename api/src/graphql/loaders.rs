@@ -1,11 +1,12 @@
-//! DataLoaders, created fresh for each request: relations and `nodes` resolve in one query per type.
+//! DataLoaders, created fresh for each execution (see `execution`): relations and `nodes` resolve in one query per type.
 
 use crate::auth::{Principal, Role};
 use crate::domain::accounts::roles;
+use crate::domain::accounts::scopes::{self, Scope};
 use crate::domain::newsletter::issues::{self, DeliveryCounts};
 use crate::domain::{
     applications, calls, events, experts, organisations, partnerships, programmes, reference, regions, resources,
-    strategies,
+    strategies, webhooks,
 };
 use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
@@ -68,6 +69,10 @@ pub struct Loaders {
     pub strategy_comment_replies: DataLoader<StrategyCommentRepliesLoader, HashMapCache>,
     /// Users' display names, by user id (for people shown by name only, such as comment authors).
     pub display_names: DataLoader<DisplayNameLoader, HashMapCache>,
+    /// The scopes of service accounts, by account id.
+    pub service_account_scopes: DataLoader<ServiceAccountScopesLoader, HashMapCache>,
+    /// The event types of webhook endpoints, by endpoint id.
+    pub webhook_event_types: DataLoader<WebhookEventTypesLoader, HashMapCache>,
 }
 
 impl Loaders {
@@ -170,6 +175,16 @@ impl Loaders {
                 HashMapCache::default(),
             ),
             display_names: DataLoader::with_cache(DisplayNameLoader(db.clone()), tokio::spawn, HashMapCache::default()),
+            service_account_scopes: DataLoader::with_cache(
+                ServiceAccountScopesLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            webhook_event_types: DataLoader::with_cache(
+                WebhookEventTypesLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
         }
     }
 
@@ -299,6 +314,20 @@ impl Loaders {
         let mut found = events::registrations::registrations_of_user(db, user_id, events).await?;
         // Events without a registration are fed too (as none), so their fields ask nothing more.
         self.user_registrations.feed_many(events.iter().map(|e| ((*e, user_id), found.remove(e)))).await;
+        Ok(())
+    }
+
+    /// Loads the scopes of a page of service accounts in one statement (accounts without scopes as none).
+    pub async fn prime_service_account_scopes(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
+        let mut found = scopes::scopes_of_accounts(db, ids).await?;
+        self.service_account_scopes.feed_many(ids.iter().map(|id| (*id, found.remove(id).unwrap_or_default()))).await;
+        Ok(())
+    }
+
+    /// Loads the event types of a page of webhook endpoints in one statement.
+    pub async fn prime_webhook_event_types(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
+        let mut found = webhooks::event_types_of_endpoints(db, ids).await?;
+        self.webhook_event_types.feed_many(ids.iter().map(|id| (*id, found.remove(id).unwrap_or_default()))).await;
         Ok(())
     }
 
@@ -779,5 +808,29 @@ impl Loader<Uuid> for ApplicationHistoryLoader {
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         applications::history_of(&self.0, ids).await.map_err(Arc::new)
+    }
+}
+
+pub struct ServiceAccountScopesLoader(DatabaseConnection);
+
+impl Loader<Uuid> for ServiceAccountScopesLoader {
+    type Value = Vec<Scope>;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let mut found = scopes::scopes_of_accounts(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(ids.iter().map(|id| (*id, found.remove(id).unwrap_or_default())).collect())
+    }
+}
+
+pub struct WebhookEventTypesLoader(DatabaseConnection);
+
+impl Loader<Uuid> for WebhookEventTypesLoader {
+    type Value = Vec<String>;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let mut found = webhooks::event_types_of_endpoints(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(ids.iter().map(|id| (*id, found.remove(id).unwrap_or_default())).collect())
     }
 }

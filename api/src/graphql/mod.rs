@@ -9,6 +9,7 @@ pub mod connection;
 pub mod context;
 pub mod errors;
 pub mod events;
+pub mod execution;
 pub mod experts;
 pub mod limits;
 pub mod live;
@@ -106,7 +107,8 @@ fn builder(config: &Config) -> SchemaBuilder<QueryRoot, MutationRoot, Subscripti
     // The complexity (every list counted), size, aliases and directives are bounded by `limits`, before
     // async-graphql's own validation runs.
     let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
-        .extension(limits::QueryLimits::new(&config.limits));
+        .extension(limits::QueryLimits::new(&config.limits))
+        .extension(execution::FreshLoaders);
     if config.is_production() {
         builder = builder.limit_depth(config.limits.max_query_depth).disable_introspection().disable_suggestions();
     } else {

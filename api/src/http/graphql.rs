@@ -16,7 +16,6 @@ use crate::config::Limits;
 use crate::domain::Origin;
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::limits::document::{DocumentLimits, check_text};
-use crate::graphql::loaders::Loaders;
 use crate::graphql::response_order;
 use crate::graphql::{RequestContext, errors};
 use crate::http::REQUEST_ID_HEADER;
@@ -158,7 +157,6 @@ async fn run(
     let (query, operation_name) = (params.query.clone(), params.operation_name.clone());
     let mut request = async_graphql::Request::new(params.query)
         .data(RequestContext { request_id: request_id.clone() })
-        .data(Loaders::new(&state.services.db, caller.0.as_ref()))
         .data(caller)
         .data(Origin { client_address: Some(peer.ip().to_string()) });
     if let Some(name) = params.operation_name {

@@ -11,7 +11,6 @@ use crate::auth::Caller;
 use crate::domain::Origin;
 use crate::error::AppError;
 use crate::graphql::RequestContext;
-use crate::graphql::loaders::Loaders;
 use crate::http::REQUEST_ID_HEADER;
 use async_graphql::Data;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocket as GraphQLWebSocket, WebSocketProtocols, WsMessage};
@@ -86,7 +85,6 @@ async fn serve(state: AppState, peer: SocketAddr, request_id: String, socket: We
                         let _ = expiry_tx.send(lifetime);
                     }
                     let mut data = Data::default();
-                    data.insert(Loaders::new(&state.services.db, caller.0.as_ref()));
                     data.insert(caller);
                     data.insert(Origin { client_address: Some(peer.ip().to_string()) });
                     data.insert(RequestContext { request_id });

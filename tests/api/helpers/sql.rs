@@ -44,9 +44,7 @@ pub async fn statements_as(
     let recorded = statements.clone();
     db.set_metric_callback(move |info| recorded.lock().unwrap().push(info.statement.sql.clone()));
     let schema = schema_on(&db, database_url).await;
-    let request = async_graphql::Request::new(query)
-        .data(api::graphql::loaders::Loaders::new(&db, actor.as_ref()))
-        .data(api::auth::Caller(actor));
+    let request = async_graphql::Request::new(query).data(api::auth::Caller(actor));
     let response = schema.execute(request).await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let data = response.data.into_json().unwrap();

@@ -182,6 +182,12 @@ pub async fn access_of(
 
 /// Writing strategies (creating, editing drafts, submitting, amending): signed-in people, who must then be
 /// owners or editors of an organisation of a partnership of the region ([`require_editor`]).
+/// Whether `viewer` may see which account made a move of the history: staff, and the person who made it
+/// (everybody else sees only the side, so that staff accounts' IDs do not reach editors).
+pub fn can_see_mover(viewer: Option<&Principal>, made: &entity::strategy_move::Model) -> bool {
+    viewer.is_some_and(|v| v.is_staff() || v.user_id() == Some(made.actor_id))
+}
+
 pub fn can_write(actor: Option<&Principal>) -> AppResult<&Principal> {
     require_user(actor)
 }

@@ -27,6 +27,22 @@ pub fn allowed(from: StrategyStatus, to: StrategyStatus) -> bool {
     )
 }
 
+/// The side of the programme that makes a move: the region's partnership (drafting, submitting, amending) or
+/// the programme's secretariat (reviewing, adopting, publishing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mover {
+    Editors,
+    Secretariat,
+}
+
+/// Who makes the move to `to`, by the workflow's rules.
+pub fn mover_of(to: StrategyStatus) -> Mover {
+    match to {
+        Draft | InReview => Mover::Editors,
+        ChangesRequested | Adopted | Published => Mover::Secretariat,
+    }
+}
+
 fn event_type(to: StrategyStatus) -> EventType {
     match to {
         Draft => EventType::StrategyAmended,

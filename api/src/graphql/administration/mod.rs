@@ -79,7 +79,7 @@ impl ServiceAccount {
     }
     /// What it may do beyond reading public data.
     async fn scopes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<service_accounts_gql::IntegratorScope>> {
-        let scopes = crate::domain::accounts::scopes::scopes_of(&ctx.services().db, self.0.id).await?;
+        let scopes = ctx.loaders().service_account_scopes.load_one(self.0.id).await?.unwrap_or_default();
         Ok(scopes.into_iter().map(Into::into).collect())
     }
     /// When it was revoked (its tokens stopped working); null while active.

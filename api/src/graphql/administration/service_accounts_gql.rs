@@ -6,7 +6,7 @@ use crate::auth::guard::RoleGuard;
 use crate::domain::accounts::scopes::Scope;
 use crate::domain::accounts::service_accounts;
 use crate::error::{AppResult, UserError};
-use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::connection::{ConnectionOf, connection, nodes_select, page_request};
 use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
@@ -78,7 +78,12 @@ impl ServiceAccountQuery {
         >,
     ) -> async_graphql::Result<ConnectionOf<ServiceAccount>> {
         let page = page_request(ctx, first, after, last, before)?;
-        Ok(connection(service_accounts::list(ctx.services(), ctx.actor(), &page).await?, ServiceAccount))
+        let page = service_accounts::list(ctx.services(), ctx.actor(), &page).await?;
+        if nodes_select(ctx, &["scopes"]) {
+            let ids: Vec<_> = page.items.iter().map(|(_, account)| account.id).collect();
+            ctx.loaders().prime_service_account_scopes(&ctx.services().db, &ids).await?;
+        }
+        Ok(connection(page, ServiceAccount))
     }
 }
 

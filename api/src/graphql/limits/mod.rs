@@ -85,6 +85,9 @@ impl Extension for QueryLimitsExtension {
         operation_name: Option<&str>,
         next: NextExecute<'_>,
     ) -> Response {
+        // A subscription executes once per event it delivers, with this one extension: each delivery is a
+        // response of its own, measured from zero.
+        self.response.restart();
         let response = next.run(ctx, operation_name).await;
         match self.response.exceeded() {
             Some(error) => Response::from_errors(vec![error]),

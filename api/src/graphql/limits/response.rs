@@ -22,6 +22,15 @@ impl ResponseBudget {
         Self { max_bytes, used: AtomicUsize::new(0), exceeded: AtomicBool::new(false), at: Mutex::new(None) }
     }
 
+    /// Starts measuring a new response.
+    pub fn restart(&self) {
+        self.used.store(0, Ordering::Relaxed);
+        self.exceeded.store(false, Ordering::Relaxed);
+        if let Ok(mut at) = self.at.lock() {
+            *at = None;
+        }
+    }
+
     pub fn refuse_if_exceeded(&self) -> ServerResult<()> {
         if self.exceeded.load(Ordering::Relaxed) { Err(self.error()) } else { Ok(()) }
     }

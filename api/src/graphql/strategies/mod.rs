@@ -551,7 +551,26 @@ impl FinanceLine {
 
 pub struct StrategyMove(strategy_move::Model);
 
-/// One move of a strategy version along the workflow.
+/// The side of the programme that made a move of a strategy's workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum StrategyMover {
+    /// The editors of the region's partnership (drafting, submitting, amending).
+    Editors,
+    /// The programme's secretariat (requesting changes, adopting, publishing).
+    Secretariat,
+}
+
+impl From<workflow::Mover> for StrategyMover {
+    fn from(mover: workflow::Mover) -> Self {
+        match mover {
+            workflow::Mover::Editors => StrategyMover::Editors,
+            workflow::Mover::Secretariat => StrategyMover::Secretariat,
+        }
+    }
+}
+
+/// One move of a strategy version along the workflow: by which side, when, from which status to which, with the
+/// note. Which account made it is shown only to staff and to the person who made it.
 #[Object]
 impl StrategyMove {
     /// Null when the version started (created or amended).
@@ -562,9 +581,15 @@ impl StrategyMove {
     async fn to_status(&self) -> StrategyStatus {
         self.0.to_status.into()
     }
-    /// The user who made the move.
-    async fn actor_id(&self) -> ID {
-        GlobalId::encode(NodeType::User, &self.0.actor_id.to_string())
+    /// The user who made the move: for staff, and for the user who made it; null for everybody else (who see
+    /// `madeBy`).
+    async fn actor_id(&self, ctx: &Context<'_>) -> Option<ID> {
+        strategies::policy::can_see_mover(ctx.actor(), &self.0)
+            .then(|| GlobalId::encode(NodeType::User, &self.0.actor_id.to_string()))
+    }
+    /// The side that made the move: the partnership's editors or the programme's secretariat.
+    async fn made_by(&self) -> StrategyMover {
+        workflow::mover_of(self.0.to_status).into()
     }
     /// The note given with the move (what needs to change, for CHANGES_REQUESTED); null when none.
     async fn note(&self) -> Option<&str> {

@@ -3,7 +3,7 @@
 
 use crate::domain::webhooks::{self, WithSecret};
 use crate::error::{AppResult, UserError};
-use crate::graphql::connection::{ConnectionOf, connection, page_request};
+use crate::graphql::connection::{ConnectionOf, connection, nodes_select, page_request};
 use crate::graphql::context::ContextExt;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::payload::into_payload;
@@ -32,7 +32,7 @@ impl WebhookEndpoint {
     }
     /// The event types (`area.fact`) it receives.
     async fn event_types(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        Ok(webhooks::event_types_of(&ctx.services().db, self.0.id).await?)
+        Ok(ctx.loaders().webhook_event_types.load_one(self.0.id).await?.unwrap_or_default())
     }
     /// `ACTIVE`, or `DISABLED` after failing longer than the configured time (a replay enables it again).
     async fn status(&self) -> &str {
@@ -201,7 +201,12 @@ impl WebhookQuery {
         >,
     ) -> async_graphql::Result<ConnectionOf<WebhookEndpoint>> {
         let page = page_request(ctx, first, after, last, before)?;
-        Ok(connection(webhooks::endpoints(ctx.services(), ctx.actor(), &page).await?, WebhookEndpoint))
+        let page = webhooks::endpoints(ctx.services(), ctx.actor(), &page).await?;
+        if nodes_select(ctx, &["eventTypes"]) {
+            let ids: Vec<_> = page.items.iter().map(|(_, endpoint)| endpoint.id).collect();
+            ctx.loaders().prime_webhook_event_types(&ctx.services().db, &ids).await?;
+        }
+        Ok(connection(page, WebhookEndpoint))
     }
 }
 
