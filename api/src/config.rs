@@ -28,6 +28,9 @@ const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 const DEFAULT_MAX_PASSWORD_CHECKS: u32 = 2;
 const DEFAULT_MAX_TEXT_LENGTH: usize = 20_000;
 const DEFAULT_MAX_LIST_INPUT: usize = 100;
+const DEFAULT_MAIL_MAX_PER_ADDRESS: u32 = 3;
+const DEFAULT_MAIL_MAX_PER_CLIENT: u32 = 30;
+const DEFAULT_MAIL_LIMIT_WINDOW_SECS: u64 = 3600;
 /// Deepest nesting of brackets (`{`, `[`, `(`) a document may have; deeper would strain the parser's stack.
 pub const MAX_QUERY_NESTING: usize = 64;
 /// What a list without paging counts in the complexity: the items it is assumed to hold.
@@ -173,6 +176,19 @@ pub struct Limits {
     #[arg(long, env = "IMPACT_MAX_LIST_INPUT", value_name = "IMPACT_MAX_LIST_INPUT", default_value_t = DEFAULT_MAX_LIST_INPUT, global = true)]
     pub max_list_input: usize,
 
+    /// Most mails to one address that callers may ask for (subscribe, register, a reset or verification link, an
+    /// event registration or an invitation by e-mail), per window, whatever the number of aliases or instances.
+    #[arg(long, env = "IMPACT_MAIL_MAX_PER_ADDRESS", value_name = "IMPACT_MAIL_MAX_PER_ADDRESS", default_value_t = DEFAULT_MAIL_MAX_PER_ADDRESS, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub mail_max_per_address: u32,
+
+    /// Most such mails one client address may ask for, to any addresses, per window.
+    #[arg(long, env = "IMPACT_MAIL_MAX_PER_CLIENT", value_name = "IMPACT_MAIL_MAX_PER_CLIENT", default_value_t = DEFAULT_MAIL_MAX_PER_CLIENT, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub mail_max_per_client: u32,
+
+    /// The window of the two mail limits above, in seconds (fixed windows, counted in the database).
+    #[arg(long, env = "IMPACT_MAIL_LIMIT_WINDOW_SECS", value_name = "IMPACT_MAIL_LIMIT_WINDOW_SECS", default_value_t = DEFAULT_MAIL_LIMIT_WINDOW_SECS, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub mail_limit_window_secs: u64,
+
     /// Largest request body, in bytes.
     #[arg(long, env = "IMPACT_MAX_BODY_BYTES", value_name = "IMPACT_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES, global = true)]
     pub max_body_bytes: usize,
@@ -213,6 +229,9 @@ impl Default for Limits {
             max_password_checks: DEFAULT_MAX_PASSWORD_CHECKS,
             max_text_length: DEFAULT_MAX_TEXT_LENGTH,
             max_list_input: DEFAULT_MAX_LIST_INPUT,
+            mail_max_per_address: DEFAULT_MAIL_MAX_PER_ADDRESS,
+            mail_max_per_client: DEFAULT_MAIL_MAX_PER_CLIENT,
+            mail_limit_window_secs: DEFAULT_MAIL_LIMIT_WINDOW_SECS,
             request_timeout_secs: DEFAULT_REQUEST_TIMEOUT_SECS,
             db_max_connections: DEFAULT_DB_MAX_CONNECTIONS,
         }

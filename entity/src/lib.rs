@@ -22,6 +22,7 @@ pub mod external_identity;
 pub mod interreg_programme;
 pub mod interreg_programme_country;
 pub mod login_failure;
+pub mod mail_quota;
 pub mod newsletter_delivery;
 pub mod newsletter_issue;
 pub mod nuts_region;

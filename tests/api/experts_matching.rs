@@ -190,7 +190,7 @@ async fn assignments_are_proposed_accepted_with_a_declaration_declined_and_ended
         assert_eq!(proposed["assignExpert"]["userErrors"], json!([]));
         let tina_assignment = proposed["assignExpert"]["assignment"]["id"].clone();
         assert_eq!(proposed["assignExpert"]["assignment"]["status"], "PROPOSED");
-        wait_for_mail(&app, "tina@example.org", "for the pilot region Three-border Alps").await;
+        wait_for_mail(&app, "tina@example.org", "> Three-border Alps").await;
 
         // Rule 7 and the team's rules, each broken on purpose.
         for (who, role, days, field, code) in [

@@ -506,7 +506,7 @@ impl Demo<'_> {
                     language: language.to_owned(),
                     source: Some("seed-demo".to_owned()),
                 };
-                subscriptions::subscribe(self.services, None, input).await?;
+                subscriptions::subscribe(self.services, &crate::domain::Origin::default(), None, input).await?;
             }
             self.report.count(!known);
         }

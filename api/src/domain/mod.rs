@@ -14,6 +14,7 @@ pub mod events;
 pub mod experts;
 pub mod ids;
 pub mod live;
+pub mod mail_quota;
 pub mod newsletter;
 pub mod organisations;
 pub mod pagination;

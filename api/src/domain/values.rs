@@ -74,6 +74,63 @@ impl LanguageCode {
     }
 }
 
+/// A name that can end up in a mail: a person's display or registration name, an organisation's, a
+/// partnership's or a region's. One trimmed line of at most `max` characters (200 unless said otherwise) with
+/// no control characters at all (no line breaks or tabs either), no Unicode line or paragraph separators and no
+/// bidirectional-text controls: a name cannot add lines to a mail or disguise what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PersonName(String);
+
+impl PersonName {
+    /// The most characters of a person's name.
+    pub const MAX_CHARS: usize = 200;
+
+    /// A person's name (display or registration name).
+    pub fn parse(field: &str, input: &str) -> Result<Self, UserError> {
+        Self::parse_max(field, input, Self::MAX_CHARS)
+    }
+
+    /// A name of at most `max` characters (an organisation's, a partnership's, a region's).
+    pub fn parse_max(field: &str, input: &str, max: usize) -> Result<Self, UserError> {
+        let name = input.trim();
+        if name.is_empty() {
+            return Err(UserError::new(&[field], UserErrorCode::Required, format!("`{field}` must not be blank")));
+        }
+        if name.chars().any(breaks_a_line) {
+            return Err(UserError::new(
+                &[field],
+                UserErrorCode::Invalid,
+                format!("`{field}` must be one line, without line breaks, tabs or other control characters"),
+            ));
+        }
+        bounded_text(field, name, max).map(|name| Self(name.to_owned()))
+    }
+
+    /// A name from elsewhere (an identity provider): forbidden characters become spaces, runs of spaces one,
+    /// cut to [`Self::MAX_CHARS`]; `None` when nothing is left.
+    pub fn sanitised(input: &str) -> Option<Self> {
+        let spaced: String = input.chars().map(|c| if breaks_a_line(c) { ' ' } else { c }).collect();
+        let name: String =
+            spaced.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(Self::MAX_CHARS).collect();
+        (!name.is_empty()).then_some(Self(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// Characters a one-line name may not hold: control characters (line breaks and tabs included), the Unicode
+/// line and paragraph separators, and the bidirectional-text controls that reorder what a reader sees.
+fn breaks_a_line(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// An optional text, trimmed; blank (empty or only whitespace) means absent.
 pub fn blank_to_none(value: &Option<String>) -> Option<String> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
@@ -230,6 +287,27 @@ mod tests {
         assert_eq!(SearchTerm::parse("search", Some(" ")).unwrap(), None);
         assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
         assert_eq!(quoted(&"x".repeat(100)).chars().count(), MAX_QUOTED_CHARS + 1);
+    }
+
+    #[test]
+    fn names_are_one_line() {
+        assert_eq!(
+            PersonName::parse("name", "  Ana Novak ").map(PersonName::into_string).ok(),
+            Some("Ana Novak".into())
+        );
+        for bad in
+            ["Ana\nVisit https://evil.example", "Ana\r\nX", "Ana\tNovak", "Ana\u{2028}X", "Ana\u{202E}kavoN", "a\0b"]
+        {
+            assert_eq!(PersonName::parse("name", bad).unwrap_err().code, UserErrorCode::Invalid, "{bad:?}");
+        }
+        assert_eq!(PersonName::parse("name", " ").unwrap_err().code, UserErrorCode::Required);
+        assert!(PersonName::parse("name", &"x".repeat(201)).is_err());
+        assert!(PersonName::parse_max("name", &"x".repeat(255), 255).is_ok());
+        assert_eq!(
+            PersonName::sanitised(" Ana\n\nNovak\u{202E} ").map(PersonName::into_string),
+            Some("Ana Novak".to_owned())
+        );
+        assert_eq!(PersonName::sanitised("\n\t"), None);
     }
 
     #[test]

@@ -17,10 +17,10 @@ use crate::domain::audit::{self, AuditAction, AuditEntry};
 use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
 use crate::domain::ids::NodeType;
 use crate::domain::unit_of_work::Write;
-use crate::domain::values::{Checks, Email, LanguageCode, check_password, required_text};
+use crate::domain::values::{Checks, Email, LanguageCode, PersonName, check_password};
 use crate::domain::{Origin, Services};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use crate::mail::OutgoingEmail;
+use crate::mail::{OutgoingEmail, quote};
 use chrono::{DateTime, Duration, Utc};
 use entity::user_token::TokenPurpose;
 use entity::{app_user, external_identity, user_role, user_token};
@@ -47,7 +47,7 @@ pub async fn register(services: &Services, origin: &Origin, input: Registration)
     let min_length = services.config.auth.min_password_length;
     let mut checks = Checks::default();
     let email = checks.take(Email::parse("email", &input.email));
-    let display_name = checks.take(required_text("displayName", &input.display_name, 200));
+    let display_name = checks.take(PersonName::parse("displayName", &input.display_name).map(PersonName::into_string));
     let language = checks.take(LanguageCode::parse("preferredLanguage", &input.preferred_language));
     checks.take(check_password("password", &input.password, email.as_ref().map(Email::as_str), min_length));
     if !matches!(input.intended_role, Role::Applicant | Role::Expert) {
@@ -67,6 +67,7 @@ pub async fn register(services: &Services, origin: &Origin, input: Registration)
     if find_by_email(&*tx, &email).await?.is_some() {
         return Err(email_taken());
     }
+    tx.count_mail_to(email.as_str()).await?;
     let user = app_user::ActiveModel {
         id: Set(Uuid::now_v7()),
         email: Set(email.into_string()),
@@ -128,10 +129,12 @@ pub async fn verify_email(services: &Services, origin: &Origin, token: &str) -> 
 }
 
 /// Sends a new verification link to an unverified account. Answers the same whether or not the address
-/// has an account, so it cannot be used to find out who is registered.
+/// has an account, so it cannot be used to find out who is registered: the request counts against the mail
+/// limits of the address and the client before the address is looked up (`RATE_LIMITED` beyond them).
 pub async fn request_email_verification(services: &Services, origin: &Origin, email: &str) -> AppResult<()> {
     let Ok(email) = Email::parse("email", email) else { return Ok(()) };
     let mut tx = services.write(None).await?.from_origin(origin);
+    tx.count_mail_to(email.as_str()).await?;
     if let Some(user) = find_by_email(&*tx, &email).await?
         && user.email_verified_at.is_none()
     {
@@ -142,10 +145,13 @@ pub async fn request_email_verification(services: &Services, origin: &Origin, em
     Ok(())
 }
 
-/// Mails a password-reset link if the address has an account; answers the same either way.
+/// Mails a password-reset link if the address has an account; answers the same either way. The request counts
+/// against the mail limits of the address and the client before the address is looked up, so `RATE_LIMITED`
+/// comes as soon for an unknown address as for a known one.
 pub async fn request_password_reset(services: &Services, origin: &Origin, email: &str) -> AppResult<()> {
     let Ok(email) = Email::parse("email", email) else { return Ok(()) };
     let mut tx = services.write(None).await?.from_origin(origin);
+    tx.count_mail_to(email.as_str()).await?;
     if let Some(user) = find_by_email(&*tx, &email).await? {
         send_token_mail(&mut tx, &user, TokenPurpose::ResetPassword).await?;
         let entry = AuditEntry {
@@ -249,7 +255,8 @@ pub async fn update_profile(
 ) -> AppResult<app_user::Model> {
     let user_id = policy::can_change_own_account(actor)?.id;
     let mut checks = Checks::default();
-    let display_name = change.display_name.map(|n| checks.take(required_text("displayName", &n, 200)));
+    let display_name =
+        change.display_name.map(|n| checks.take(PersonName::parse("displayName", &n).map(PersonName::into_string)));
     let language = change.preferred_language.map(|l| checks.take(LanguageCode::parse("preferredLanguage", &l)));
     checks.finish()?;
     let mut tx = services.write(actor).await?;
@@ -345,7 +352,8 @@ pub async fn link_external(services: &Services, identity: &ExternalIdentity) -> 
     let user = match find_by_email(&*tx, &email).await? {
         Some(user) => user,
         None => {
-            let name = identity.name.clone().filter(|n| !n.trim().is_empty());
+            // The provider's name becomes the display name, which mails show: one line, like any other.
+            let name = identity.name.as_deref().and_then(PersonName::sanitised).map(PersonName::into_string);
             let user = app_user::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 email: Set(email.as_str().to_owned()),
@@ -493,18 +501,18 @@ async fn send_token_mail(tx: &mut Write, user: &app_user::Model, purpose: TokenP
         TokenPurpose::VerifyEmail => (
             "Confirm your e-mail address for IMPACT".to_owned(),
             format!(
-                "Hello {name},\n\nplease confirm your e-mail address for your IMPACT account:\n\n{frontend}/verify-email?token={token}\n\n\
+                "Hello,\n\nsomeone (hopefully you) registered an IMPACT account with this address, under the name:\n\n{name}\n\n\
+                 Please confirm your e-mail address:\n\n{frontend}/verify-email?token={token}\n\n\
                  Or enter this code: {token}\n\nThe link works once and expires in {hours} hours. If you did not register, ignore this mail.\n",
-                name = user.display_name
+                name = quote(&user.display_name)
             ),
         ),
         TokenPurpose::ResetPassword => (
             "Reset your IMPACT password".to_owned(),
             format!(
-                "Hello {name},\n\nsomeone (hopefully you) asked to reset the password of your IMPACT account:\n\n\
+                "Hello,\n\nsomeone (hopefully you) asked to reset the password of your IMPACT account:\n\n\
                  {frontend}/reset-password?token={token}\n\nOr enter this code: {token}\n\nThe link works once and expires in {hours} hour(s). \
-                 If you did not ask for it, ignore this mail: your password stays as it is.\n",
-                name = user.display_name
+                 If you did not ask for it, ignore this mail: your password stays as it is.\n"
             ),
         ),
     };

@@ -10,7 +10,7 @@ use crate::domain::domain_events::EventType;
 use crate::domain::unit_of_work::Write;
 use crate::domain::{Services, organisations, partnerships, regions};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use crate::mail::OutgoingEmail;
+use crate::mail::{OutgoingEmail, quote};
 use entity::application::{self, ApplicationStatus};
 use entity::cross_border_region::RegionStatus;
 use entity::partner::PartnerRole;
@@ -143,15 +143,15 @@ async fn notify_lead(tx: &mut Write, partnership_id: Uuid, to: ApplicationStatus
     let leads: Vec<Uuid> = partners.iter().filter(|p| p.role == PartnerRole::Lead).map(|p| p.organisation_id).collect();
     let frontend = tx.services().config.frontend_url.trim_end_matches('/').to_owned();
     for address in organisations::member_addresses(&**tx, &leads).await? {
-        let note = note.map(|n| format!("\nNote: {n}\n")).unwrap_or_default();
+        let note = note.map(|n| format!("\nThe programme's note:\n\n{}\n", quote(n))).unwrap_or_default();
         let text_body = format!(
-            "Hello,\n\nthe application of {name} is now {status}.\n{note}\nFollow it at {frontend}/applications\n",
-            name = partnership.name,
+            "Hello,\n\nthe application of this partnership is now {status}:\n\n{name}\n{note}\nFollow it at {frontend}/applications\n",
+            name = quote(&partnership.name),
             status = status_name(to),
         );
         let mail = OutgoingEmail {
             to: address,
-            subject: format!("IMPACT application of {}: {}", partnership.name, status_name(to)),
+            subject: format!("IMPACT: your application is {}", status_name(to)),
             text_body,
             headers: Vec::new(),
         };

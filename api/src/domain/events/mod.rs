@@ -329,8 +329,7 @@ pub async fn cancel_event(services: &Services, actor: Option<&Principal>, id: Uu
     let event = move_status(&*tx, id, EventStatus::Published, EventStatus::Cancelled, tx.now()).await?;
     for registration in active_registrations(&*tx, id).await? {
         let text_body = format!(
-            "Hello {name},\n\nwe are sorry: the event “{title}” ({start} UTC) is cancelled.\n\nThe IMPACT team\n",
-            name = registration.name,
+            "Hello,\n\nwe are sorry: the event “{title}” ({start} UTC) is cancelled.\n\nThe IMPACT team\n",
             title = event.title,
             start = event.starts_at.format("%Y-%m-%d %H:%M"),
         );

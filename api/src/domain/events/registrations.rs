@@ -2,6 +2,12 @@
 //! requests arrive at once), a waitlist in order, confirmation of e-mail registrations, cancellation with
 //! promotion of the first waiting person, and attendance.
 //!
+//! Only a proven address holds a seat: a registration by e-mail stays PENDING (holding nothing) until the
+//! link mailed to the address confirms it, and a signed-in user's address is verified (signing in requires
+//! it). A PENDING registration of an address is therefore nobody's yet: whoever proves the address takes
+//! it over (the signed-in user whose verified address it is, or the next registration by e-mail, which mails a
+//! fresh link to the address), and that user may cancel it, so typing someone's address squats nothing.
+//!
 //! Every change starts its transaction by writing the event's row (`lock_event`): on PostgreSQL that row lock
 //! serialises the registrations of one event; on SQLite the write lock is taken at the first statement, where
 //! the busy timeout applies (a deferred transaction that read first could fail with "database is locked").
@@ -10,22 +16,22 @@
 use super::policy;
 use crate::auth::Principal;
 use crate::auth::secrets::{new_token, token_hash};
-use crate::domain::Services;
 use crate::domain::domain_events::{DomainEvent, EventType};
 use crate::domain::events::load;
 use crate::domain::ids::{self, NodeType};
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::unit_of_work::Write;
-use crate::domain::values::{Checks, Email, required_text};
+use crate::domain::values::{Checks, Email, PersonName};
+use crate::domain::{Origin, Services};
 use crate::error::{AppError, AppResult, UserErrorCode};
-use crate::mail::OutgoingEmail;
+use crate::mail::{OutgoingEmail, quote};
 use chrono::{DateTime, Duration, Utc};
 use entity::app_user;
 use entity::event::{self, EventStatus};
 use entity::event_registration::{self, RegistrationStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
@@ -83,7 +89,8 @@ fn check_open(event: &event::Model, now: DateTime<Utc>) -> AppResult<()> {
     Ok(())
 }
 
-/// The caller's registration for the event, as a signed-in user (one step: a seat or a waitlist place).
+/// The caller's registration for the event, as a signed-in user (one step: a seat or a waitlist place). A
+/// PENDING registration by e-mail of the caller's (verified) address is taken over.
 pub async fn register_user(
     services: &Services,
     actor: Option<&Principal>,
@@ -113,8 +120,11 @@ pub async fn register_user(
 }
 
 /// A registration without an account: held PENDING (no seat) until the link mailed to `email` confirms it.
+/// A PENDING registration of the address is replaced (new name, new link; the old link stops working). The
+/// mail counts against the mail limits of the address and the client (`RATE_LIMITED` beyond them).
 pub async fn register_by_email(
     services: &Services,
+    origin: &Origin,
     actor: Option<&Principal>,
     event_id: Uuid,
     email: &str,
@@ -122,15 +132,17 @@ pub async fn register_by_email(
 ) -> AppResult<event_registration::Model> {
     let mut checks = Checks::default();
     let email = checks.take(Email::parse("email", email));
-    let name = checks.take(required_text("name", name, 200));
+    let name = checks.take(PersonName::parse("name", name));
     checks.finish()?;
     let (Some(email), Some(name)) = (email, name) else {
         return Err(AppError::Internal(anyhow::anyhow!("checked registration lost a value")));
     };
-    let mut tx = services.write(actor).await?;
+    let name = name.into_string();
+    let mut tx = services.write(actor).await?.from_origin(origin);
     let now = tx.now();
     let event = lock_event(&tx, event_id, &["eventId"]).await?;
     check_open(&event, now)?;
+    tx.count_mail_to(email.as_str()).await?;
     let existing = event_registration::Entity::find()
         .filter(event_registration::Column::EventId.eq(event_id))
         .filter(event_registration::Column::Email.eq(email.as_str()))
@@ -146,10 +158,12 @@ pub async fn register_by_email(
     let registration = pending.update(&*tx).await?;
     let frontend = services.config.frontend_url.trim_end_matches('/');
     let text_body = format!(
-        "Hello {name},\n\nplease confirm your registration for “{title}” ({start} UTC):\n\n\
+        "Hello,\n\nsomeone (hopefully you) registered this address for “{title}” ({start} UTC), with the name:\n\n\
+         {name}\n\nPlease confirm the registration:\n\n\
          {frontend}/confirm-event-registration?token={token}\n\nOr enter this code: {token}\n\n\
          Until you confirm, no seat is kept for you. The link works once and expires in {hours} hours. \
          If you did not register, ignore this mail.\n",
+        name = quote(&name),
         title = event.title,
         start = event.starts_at.format("%Y-%m-%d %H:%M"),
         hours = ttl / 3600,
@@ -161,7 +175,8 @@ pub async fn register_by_email(
     Ok(registration)
 }
 
-/// A new PENDING row, or the person's cancelled one revived; `ALREADY_REGISTERED` when one is active.
+/// A new PENDING row, or the address's cancelled or still unconfirmed (PENDING) one revived for this person;
+/// `ALREADY_REGISTERED` when one holds a seat or a waitlist place.
 async fn new_or_revived(
     txn: &DatabaseTransaction,
     existing: Option<event_registration::Model>,
@@ -172,7 +187,9 @@ async fn new_or_revived(
     now: DateTime<Utc>,
 ) -> AppResult<event_registration::Model> {
     match existing {
-        Some(old) if old.status != RegistrationStatus::Cancelled => Err(already_registered()),
+        Some(old) if !matches!(old.status, RegistrationStatus::Cancelled | RegistrationStatus::Pending) => {
+            Err(already_registered())
+        }
         Some(old) => {
             let mut revived: event_registration::ActiveModel = old.into();
             revived.user_id = Set(user_id);
@@ -354,20 +371,16 @@ async fn mail_outcome(
     let (subject, mut text_body) = match (registration.status, cancel_token) {
         (RegistrationStatus::Registered, None) => (
             format!("A seat is free for you: {}", event.title),
-            format!(
-                "Hello {},\n\na seat became free: you are now registered for “{}” ({start} UTC).\n",
-                registration.name, event.title
-            ),
+            format!("Hello,\n\na seat became free: you are now registered for “{}” ({start} UTC).\n", event.title),
         ),
         (RegistrationStatus::Registered, Some(_)) => (
             format!("You are registered: {}", event.title),
-            format!("Hello {},\n\nyou are registered for “{}” ({start} UTC).\n", registration.name, event.title),
+            format!("Hello,\n\nyou are registered for “{}” ({start} UTC).\n", event.title),
         ),
         _ => (
             format!("You are on the waitlist: {}", event.title),
             format!(
-                "Hello {},\n\n“{}” ({start} UTC) is full; you are on the waitlist (place {}). We will write when a seat is free for you.\n",
-                registration.name,
+                "Hello,\n\n“{}” ({start} UTC) is full; you are on the waitlist (place {}). We will write when a seat is free for you.\n",
                 event.title,
                 registration.waitlist_position.unwrap_or_default()
             ),
@@ -394,7 +407,9 @@ pub enum CancelTarget {
     Token(String),
 }
 
-/// Cancels a registration (by its registrant). A freed seat goes to the first person on the waitlist.
+/// Cancels a registration (by its registrant). A freed seat goes to the first person on the waitlist. A
+/// signed-in user's own registration is the one made with the account, or one made by e-mail for the account's
+/// address once that address is verified (confirmed or not: whoever typed the address cannot keep it).
 pub async fn cancel(
     services: &Services,
     actor: Option<&Principal>,
@@ -403,9 +418,20 @@ pub async fn cancel(
     let (finder, field) = match &target {
         CancelTarget::OwnForEvent(event_id) => {
             let user_id = actor.and_then(Principal::user_id).ok_or(AppError::Unauthenticated)?;
+            let mut own = Condition::any().add(event_registration::Column::UserId.eq(user_id));
+            if let Some(user) = app_user::Entity::find_by_id(user_id).one(&services.db).await?
+                && user.email_verified_at.is_some()
+            {
+                own = own.add(
+                    Condition::all()
+                        .add(event_registration::Column::UserId.is_null())
+                        .add(event_registration::Column::Email.eq(user.email)),
+                );
+            }
             let select = event_registration::Entity::find()
                 .filter(event_registration::Column::EventId.eq(*event_id))
-                .filter(event_registration::Column::UserId.eq(user_id));
+                .filter(event_registration::Column::Status.ne(RegistrationStatus::Cancelled))
+                .filter(own);
             (select, "eventId")
         }
         CancelTarget::Token(token) => {

@@ -12,7 +12,7 @@ use crate::domain::unit_of_work::Write;
 use crate::domain::values::blank_to_none;
 use crate::domain::{Services, accounts, regions};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use crate::mail::OutgoingEmail;
+use crate::mail::{OutgoingEmail, quote};
 use entity::cross_border_region::{self, RegionStatus};
 use entity::expert_assignment::{self, AssignmentRole, AssignmentStatus};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -98,15 +98,14 @@ pub async fn assign(
     let expert = accounts::load(&*tx, input.expert_id).await?;
     tx.mail(OutgoingEmail {
         to: expert.email,
-        subject: format!("IMPACT: you are proposed as an expert for {}", region.name),
+        subject: "IMPACT: you are proposed as an expert for a pilot region".to_owned(),
         text_body: format!(
-            "Dear {},\n\nprogramme staff propose you as {} for the pilot region {}, {} days a month.\n\
+            "Hello,\n\nprogramme staff propose you as {} for the pilot region below, {} days a month:\n\n{}\n\n\
              Accept (declaring that you have no conflict of interest with the region's partners) or decline \
              in your account.\n",
-            expert.display_name,
             role_name(input.role),
-            region.name,
-            input.planned_days
+            input.planned_days,
+            quote(&region.name),
         ),
         headers: Vec::new(),
     })
@@ -236,12 +235,12 @@ async fn respond(
         let answer = if status == AssignmentStatus::Accepted { "accepted" } else { "declined" };
         tx.mail(OutgoingEmail {
             to: staff.email,
-            subject: format!("IMPACT: {} {answer} the assignment to {}", expert.display_name, region.name),
+            subject: format!("IMPACT: an expert has {answer} an assignment"),
             text_body: format!(
-                "{} has {answer} the assignment to {}{}.\n",
-                expert.display_name,
-                region.name,
-                if status == AssignmentStatus::Accepted { ", declaring no conflict of interest" } else { "" }
+                "This expert:\n\n{}\n\nhas {answer} the assignment to this pilot region{}:\n\n{}\n",
+                quote(&expert.display_name),
+                if status == AssignmentStatus::Accepted { ", declaring no conflict of interest" } else { "" },
+                quote(&region.name),
             ),
             headers: Vec::new(),
         })
@@ -273,10 +272,10 @@ pub async fn end(
     let region = regions::find(&*tx, assignment.region_id).await?;
     tx.mail(OutgoingEmail {
         to: expert.email,
-        subject: format!("IMPACT: your assignment to {} has ended", region.name),
+        subject: "IMPACT: your assignment to a pilot region has ended".to_owned(),
         text_body: format!(
-            "Dear {},\n\nyour assignment to {} has ended. Thank you.\n",
-            expert.display_name, region.name
+            "Hello,\n\nyour assignment to this pilot region has ended. Thank you.\n\n{}\n",
+            quote(&region.name)
         ),
         headers: Vec::new(),
     })

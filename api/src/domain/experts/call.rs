@@ -10,7 +10,7 @@ use crate::domain::domain_events::EventType;
 use crate::domain::values::{Checks, blank_to_none, required_text};
 use crate::domain::{Services, accounts};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use crate::mail::OutgoingEmail;
+use crate::mail::{OutgoingEmail, quote};
 use entity::call::CallKind;
 use entity::expert_profile::{self, ExpertStatus};
 use sea_orm::{ActiveModelTrait, Set};
@@ -134,16 +134,13 @@ pub async fn vet(
     let profile = active.update(&*tx).await?;
     let expert = accounts::load(&*tx, expert_id).await?;
     let text_body = match decision {
-        VettingDecision::Approved => format!(
-            "Dear {},\n\nthe IMPACT programme has selected you as an expert. Programme staff will propose \
-             assignments to pilot regions; you accept or decline each one in your account.\n",
-            expert.display_name
-        ),
+        VettingDecision::Approved => "Hello,\n\nthe IMPACT programme has selected you as an expert. Programme staff \
+             will propose assignments to pilot regions; you accept or decline each one in your account.\n"
+            .to_owned(),
         VettingDecision::Rejected => format!(
-            "Dear {},\n\nthank you for applying as an IMPACT expert. The programme has not selected you this \
+            "Hello,\n\nthank you for applying as an IMPACT expert. The programme has not selected you this \
              time, for this reason:\n\n{}\n",
-            expert.display_name,
-            reason.as_deref().unwrap_or_default()
+            quote(reason.as_deref().unwrap_or_default())
         ),
     };
     tx.mail(OutgoingEmail {

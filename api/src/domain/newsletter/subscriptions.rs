@@ -6,12 +6,12 @@ use super::{Topic, check_topics, new_manage_token, policy, subscriber_mail, topi
 use crate::auth::Principal;
 use crate::auth::secrets::{new_token, token_hash};
 use crate::config::CONSENT_WORDING_VERSION;
-use crate::domain::Services;
 use crate::domain::accounts;
 use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
 use crate::domain::ids::NodeType;
 use crate::domain::unit_of_work::Write;
 use crate::domain::values::{Checks, Email, LanguageCode};
+use crate::domain::{Origin, Services};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use chrono::{DateTime, Duration, Utc};
 use entity::subscriber::{self, SubscriptionStatus};
@@ -72,8 +72,14 @@ fn subscription_event(event_type: EventType, subscriber: &subscriber::Model) -> 
 /// Subscribes an address (pending until confirmed) and mails a confirmation link. Answers the same whether
 /// the address is new, pending, unsubscribed or already confirmed (then the mail holds a manage link instead,
 /// and nothing changes, so no event is written), so the answer reveals nothing about who subscribed.
-/// Exactly one mail per call.
-pub async fn subscribe(services: &Services, actor: Option<&Principal>, input: SubscribeInput) -> AppResult<()> {
+/// Exactly one mail per call, within the mail limits of the address and the client (`RATE_LIMITED` beyond,
+/// whatever the address's state, so the answer still reveals nothing).
+pub async fn subscribe(
+    services: &Services,
+    origin: &Origin,
+    actor: Option<&Principal>,
+    input: SubscribeInput,
+) -> AppResult<()> {
     policy::can_subscribe(actor)?;
     let mut checks = Checks::default();
     let email = checks.take(Email::parse("email", &input.email));
@@ -85,7 +91,8 @@ pub async fn subscribe(services: &Services, actor: Option<&Principal>, input: Su
         return Err(AppError::Internal(anyhow::anyhow!("checked subscription lost a value")));
     };
     let language = language.into_string();
-    let mut tx = services.write(actor).await?;
+    let mut tx = services.write(actor).await?.from_origin(origin);
+    tx.count_mail_to(email.as_str()).await?;
     let now = tx.now();
     let existing = find_by_email(&*tx, email.as_str()).await?;
     let subscriber = match existing {

@@ -10,13 +10,13 @@ use crate::domain::domain_events::{DomainEvent, EventType};
 use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::places::{eligible_country, nuts_in_country};
-use crate::domain::values::{Checks, Email, optional_text, required_text};
+use crate::domain::values::{Checks, Email, PersonName, optional_text, required_text};
 
 /// The longest postal address accepted.
 const MAX_ADDRESS_CHARS: usize = 1000;
-use crate::domain::{Services, accounts};
+use crate::domain::{Origin, Services, accounts};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use crate::mail::OutgoingEmail;
+use crate::mail::{OutgoingEmail, quote};
 use chrono::Duration;
 use entity::organisation::{self, OrganisationType};
 use entity::organisation_member::{self, MemberRole};
@@ -61,10 +61,13 @@ fn optional(text: &Option<String>) -> Option<String> {
 
 async fn check(db: &impl ConnectionTrait, input: &OrganisationInput) -> AppResult<Checked> {
     let mut checks = Checks::default();
-    let name = checks.take(required_text("name", &input.name, 255));
+    let name = checks.take(PersonName::parse_max("name", &input.name, 255).map(PersonName::into_string));
     // Upper-cased before its length is checked: upper-casing may lengthen it (`ß` becomes `SS`).
     let registration_id = checks.take(required_text("registrationId", &input.registration_id.to_uppercase(), 100));
-    let original_name = checks.take(optional_text("originalName", input.original_name.as_deref(), 255));
+    let original_name =
+        checks.take(optional_text("originalName", input.original_name.as_deref(), 255).and_then(|name| {
+            name.map(|n| PersonName::parse_max("originalName", &n, 255).map(PersonName::into_string)).transpose()
+        }));
     let address = checks.take(optional_text("address", input.address.as_deref(), MAX_ADDRESS_CHARS));
     let country = checks.take(eligible_country(db, &["country"], &input.country).await?);
     let mut nuts_code = None;
@@ -314,20 +317,23 @@ pub async fn member_addresses(db: &impl ConnectionTrait, organisation_ids: &[Uui
     Ok(addresses)
 }
 
-/// Invites someone by e-mail (owners). The mail carries a single-use link that expires.
+/// Invites someone by e-mail (owners). The mail carries a single-use link that expires; it counts against the
+/// mail limits of the address and the client (`RATE_LIMITED` beyond them).
 pub async fn invite_member(
     services: &Services,
+    origin: &Origin,
     actor: Option<&Principal>,
     organisation_id: Uuid,
     email: &str,
     role: MemberRole,
 ) -> AppResult<organisation_invitation::Model> {
     policy::can_create(actor)?;
-    let mut tx = services.write(actor).await?;
+    let mut tx = services.write(actor).await?.from_origin(origin);
     let organisation =
         organisation::Entity::find_by_id(organisation_id).one(&*tx).await?.ok_or_else(not_found_organisation)?;
     let principal = policy::can_manage_members(&*tx, actor, organisation_id).await?;
     let email = Email::parse("email", email).map_err(|e| AppError::Rejected(vec![e]))?;
+    tx.count_mail_to(email.as_str()).await?;
     let now = tx.now();
     let token = new_token();
     let invitation = organisation_invitation::ActiveModel {
@@ -345,14 +351,15 @@ pub async fn invite_member(
     .await?;
     let frontend = services.config.frontend_url.trim_end_matches('/');
     let text_body = format!(
-        "Hello,\n\nyou are invited to join {name} on IMPACT.\n\nSign in with this address ({address}) and open:\n\n\
+        "Hello,\n\nyou are invited to join this organisation on IMPACT (its name as its members entered it):\n\n\
+         {name}\n\nSign in with this address ({address}) and open:\n\n\
          {frontend}/accept-invitation?token={token}\n\nThe link works once and expires in {INVITATION_TTL_DAYS} days.\n",
-        name = organisation.name,
+        name = quote(&organisation.name),
         address = email.as_str(),
     );
     let mail = OutgoingEmail {
         to: email.into_string(),
-        subject: format!("Join {} on IMPACT", organisation.name),
+        subject: "You are invited to join an organisation on IMPACT".to_owned(),
         text_body,
         headers: Vec::new(),
     };

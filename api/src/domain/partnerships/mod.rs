@@ -10,7 +10,7 @@ use crate::auth::Principal;
 use crate::domain::domain_events::{DomainEvent, EventType};
 use crate::domain::ids::NodeType;
 use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
-use crate::domain::values::{Checks, required_text};
+use crate::domain::values::{Checks, PersonName};
 use crate::domain::{Services, organisations, regions};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use entity::partner::{self, PartnerRole};
@@ -70,7 +70,7 @@ pub struct PartnershipInput {
 /// standing for a country that is not theirs, shares outside 0–100.
 async fn check(db: &impl ConnectionTrait, input: &PartnershipInput) -> AppResult<String> {
     let mut checks = Checks::default();
-    let name = checks.take(required_text("name", &input.name, 255));
+    let name = checks.take(PersonName::parse_max("name", &input.name, 255).map(PersonName::into_string));
     let region = entity::cross_border_region::Entity::find_by_id(input.region_id)
         .one(db)
         .await?

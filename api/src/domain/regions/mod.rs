@@ -11,7 +11,7 @@ use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::places::eligible_country;
 use crate::domain::reference::CountryCode;
 use crate::domain::unit_of_work::Write;
-use crate::domain::values::{Checks, required_text};
+use crate::domain::values::{Checks, PersonName};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use entity::cross_border_region::{self, RegionStatus};
 use entity::{interreg_programme, nuts_region, region_country, region_nuts, region_programme};
@@ -51,7 +51,7 @@ struct Checked {
 
 async fn check(db: &impl ConnectionTrait, input: &RegionInput) -> AppResult<Checked> {
     let mut checks = Checks::default();
-    let name = checks.take(required_text("name", &input.name, 255));
+    let name = checks.take(PersonName::parse_max("name", &input.name, 255).map(PersonName::into_string));
     let description = input.description.trim().to_owned();
     let mut countries: Vec<entity::country::Model> = Vec::new();
     for (index, raw) in input.countries.iter().enumerate() {

@@ -125,21 +125,21 @@ pub async fn add_comment(
     let comment = insert(&tx, principal, &view, version.id, version.number, objective_id, None, role, &body).await?;
     let author = accounts::load(&*tx, principal.id).await?;
     let region = regions::find(&*tx, view.strategy.region_id).await?;
-    let about = objective.map(|o| format!(" on the objective “{}”", o.title)).unwrap_or_default();
+    let about = objective.map(|o| format!("The objective it is about:\n\n{}\n\n", quote(&o.title))).unwrap_or_default();
     let text = format!(
-        "{name} ({role}) commented on version {version} of the strategy of {region}{about}:\n\n{quoted}\n\n\
-         Reply in the strategy: {link}\n",
-        name = author.display_name,
+        "Someone ({role}) commented on version {version} of the strategy of this region:\n\n{region}\n\n{about}\
+         The comment's author:\n\n{name}\n\nThe comment:\n\n{quoted}\n\nReply in the strategy: {link}\n",
+        name = quote(&author.display_name),
         role = role_name(role),
         version = version.number,
-        region = region.name,
+        region = quote(&region.name),
         quoted = quote(body.as_str()),
         link = link(&tx, &view),
     );
     for address in editor_addresses(&*tx, view.strategy.region_id, principal.id).await? {
         tx.mail(OutgoingEmail {
             to: address,
-            subject: format!("IMPACT: a comment on the strategy of {}", region.name),
+            subject: "IMPACT: a comment on a strategy you edit".to_owned(),
             text_body: text.clone(),
             headers: Vec::new(),
         })
@@ -190,11 +190,11 @@ pub async fn reply(
     recipients.sort();
     recipients.dedup();
     let text = format!(
-        "{name} ({role}) replied to a comment on the strategy of {region}:\n\n{quoted}\n\nThe comment:\n\n{thread}\n\n\
-         Read the thread in the strategy: {link}\n",
-        name = author.display_name,
+        "Someone ({role}) replied to a comment on the strategy of this region:\n\n{region}\n\nThe reply's author:\n\n{name}\n\n\
+         The reply:\n\n{quoted}\n\nThe comment:\n\n{thread}\n\nRead the thread in the strategy: {link}\n",
+        name = quote(&author.display_name),
         role = role_name(role),
-        region = region.name,
+        region = quote(&region.name),
         quoted = quote(body.as_str()),
         thread = quote(thread.body.as_deref().unwrap_or("(erased at its author's request)")),
         link = link(&tx, &view),
@@ -202,7 +202,7 @@ pub async fn reply(
     for address in recipients {
         tx.mail(OutgoingEmail {
             to: address,
-            subject: format!("IMPACT: a reply on the strategy of {}", region.name),
+            subject: "IMPACT: a reply on a strategy's comment".to_owned(),
             text_body: text.clone(),
             headers: Vec::new(),
         })

@@ -279,7 +279,8 @@ impl AccountMutation {
     }
 
     /// Mails a new confirmation link to an unverified account. Answers the same whether or not the address has
-    /// an account. Open to anybody.
+    /// an account, also when requests for the address or from the client exceed the hourly mail limit
+    /// (`RATE_LIMITED`). Open to anybody.
     async fn request_email_verification(
         &self,
         ctx: &Context<'_>,
@@ -292,7 +293,8 @@ impl AccountMutation {
     }
 
     /// Mails a password-reset link (valid one hour by default) if the address has an account; answers the same
-    /// either way. Open to anybody.
+    /// either way, also when requests for the address or from the client exceed the hourly mail limit
+    /// (`RATE_LIMITED`). Open to anybody.
     async fn request_password_reset(
         &self,
         ctx: &Context<'_>,

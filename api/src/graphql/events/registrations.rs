@@ -182,7 +182,8 @@ pub struct EventRegistrationMutation;
 
 #[Object]
 impl EventRegistrationMutation {
-    /// Registers the signed-in user: a seat if one is free, else the next place on the waitlist.
+    /// Registers the signed-in user: a seat if one is free, else the next place on the waitlist. A registration
+    /// by e-mail of the user's address that is still unconfirmed becomes the user's.
     #[graphql(guard = "SignedInUser")]
     async fn register_for_event(
         &self,
@@ -195,7 +196,9 @@ impl EventRegistrationMutation {
         payload(registrations::register_user(services, principal, event_id).await)
     }
 
-    /// Registers someone without an account; nothing is held until the mailed link confirms the address.
+    /// Registers someone without an account; nothing is held until the mailed link confirms the address. An
+    /// unconfirmed registration of the address is replaced (with a new link). Mail to one address and from one
+    /// client is limited per hour (`RATE_LIMITED`).
     async fn register_for_event_by_email(
         &self,
         ctx: &Context<'_>,
@@ -203,7 +206,10 @@ impl EventRegistrationMutation {
     ) -> async_graphql::Result<EventRegistrationPayload> {
         let services = ctx.services();
         let event_id = event_uuid(&input.event_id)?;
-        payload(registrations::register_by_email(services, ctx.actor(), event_id, &input.email, &input.name).await)
+        payload(
+            registrations::register_by_email(services, ctx.origin(), ctx.actor(), event_id, &input.email, &input.name)
+                .await,
+        )
     }
 
     /// Confirms an e-mail registration: it takes a seat, or a place on the waitlist.
@@ -216,8 +222,9 @@ impl EventRegistrationMutation {
         payload(registrations::confirm(services, ctx.actor(), &input.token).await)
     }
 
-    /// Cancels a registration: the signed-in caller's own (`eventId`), or the one of a mailed link (`token`).
-    /// A freed seat goes to the first person on the waitlist.
+    /// Cancels a registration: the signed-in caller's own (`eventId`: made with the account, or by e-mail for the
+    /// account's verified address), or the one of a mailed link (`token`). A freed seat goes to the first person
+    /// on the waitlist.
     async fn cancel_event_registration(
         &self,
         ctx: &Context<'_>,

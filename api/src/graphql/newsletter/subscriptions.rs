@@ -229,7 +229,7 @@ pub struct SubscriptionMutation;
 impl SubscriptionMutation {
     /// Subscribes an address to topics and mails a confirmation link; nothing is sent before it is followed.
     /// Answers the same whether or not the address is subscribed already (a confirmed one gets a manage link
-    /// instead). Open to anybody.
+    /// instead). Open to anybody; mail to one address and from one client is limited per hour (`RATE_LIMITED`).
     async fn subscribe(
         &self,
         ctx: &Context<'_>,
@@ -242,7 +242,8 @@ impl SubscriptionMutation {
             language: input.language,
             source: input.source,
         };
-        let (_, user_errors) = into_payload(subscriptions::subscribe(services, ctx.actor(), input).await)?;
+        let (_, user_errors) =
+            into_payload(subscriptions::subscribe(services, ctx.origin(), ctx.actor(), input).await)?;
         Ok(SubscribePayload { user_errors })
     }
 

@@ -336,7 +336,8 @@ impl OrganisationMutation {
         let services = ctx.services();
         let principal = ctx.actor();
         let id = organisation_uuid(&input.organisation_id)?;
-        let result = organisations::invite_member(services, principal, id, &input.email, input.role.into()).await;
+        let result =
+            organisations::invite_member(services, ctx.origin(), principal, id, &input.email, input.role.into()).await;
         let (invitation, user_errors) = into_payload(result)?;
         Ok(InviteOrganisationMemberPayload {
             invited_email: invitation.as_ref().map(|i| i.email.clone()),
