@@ -43,4 +43,5 @@ mod strategies_access;
 mod tokens;
 mod traces;
 mod webhooks;
+mod webhooks_crash;
 mod write_path;

@@ -169,6 +169,13 @@ impl std::io::Write for Captured {
 #[tokio::test]
 async fn every_request_has_an_access_log_line_and_the_mail_sender_its_span() {
     // The test's runtime has one thread, and the server runs on it: a subscriber for this thread sees it all.
+    // tracing caches each callsite's interest for the whole process. While only one dispatcher exists (this
+    // test's), a callsite first reached by another test's thread, which has no subscriber, is cached as `never`
+    // (tracing-core 0.1.36's `has_just_one` path asks that thread's default; tokio-rs/tracing#3611), and this
+    // test's own lines were dropped: it failed now and then in the full suite. A second live dispatcher makes
+    // tracing combine every dispatcher's interest instead, and registering this test's subscriber after it
+    // rebuilds whatever was cached before.
+    let _second_dispatcher = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber =

@@ -13,14 +13,14 @@ fn ids(data: &Value) -> Vec<Value> {
 }
 
 /// A managing authority of `programme`: its access token.
-async fn managing_authority(app: &TestApp, programme: &Value) -> String {
+pub(crate) async fn managing_authority(app: &TestApp, programme: &Value) -> String {
     let admin = token(&admin_session(app).await);
     let session = verified_user(app, "authority@interreg.example.org", "APPLICANT").await;
     grant(app, &admin, &session["user"]["id"], "MANAGING_AUTHORITY", json!([programme])).await;
     token(&session)
 }
 
-async fn publish(app: &TestApp, pilot: &Pilot, id: &Value) {
+pub(crate) async fn publish(app: &TestApp, pilot: &Pilot, id: &Value) {
     pilot.complete(app, id).await;
     pilot.edit(app, "submitStrategyForReview", json!({ "id": id })).await;
     for mutation in ["adoptStrategy", "publishStrategy"] {

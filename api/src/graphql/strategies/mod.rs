@@ -3,6 +3,7 @@
 //! The mutations are in `mutations`.
 
 pub mod mutations;
+pub mod subscriptions;
 
 use crate::domain::applications::check::Severity;
 use crate::domain::strategies::check::ProblemCode;
