@@ -49,4 +49,5 @@ mod strategy_comments;
 mod tokens;
 mod traces;
 mod webhooks;
+mod webhooks_crash;
 mod write_path;
