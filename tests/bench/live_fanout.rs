@@ -1,6 +1,7 @@
 //! The live-updates benchmark (issue 11), run on demand: `cargo bench --bench live_fanout` (see BENCHMARKS.md).
 //!
-//! For each backend (SQLite, and PostgreSQL when `IMPACT_BENCH_POSTGRES` or `IMPACT_TEST_POSTGRES` is set) it starts
+//! For each backend (SQLite, and PostgreSQL when `IMPACT_BENCH_POSTGRES` or `IMPACT_TEST_POSTGRES` is set; one of
+//! them with `IMPACT_BENCH_BACKENDS=sqlite` or `=postgres`) it starts
 //! the real `impact` binary in production mode, opens `IMPACT_BENCH_SUBSCRIBERS` (default 10,000) WebSocket
 //! connections with the `graphql-transport-ws` protocol, each authenticated in `connection_init` and subscribed
 //! to `changes(types: ["account.profile_updated"])`, and reports:
@@ -36,9 +37,13 @@ const PASSWORD: &str = "benchmark passphrase 1";
 async fn main() {
     let subscribers = env_u64("IMPACT_BENCH_SUBSCRIBERS", 10_000) as usize;
     let events = env_u64("IMPACT_BENCH_EVENTS", 20) as usize;
-    run_backend("SQLite", &sqlite_url(), subscribers, events).await;
+    // `IMPACT_BENCH_BACKENDS=postgres` (or `sqlite`) runs one backend only.
+    let backends = std::env::var("IMPACT_BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".to_owned());
+    if backends.contains("sqlite") {
+        run_backend("SQLite", &sqlite_url(), subscribers, events).await;
+    }
     let postgres = std::env::var("IMPACT_BENCH_POSTGRES").or_else(|_| std::env::var("IMPACT_TEST_POSTGRES"));
-    if let Ok(admin_url) = postgres.as_deref() {
+    if let (true, Ok(admin_url)) = (backends.contains("postgres"), postgres.as_deref()) {
         let url = create_postgres_database(admin_url).await;
         run_backend("PostgreSQL", &url, subscribers, events).await;
     }
