@@ -114,6 +114,33 @@ async fn a_subscriber_sees_another_users_change_and_nobody_connects_without_a_va
 }
 
 #[tokio::test]
+async fn a_token_that_expires_during_a_subscription_closes_it_with_4401() {
+    each_backend_with(
+        |config| config.auth.access_token_ttl_secs = 3,
+        |app| async move {
+            let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
+            let mut socket = connect_as(&app.address, &ana).await;
+            subscribe(&mut socket, "1", APPLICATION_CHANGED, json!({})).await;
+            let started = std::time::Instant::now();
+            let closed = next(&mut socket).await;
+            assert_eq!(closed["close"], 4401, "{closed}");
+            assert!(started.elapsed() >= std::time::Duration::from_secs(1), "closed before the token expired");
+            // Reconnecting with it once it has expired by the server's clock, within the verifier's 30 s leeway
+            // for clock skew: refused with 4401 (expired), never acknowledged.
+            app.clock.advance(Duration::seconds(4));
+            let mut again = connect(&app.address, json!({ "authorization": format!("Bearer {ana}") })).await;
+            let closed = next(&mut again).await;
+            assert_eq!(closed["close"], 4401, "{closed}");
+            // Past the leeway the token is no longer valid: refused with 4403, never acknowledged.
+            app.clock.advance(Duration::seconds(60));
+            let mut refused = connect(&app.address, json!({ "authorization": format!("Bearer {ana}") })).await;
+            assert_eq!(next(&mut refused).await["close"], 4403);
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn an_applicant_never_receives_another_applicants_change() {
     each_backend(|app| async move {
         let staff = staff_token(&app).await;
@@ -258,6 +285,71 @@ async fn each_delivery_shows_its_subject_as_it_is_now_and_counts_alone_against_t
             let expected = json!({ "type": "event.updated", "subject": { "title": title, "description": description } });
             assert_eq!(change["changes"], expected);
         }
+    })
+    .await;
+}
+
+const STRATEGY_CHANGED: &str = "subscription($r: ID!) { strategyChanged(regionId: $r) { id status version title } }";
+
+/// The `strategyChanged` messages of `socket` until one shows `version` in `status`.
+async fn strategy_messages_until(socket: &mut Socket, version: i64, status: &str) -> Vec<Value> {
+    let mut seen = Vec::new();
+    loop {
+        let strategy = next_data(socket).await["strategyChanged"].clone();
+        seen.push(strategy.clone());
+        if strategy["version"] == version && strategy["status"] == status {
+            return seen;
+        }
+    }
+}
+
+#[tokio::test]
+async fn strategy_changes_reach_each_subscriber_as_the_strategy_query_shows_them() {
+    each_backend(|app| async move {
+        let pilot = crate::strategies::pilot(&app).await;
+        let programme = pilot.programmes[0].clone();
+        let region = pilot.region(&app, "Karawanken", &programme).await;
+        let authority = crate::strategies_access::managing_authority(&app, &programme).await;
+        // An applicant with no part in the region: it reads only what the public reads (published versions).
+        let unrelated = token(&verified_user(&app, "reader@example.org", "APPLICANT").await);
+        let mut sockets = Vec::new();
+        for who in [&pilot.editor, &pilot.staff, &authority, &unrelated] {
+            let mut socket = connect_as(&app.address, who).await;
+            subscribe(&mut socket, "s", STRATEGY_CHANGED, json!({ "r": region })).await;
+            sockets.push(socket);
+        }
+        let [editor, staff, authority_socket, unrelated_socket] = &mut sockets[..] else { unreachable!() };
+
+        let created = app.data_as(&pilot.editor, crate::strategies::CREATE, json!({ "r": region })).await;
+        let id = created["createStrategy"]["strategy"]["id"].clone();
+        // The partners' editor and staff see the draft at once.
+        assert_eq!(next_data(editor).await["strategyChanged"]["status"], "DRAFT");
+        assert_eq!(next_data(staff).await["strategyChanged"]["id"], id);
+
+        crate::strategies_access::publish(&app, &pilot, &id).await;
+        // The managing authority hears of nothing before review; the unrelated applicant of nothing before
+        // publication (deliveries come in commit order: a draft delivered to it would come first).
+        let reviewed = strategy_messages_until(authority_socket, 1, "PUBLISHED").await;
+        assert!(reviewed.iter().all(|s| s["status"] != "DRAFT"), "{reviewed:?}");
+        let published = strategy_messages_until(unrelated_socket, 1, "PUBLISHED").await;
+        assert_eq!(published.len(), 1, "the unrelated applicant heard of the draft: {published:?}");
+        strategy_messages_until(editor, 1, "PUBLISHED").await;
+
+        // An amendment is a draft again: its editor hears of it, the unrelated applicant does not (it still sees
+        // version 1).
+        pilot.edit(&app, "amendStrategy", json!({ "id": id, "note": "Mid-term update" })).await;
+        let amended = strategy_messages_until(editor, 2, "DRAFT").await;
+        assert_eq!(amended.last().unwrap()["version"], 2);
+        // The amendment starts as a copy of the complete version 1: it goes through review as it is.
+        crate::strategies_access::review_adopt_publish(&app, &pilot, &id).await;
+        let republished = strategy_messages_until(unrelated_socket, 2, "PUBLISHED").await;
+        assert_eq!(republished.len(), 1, "the unrelated applicant heard of the draft amendment: {republished:?}");
+
+        // Another region's strategy is not this subscription's.
+        pilot.strategy(&app, "Elsewhere", &programme).await;
+        pilot.edit(&app, "amendStrategy", json!({ "id": id, "note": "Final update" })).await;
+        let all = strategy_messages_until(staff, 3, "DRAFT").await;
+        assert!(all.iter().all(|s| s["id"] == id), "a change of another region's strategy arrived: {all:?}");
     })
     .await;
 }

@@ -52,4 +52,5 @@ mod strategy_comments;
 mod tokens;
 mod traces;
 mod webhooks;
+mod webhooks_crash;
 mod write_path;

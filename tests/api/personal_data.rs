@@ -41,12 +41,14 @@ async fn tables(db: &DatabaseConnection) -> BTreeMap<String, Vec<String>> {
     tables
 }
 
-/// A column that holds an e-mail address or names a user (the person's id is personal data too).
+/// A column that holds an e-mail address or names a user (the person's id is personal data too), also as the
+/// owner of something (`owner_id`: a webhook endpoint registered by a person).
 fn is_personal(column: &str) -> bool {
     column.contains("email")
         || column == "to_address"
         || column.ends_with("user_id")
         || column == "actor_id"
+        || column == "owner_id"
         || column.ends_with("_by")
 }
 

@@ -13,15 +13,20 @@ fn ids(data: &Value) -> Vec<Value> {
 }
 
 /// A managing authority of `programme`: its access token.
-async fn managing_authority(app: &TestApp, programme: &Value) -> String {
+pub(crate) async fn managing_authority(app: &TestApp, programme: &Value) -> String {
     let admin = token(&admin_session(app).await);
     let session = verified_user(app, "authority@interreg.example.org", "APPLICANT").await;
     grant(app, &admin, &session["user"]["id"], "MANAGING_AUTHORITY", json!([programme])).await;
     token(&session)
 }
 
-async fn publish(app: &TestApp, pilot: &Pilot, id: &Value) {
+pub(crate) async fn publish(app: &TestApp, pilot: &Pilot, id: &Value) {
     pilot.complete(app, id).await;
+    review_adopt_publish(app, pilot, id).await;
+}
+
+/// Moves the complete draft `id` through review, adoption and publication.
+pub(crate) async fn review_adopt_publish(app: &TestApp, pilot: &Pilot, id: &Value) {
     pilot.edit(app, "submitStrategyForReview", json!({ "id": id })).await;
     for mutation in ["adoptStrategy", "publishStrategy"] {
         let input = json!({ "id": id });

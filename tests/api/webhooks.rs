@@ -222,3 +222,32 @@ async fn private_addresses_bad_types_and_applicants_are_refused() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_persons_endpoints_are_exported_and_erased_with_the_account_and_an_integrators_stay() {
+    each_backend_with(allow_private, |app| async move {
+        let admin = token(&admin_session(&app).await);
+        let integrator = integrator_token(&app, &admin, json!(["WEBHOOKS_MANAGE"])).await.1;
+        let staff = staff_token(&app).await;
+        for (who, url) in [(&staff, "http://127.0.0.1:9/staff-hook"), (&integrator, "http://127.0.0.1:9/crm")] {
+            let input = json!({ "i": { "url": url, "eventTypes": ["call.published"], "description": "mine" } });
+            let created = app.data_as(who, CREATE, input).await;
+            assert_eq!(created["createWebhookEndpoint"]["userErrors"], json!([]), "{created}");
+        }
+        let exported = app.data_as(&staff, "{ exportMyData }", json!({})).await["exportMyData"].clone();
+        let endpoints = &exported["webhookEndpoints"];
+        assert_eq!(endpoints.as_array().map(Vec::len), Some(1), "{exported}");
+        assert_eq!(endpoints[0]["url"], "http://127.0.0.1:9/staff-hook");
+        assert_eq!(endpoints[0]["eventTypes"], json!(["call.published"]));
+        assert!(!exported.to_string().contains("whsec_"), "no secret in the export");
+
+        let erase = "mutation($p: String!) { eraseMyAccount(input: { password: $p }) { userErrors { code } } }";
+        let erased = app.data_as(&staff, erase, json!({ "p": PASSWORD })).await;
+        assert_eq!(erased["eraseMyAccount"]["userErrors"], json!([]));
+        let db = db(&app).await;
+        let left = "SELECT COUNT(*) AS n FROM webhook_endpoint WHERE url LIKE '%staff-hook'";
+        assert_eq!(count(&db, left).await, 0, "the person's endpoint is gone");
+        assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM webhook_endpoint").await, 1, "the integrator's stays");
+    })
+    .await;
+}

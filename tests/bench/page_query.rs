@@ -13,13 +13,15 @@ use entity::cross_border_region::RegionStatus;
 use entity::organisation::OrganisationType;
 use entity::partner::PartnerRole;
 use entity::{country, cross_border_region, organisation, partner, partnership, region_country};
-use sea_orm::{
-    ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, EntityTrait, QueryOrder, Set, Statement,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryOrder, Set, Statement};
 use serde_json::{Value, json};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+#[path = "common.rs"]
+mod common;
+
+use common::{Server, create_postgres_database, env_u64, sqlite_url};
 
 const ORGANISATIONS: usize = 3_000;
 const REGIONS: usize = 400;
@@ -85,7 +87,7 @@ async fn run_backend(name: &str, url: &str, seconds: u64, load_seconds: u64) {
     };
     let server = Server::start(url);
     let client = reqwest::Client::new();
-    let api_answer = api_request(&client, &server.url).await;
+    let api_answer = api_request(&client, &server.http_url()).await;
     let sql_answer = sql_request(&db, sql).await;
     assert_eq!(api_answer, sql_answer, "the API and the SQL statement must return the same JSON");
     let regions = api_answer["data"]["crossBorderRegions"]["nodes"].as_array().map_or(0, Vec::len);
@@ -97,7 +99,7 @@ async fn run_backend(name: &str, url: &str, seconds: u64, load_seconds: u64) {
     for concurrency in [8, 32] {
         let duration = Duration::from_secs(seconds);
         let api = measure(concurrency, duration, {
-            let (client, url) = (client.clone(), server.url.clone());
+            let (client, url) = (client.clone(), server.http_url());
             move || {
                 let (client, url) = (client.clone(), url.clone());
                 async move {
@@ -128,7 +130,7 @@ async fn run_backend(name: &str, url: &str, seconds: u64, load_seconds: u64) {
         );
     }
     measure(8, Duration::from_secs(load_seconds), {
-        let (client, url) = (client.clone(), server.url.clone());
+        let (client, url) = (client.clone(), server.http_url());
         move || {
             let (client, url) = (client.clone(), url.clone());
             async move {
@@ -299,72 +301,4 @@ where
             .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
     Measurement { rps: latencies.len() as f64 / elapsed, p50_ms: at(0.5), p99_ms: at(0.99) }
-}
-
-/// The real server binary on `database_url`, in production mode, on a free port.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(database_url: &str) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("port").port();
-        let child = Command::new(env!("CARGO_BIN_EXE_impact"))
-            .arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("IMPACT_LISTEN", format!("127.0.0.1:{port}"))
-            .env("IMPACT_ENV", "production")
-            .env("IMPACT_JWT_SECRET", "a benchmark secret that is long enough for HS256")
-            .env("IMPACT_MAIL_DIR", std::env::temp_dir().join("impact-bench-mail"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("the impact binary starts");
-        let url = format!("http://127.0.0.1:{port}/graphql");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "the server did not listen within 60 s");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Self { child, url }
-    }
-
-    /// Resident set size of the server process, from /proc (Linux).
-    fn rss_kb(&self) -> u64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .ok()
-            .and_then(|status| {
-                status.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-            })
-            .unwrap_or(0)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn sqlite_url() -> String {
-    let path = std::env::temp_dir().join(format!("impact-bench-{}.db", uuid::Uuid::new_v4().simple()));
-    format!("sqlite://{}?mode=rwc", path.display())
-}
-
-async fn create_postgres_database(admin_url: &str) -> String {
-    let admin = Database::connect(admin_url).await.expect("PostgreSQL for the benchmark");
-    let name = format!("impact_bench_{}", uuid::Uuid::new_v4().simple());
-    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("benchmark database");
-    admin.close().await.ok();
-    let base = admin_url.split('?').next().unwrap_or(admin_url);
-    match base.rfind('/') {
-        Some(slash) if slash > base.find("://").map_or(0, |i| i + 2) => format!("{}/{name}", &base[..slash]),
-        _ => format!("{base}/{name}"),
-    }
 }

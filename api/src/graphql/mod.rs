@@ -93,7 +93,7 @@ pub struct MutationRoot(
 /// delivery passes the same read policy as the query of its subject: nobody receives what they could not read.
 #[derive(MergedSubscription, Default)]
 #[graphql(name = "Subscription")]
-pub struct SubscriptionRoot(live::subscriptions::LiveSubscription);
+pub struct SubscriptionRoot(live::subscriptions::LiveSubscription, strategies::subscriptions::StrategySubscription);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

@@ -2,9 +2,10 @@
 //! the `graphql-ws` client library; the older `graphql-ws` subprotocol of Apollo is accepted too).
 //!
 //! The client authenticates in `connection_init` with `{ "authorization": "Bearer <access token>" }`. The
-//! connection is closed with 4401 (`Unauthorized`) when the payload has no token, with 4403 (`Forbidden`) when
-//! the token is not valid, and with 4401 once an accepted token expires (the client reconnects with a fresh
-//! one). Every subscription then runs as that principal, through the same policies as its queries.
+//! connection is closed with 4401 (`Unauthorized`) when the payload has no token or its token has expired by
+//! the server's clock (also within the verifier's leeway for clock skew), with 4403 (`Forbidden`) when the
+//! token is not valid, and with 4401 once an accepted token expires (the client reconnects with a fresh one).
+//! Every subscription then runs as that principal, through the same policies as its queries.
 
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -28,7 +29,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::oneshot;
 
-/// Close code: the `connection_init` payload names no token, or an accepted token expired.
+/// Close code: the `connection_init` payload names no token or an expired one, or an accepted token expired.
 pub const UNAUTHORIZED: u16 = 4401;
 /// Close code: the token in `connection_init` is not valid.
 pub const FORBIDDEN: u16 = 4403;
@@ -154,8 +155,13 @@ async fn authenticate(
     let services = &state.services;
     match services.authenticator.authenticate(services, token).await {
         Ok(principal) => {
-            let lifetime = expires_at(token)
-                .map(|exp| Duration::from_secs(u64::try_from(exp - services.now().timestamp()).unwrap_or(0)));
+            let left = expires_at(token).map(|exp| exp - services.now().timestamp());
+            // Past `exp` but within the verifier's leeway for clock skew: expired for a subscription, which
+            // would be closed at once; refuse it before acknowledging, as a token that expired.
+            if left.is_some_and(|left| left <= 0) {
+                return Err((UNAUTHORIZED, "Unauthorized: the access token expired".to_owned()));
+            }
+            let lifetime = left.map(|left| Duration::from_secs(u64::try_from(left).unwrap_or(0)));
             Ok((Caller(Some(principal)), lifetime))
         }
         Err(AppError::Unauthenticated | AppError::Forbidden) => {

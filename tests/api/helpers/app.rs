@@ -84,7 +84,7 @@ where
     }
 }
 
-fn postgres_url() -> Option<String> {
+pub(super) fn postgres_url() -> Option<String> {
     std::env::var(POSTGRES_ENV).ok().filter(|v| !v.trim().is_empty())
 }
 
@@ -124,7 +124,7 @@ async fn spawn(backend: Backend, configure: &impl Fn(&mut Config)) -> (TestApp, 
 }
 
 /// A fresh database on the PostgreSQL server of `IMPACT_TEST_POSTGRES`; fails loudly when it is unreachable.
-async fn create_postgres_database() -> (String, String, String) {
+pub(super) async fn create_postgres_database() -> (String, String, String) {
     let admin_url = postgres_url().expect("IMPACT_TEST_POSTGRES is set");
     let admin = Database::connect(&admin_url)
         .await
@@ -149,18 +149,22 @@ impl Teardown {
         self.server.abort();
         let _ = self.server.await;
         if let Some((admin_url, name)) = self.postgres_database {
-            match Database::connect(&admin_url).await {
-                Ok(admin) => {
-                    if let Err(e) =
-                        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await
-                    {
-                        eprintln!("could not drop test database {name}: {e}");
-                    }
-                    admin.close().await.ok();
-                }
-                Err(e) => eprintln!("could not drop test database {name}: {e}"),
-            }
+            drop_postgres_database(&admin_url, &name).await;
         }
+    }
+}
+
+/// Drops the test database `name` (reported, not failed, when it cannot be).
+pub(super) async fn drop_postgres_database(admin_url: &str, name: &str) {
+    match Database::connect(admin_url).await {
+        Ok(admin) => {
+            if let Err(e) = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await
+            {
+                eprintln!("could not drop test database {name}: {e}");
+            }
+            admin.close().await.ok();
+        }
+        Err(e) => eprintln!("could not drop test database {name}: {e}"),
     }
 }
 

@@ -16,6 +16,7 @@ use crate::domain::policy::require_user;
 use crate::domain::unit_of_work::Write;
 use crate::domain::{
     Origin, Services, accounts, applications, audit, events, experts, newsletter, organisations, resources, strategies,
+    webhooks,
 };
 use crate::error::{AppError, AppResult, UserErrorCode};
 use entity::{domain_event, outbound_email};
@@ -33,6 +34,7 @@ pub const AREAS: &[Claim] = &[
     experts::personal_data::CLAIM,
     resources::personal_data::CLAIM,
     strategies::personal_data::CLAIM,
+    webhooks::personal_data::CLAIM,
     MAIL,
     audit::personal_data::CLAIM,
     DOMAIN_EVENTS,
@@ -70,6 +72,7 @@ pub async fn export_my_data(services: &Services, actor: Option<&Principal>) -> A
         experts::personal_data::export(db, &person).await?,
         json!({ "resourcesAdded": resources::personal_data::export(db, &person).await? }),
         strategies::personal_data::export(db, &person).await?,
+        webhooks::personal_data::export(db, &person).await?,
         export_mail(db, &person).await?,
         audit::personal_data::export(db, &person).await?,
         export_domain_events(db, &person).await?,
@@ -110,6 +113,7 @@ pub async fn erase_my_account(
     events::personal_data::erase(&mut tx, &person).await?;
     experts::personal_data::erase(&mut tx, &person).await?;
     strategies::personal_data::erase(&mut tx, &person).await?;
+    webhooks::personal_data::erase(&mut tx, &person).await?;
     erase_mail(&mut tx, &person).await?;
     audit::personal_data::erase(&mut tx, &person).await?;
     accounts::personal_data::erase(&mut tx, &person).await?;

@@ -27,6 +27,9 @@ pub const SCHEDULE: &[i64] = &[5, 300, 1800, 7200, 18000, 36000];
 const EVENT_BATCH: u64 = 200;
 const DELIVERY_BATCH: u64 = 50;
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
+/// How much longer than the request timeout a claimed delivery stays its sender's: enough to record the answer.
+/// A worker that died mid-send (a crash, a kill -9) leaves it to the next worker once this has passed.
+const LEASE_MARGIN_SECS: i64 = 10;
 
 impl Queue for webhook_delivery::Entity {
     type Status = WebhookDeliveryStatus;
@@ -167,7 +170,11 @@ fn delivery_of(
 
 /// Sends every due delivery of an active endpoint.
 pub async fn deliver_due(services: &Services) -> AppResult<()> {
-    let policy = RetryPolicy::scheduled(SCHEDULE);
+    let timeout = i64::try_from(services.config.webhooks.timeout_secs).unwrap_or(i64::MAX / 2);
+    let policy = RetryPolicy {
+        lease: TimeDelta::seconds(timeout.saturating_add(LEASE_MARGIN_SECS)),
+        ..RetryPolicy::scheduled(SCHEDULE)
+    };
     let active = Query::select()
         .column(webhook_endpoint::Column::Id)
         .from(webhook_endpoint::Entity)

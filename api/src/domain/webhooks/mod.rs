@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod dispatch;
+pub mod personal_data;
 pub mod policy;
 pub mod signing;
 
@@ -27,6 +28,10 @@ use uuid::Uuid;
 
 pub const ACTIVE: &str = "ACTIVE";
 pub const DISABLED: &str = "DISABLED";
+/// `owner_kind` of an endpoint registered by a person (staff), whose id `owner_id` is.
+pub const USER_OWNER: &str = "USER";
+/// `owner_kind` of an endpoint registered by a service account.
+pub const SERVICE_ACCOUNT_OWNER: &str = "SERVICE_ACCOUNT";
 const MAX_URL_CHARS: usize = 2000;
 
 /// A registered endpoint with its secret, shown this once.
@@ -245,15 +250,15 @@ pub async fn deliveries(
 
 fn owner_kind(kind: SubjectKind) -> &'static str {
     match kind {
-        SubjectKind::User => "USER",
-        SubjectKind::Service => "SERVICE_ACCOUNT",
+        SubjectKind::User => USER_OWNER,
+        SubjectKind::Service => SERVICE_ACCOUNT_OWNER,
     }
 }
 
 /// The endpoint's owner as a principal, as they are now (roles, revocation); none when they are gone.
 pub async fn owner(db: &impl ConnectionTrait, endpoint: &webhook_endpoint::Model) -> AppResult<Option<Principal>> {
     let id = endpoint.owner_id;
-    if endpoint.owner_kind == "SERVICE_ACCOUNT" {
+    if endpoint.owner_kind == SERVICE_ACCOUNT_OWNER {
         let active = service_account::Entity::find_by_id(id)
             .filter(service_account::Column::RevokedAt.is_null())
             .one(db)

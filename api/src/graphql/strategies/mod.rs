@@ -4,6 +4,7 @@
 
 pub mod comments;
 pub mod mutations;
+pub mod subscriptions;
 
 use crate::domain::applications::check::Severity;
 use crate::domain::strategies::check::ProblemCode;

@@ -1,0 +1,97 @@
+//! What the on-demand benchmarks share: the real `impact` binary in production mode on a free port, its resident
+//! memory, and a fresh database per backend.
+
+use sea_orm::{ConnectionTrait, Database};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The signing secret of the benchmark server (tokens made by `login` work for the whole run).
+pub const SECRET: &str = "a benchmark secret that is long enough for HS256";
+
+/// The real server binary on `database_url`, in production mode, on a free port; killed when dropped.
+pub struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    #[allow(dead_code)]
+    pub fn start(database_url: &str) -> Self {
+        Self::start_with(database_url, &[])
+    }
+
+    /// Like `start`, with `envs` added.
+    pub fn start_with(database_url: &str, envs: &[(&str, &str)]) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("port").port();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_impact"));
+        command
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("IMPACT_LISTEN", format!("127.0.0.1:{port}"))
+            .env("IMPACT_ENV", "production")
+            .env("IMPACT_JWT_SECRET", SECRET)
+            .env("IMPACT_MAIL_DIR", std::env::temp_dir().join("impact-bench-mail"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null());
+        for (name, value) in envs {
+            command.env(name, value);
+        }
+        let child = command.spawn().expect("the impact binary starts");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "the server did not listen within 60 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Self { child, port }
+    }
+
+    /// `http://127.0.0.1:port/graphql`.
+    pub fn http_url(&self) -> String {
+        format!("http://127.0.0.1:{}/graphql", self.port)
+    }
+
+    /// `ws://127.0.0.1:port/graphql`.
+    #[allow(dead_code)]
+    pub fn ws_url(&self) -> String {
+        format!("ws://127.0.0.1:{}/graphql", self.port)
+    }
+
+    /// Resident set size of the server process, from /proc (Linux).
+    pub fn rss_kb(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|status| {
+                status.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+pub fn sqlite_url() -> String {
+    let path = std::env::temp_dir().join(format!("impact-bench-{}.db", uuid::Uuid::new_v4().simple()));
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// A fresh database on the PostgreSQL server of `admin_url`: its URL.
+pub async fn create_postgres_database(admin_url: &str) -> String {
+    let admin = Database::connect(admin_url).await.expect("PostgreSQL for the benchmark");
+    let name = format!("impact_bench_{}", uuid::Uuid::new_v4().simple());
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("benchmark database");
+    admin.close().await.ok();
+    let base = admin_url.split('?').next().unwrap_or(admin_url);
+    match base.rfind('/') {
+        Some(slash) if slash > base.find("://").map_or(0, |i| i + 2) => format!("{}/{name}", &base[..slash]),
+        _ => format!("{base}/{name}"),
+    }
+}
