@@ -61,7 +61,7 @@ impl MigrationTrait for Migration {
                 let left = db
                     .query_one_raw(Statement::from_sql_and_values(
                         backend,
-                        &format!("SELECT COUNT(*) AS n FROM {table} WHERE email = {}", placeholders(backend).0),
+                        format!("SELECT COUNT(*) AS n FROM {table} WHERE email = {}", placeholders(backend).0),
                         vec![stored.clone().into()],
                     ))
                     .await?

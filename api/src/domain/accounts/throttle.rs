@@ -1,9 +1,9 @@
 //! The throttle of password guessing. Every password or secret check (login, changing a password, erasing an
-//! account, issuing a service token) first reserves its attempt with [`reserve`]: the attempt is recorded as a
-//! failure *before* the hash is checked, and only then are the recorded failures counted. Of any number of
-//! concurrent attempts, the k-th to commit its record sees at least k, so no more than a key's limit are ever
-//! checked, on SQLite and PostgreSQL alike. A successful check withdraws its record ([`Attempt::succeeded`]);
-//! a failed one leaves it standing ([`Attempt::failed`]).
+//! account, confirming an address with its password, issuing a service token) first reserves its attempt with
+//! [`reserve`]: under the keys' locks, the recent failures are counted and the attempt is recorded as a failure
+//! *before* the hash is checked. Concurrent attempts are decided one after the other, so no more than a key's
+//! limit are ever checked, on SQLite and PostgreSQL alike. A successful check withdraws its record
+//! ([`Attempt::succeeded`]); a failed one leaves it standing ([`Attempt::failed`]).
 //!
 //! Each attempt counts under three keys, each with its own limit within the lockout window:
 //! - the subject at this client (`account-client:` / `service-client:`): IMPACT_LOGIN_MAX_FAILURES; it locks
@@ -21,7 +21,8 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use entity::login_failure;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement,
 };
 use uuid::Uuid;
 
@@ -100,9 +101,11 @@ impl Attempt {
     }
 }
 
-/// Reserves one password check under `keys`: records it as a failure, then counts. Refuses with RATE_LIMITED
-/// (withdrawing the record: a refused attempt checks nothing) while any key is at its limit; otherwise waits
-/// the slowdown of the subject's recent failures at this client and hands the attempt over.
+/// Reserves one password check under `keys`: counts the recent failures and records this attempt as one in a
+/// single transaction that holds every key's lock (SQLite: the write lock taken at BEGIN; PostgreSQL: an advisory
+/// lock per key, taken in one order), so concurrent attempts are decided one after the other. Refuses with
+/// RATE_LIMITED, recording nothing, while any key is at its limit; otherwise waits the slowdown of the
+/// subject's recent failures at this client and hands the attempt over.
 pub async fn reserve(services: &Services, origin: &Origin, keys: &ThrottleKeys) -> AppResult<Attempt> {
     // A check the request's budget would refuse is refused before it is recorded.
     ensure_password_check_left()?;
@@ -110,6 +113,35 @@ pub async fn reserve(services: &Services, origin: &Origin, keys: &ThrottleKeys) 
     let window = Duration::seconds(auth.login_lockout_secs as i64);
     let tx = services.write(None).await?.from_origin(origin);
     let now = tx.now();
+    if tx.get_database_backend() == DbBackend::Postgres {
+        let mut locks: Vec<i64> = keys.keys.iter().map(|(_, key)| lock_id(key)).collect();
+        locks.sort_unstable();
+        locks.dedup();
+        for lock in locks {
+            let statement =
+                Statement::from_sql_and_values(DbBackend::Postgres, "SELECT pg_advisory_xact_lock($1)", [lock.into()]);
+            tx.execute_raw(statement).await?;
+        }
+    }
+    let mut retry: Option<i64> = None;
+    let mut recent_here = 0;
+    for (scope, key) in &keys.keys {
+        let failures = failures_since(&*tx, key, now - window).await?;
+        let max = match scope {
+            Scope::SubjectAtClient => auth.login_max_failures,
+            Scope::Subject => auth.login_max_account_failures,
+            Scope::Client => auth.login_max_client_failures,
+        };
+        if let Some(key_retry) = lockout(&failures, max, window, now) {
+            retry = Some(retry.unwrap_or(0).max(key_retry));
+        }
+        if *scope == Scope::SubjectAtClient {
+            recent_here = failures.len();
+        }
+    }
+    if let Some(retry_after) = retry {
+        return Err(AppError::RateLimited { retry_after_secs: retry_after.max(1) as u64 });
+    }
     let mut records = Vec::with_capacity(keys.keys.len());
     for (_, key) in &keys.keys {
         let id = Uuid::now_v7();
@@ -119,31 +151,6 @@ pub async fn reserve(services: &Services, origin: &Origin, keys: &ThrottleKeys) 
         records.push(id);
     }
     tx.commit().await?;
-
-    // Counted after the commit: every attempt committed before this one is seen, so at most `max` pass.
-    let mut retry: Option<i64> = None;
-    let mut recent_here = 0;
-    for ((scope, key), own) in keys.keys.iter().zip(&records) {
-        let others = failures_since(&services.db, key, now - window, *own).await?;
-        let max = match scope {
-            Scope::SubjectAtClient => auth.login_max_failures,
-            Scope::Subject => auth.login_max_account_failures,
-            Scope::Client => auth.login_max_client_failures,
-        };
-        if let Some(key_retry) = lockout(&others, max, window, now) {
-            retry = Some(retry.unwrap_or(0).max(key_retry));
-        }
-        if *scope == Scope::SubjectAtClient {
-            recent_here = others.len();
-        }
-    }
-    if let Some(retry_after) = retry {
-        login_failure::Entity::delete_many()
-            .filter(login_failure::Column::Id.is_in(records))
-            .exec(&services.db)
-            .await?;
-        return Err(AppError::RateLimited { retry_after_secs: retry_after.max(1) as u64 });
-    }
     let delay = slowdown(recent_here, auth.login_slowdown_ms);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
@@ -152,19 +159,19 @@ pub async fn reserve(services: &Services, origin: &Origin, keys: &ThrottleKeys) 
     Ok(Attempt { records, subject_at_client: subject_at_client.map(|(_, key)| key.clone()).unwrap_or_default() })
 }
 
-/// The failures recorded under `key` since `since`, newest first, but the record `except` (the caller's own).
-async fn failures_since(
-    conn: &impl ConnectionTrait,
-    key: &str,
-    since: DateTime<Utc>,
-    except: Uuid,
-) -> AppResult<Vec<DateTime<Utc>>> {
+/// The advisory-lock id of a throttle key (the first 64 bits of its hash).
+fn lock_id(key: &str) -> i64 {
+    let hash = token_hash(key);
+    u64::from_str_radix(&hash[..16], 16).map_or(0, |bits| bits as i64)
+}
+
+/// The failures recorded under `key` since `since`, newest first.
+async fn failures_since(conn: &impl ConnectionTrait, key: &str, since: DateTime<Utc>) -> AppResult<Vec<DateTime<Utc>>> {
     Ok(login_failure::Entity::find()
         .select_only()
         .column(login_failure::Column::FailedAt)
         .filter(login_failure::Column::ThrottleKey.eq(key))
         .filter(login_failure::Column::FailedAt.gt(since))
-        .filter(login_failure::Column::Id.ne(except))
         .order_by_desc(login_failure::Column::FailedAt)
         .into_tuple()
         .all(conn)
