@@ -300,6 +300,7 @@ const DEFAULT_VERIFICATION_TOKEN_TTL_SECS: u64 = 48 * 3600;
 const DEFAULT_RESET_TOKEN_TTL_SECS: u64 = 3600;
 const DEFAULT_LOGIN_MAX_FAILURES: u32 = 5;
 const DEFAULT_LOGIN_MAX_CLIENT_FAILURES: u32 = 30;
+const DEFAULT_LOGIN_MAX_ACCOUNT_FAILURES: u32 = 25;
 const DEFAULT_LOGIN_LOCKOUT_SECS: u64 = 15 * 60;
 const DEFAULT_LOGIN_SLOWDOWN_MS: u64 = 250;
 const DEFAULT_MIN_PASSWORD_LENGTH: usize = 10;
@@ -365,13 +366,26 @@ pub struct Auth {
     #[arg(long, env = "IMPACT_RESET_TOKEN_TTL_SECS", value_name = "IMPACT_RESET_TOKEN_TTL_SECS", default_value_t = DEFAULT_RESET_TOKEN_TTL_SECS, global = true)]
     pub reset_token_ttl_secs: u64,
 
-    /// Failed logins for one account, within the lockout window, before it is refused for that window.
+    /// Failed password checks for one account from one client address, within the lockout window, before that
+    /// client is refused for the account (the owner at another address is not).
     #[arg(long, env = "IMPACT_LOGIN_MAX_FAILURES", value_name = "IMPACT_LOGIN_MAX_FAILURES", default_value_t = DEFAULT_LOGIN_MAX_FAILURES, global = true)]
     pub login_max_failures: u32,
 
     /// Failed logins from one client address, within the window, before it is refused.
     #[arg(long, env = "IMPACT_LOGIN_MAX_CLIENT_FAILURES", value_name = "IMPACT_LOGIN_MAX_CLIENT_FAILURES", default_value_t = DEFAULT_LOGIN_MAX_CLIENT_FAILURES, global = true)]
     pub login_max_client_failures: u32,
+
+    /// Failed logins for one account from all client addresses together, within the window, before the account
+    /// is refused everywhere (against guessing spread over many addresses); higher than the per-client limit, so
+    /// one client's guessing does not lock the account's owner out.
+    #[arg(long, env = "IMPACT_LOGIN_MAX_ACCOUNT_FAILURES", value_name = "IMPACT_LOGIN_MAX_ACCOUNT_FAILURES", default_value_t = DEFAULT_LOGIN_MAX_ACCOUNT_FAILURES, global = true)]
+    pub login_max_account_failures: u32,
+
+    /// Proxies whose `X-Forwarded-For` is believed (comma-separated IP addresses or CIDR ranges, e.g.
+    /// `10.0.0.0/8,192.0.2.7`). A request from one of them is attributed to the right-most forwarded address
+    /// outside this set; from anywhere else, to the connecting address, whatever it forwards. Unset: none.
+    #[arg(long, env = "IMPACT_TRUSTED_PROXIES", value_name = "IMPACT_TRUSTED_PROXIES", value_parser = parse_trusted_proxies, default_value = "", global = true)]
+    pub trusted_proxies: TrustedProxies,
 
     #[arg(long, env = "IMPACT_LOGIN_LOCKOUT_SECS", value_name = "IMPACT_LOGIN_LOCKOUT_SECS", default_value_t = DEFAULT_LOGIN_LOCKOUT_SECS, global = true)]
     pub login_lockout_secs: u64,
@@ -405,6 +419,8 @@ impl Default for Auth {
             reset_token_ttl_secs: DEFAULT_RESET_TOKEN_TTL_SECS,
             login_max_failures: DEFAULT_LOGIN_MAX_FAILURES,
             login_max_client_failures: DEFAULT_LOGIN_MAX_CLIENT_FAILURES,
+            login_max_account_failures: DEFAULT_LOGIN_MAX_ACCOUNT_FAILURES,
+            trusted_proxies: TrustedProxies::default(),
             login_lockout_secs: DEFAULT_LOGIN_LOCKOUT_SECS,
             login_slowdown_ms: DEFAULT_LOGIN_SLOWDOWN_MS,
             min_password_length: DEFAULT_MIN_PASSWORD_LENGTH,
@@ -499,6 +515,33 @@ fn parse_origin(text: &str, exact: bool) -> Result<String, &'static str> {
         return Err("an origin has no user name or password");
     }
     Ok(url.origin().ascii_serialization())
+}
+
+/// The proxies whose `X-Forwarded-For` is believed (IMPACT_TRUSTED_PROXIES).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    pub fn contains(&self, address: &std::net::IpAddr) -> bool {
+        let address = address.to_canonical();
+        self.0.iter().any(|net| net.contains(&address))
+    }
+}
+
+/// `address,cidr,...` (IPv4 or IPv6; a bare address is a range of one); empty for none.
+pub fn parse_trusted_proxies(text: &str) -> Result<TrustedProxies, String> {
+    let mut proxies = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let net = match part.parse::<ipnet::IpNet>() {
+            Ok(net) => net,
+            Err(_) => part
+                .parse::<std::net::IpAddr>()
+                .map(ipnet::IpNet::from)
+                .map_err(|_| format!("`{part}` is neither an IP address nor a CIDR range such as 10.0.0.0/8"))?,
+        };
+        proxies.push(net.trunc());
+    }
+    Ok(TrustedProxies(proxies))
 }
 
 const DEFAULT_MAX_PILOT_REGIONS: u32 = 30;
@@ -635,7 +678,21 @@ impl Live {
 
 #[cfg(test)]
 mod tests {
-    use super::{Config, CorsOrigins, parse_cors_origins};
+    use super::{Config, CorsOrigins, parse_cors_origins, parse_trusted_proxies};
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_ranges() {
+        let proxies = parse_trusted_proxies(" 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32").unwrap();
+        for inside in ["10.1.2.3", "192.0.2.7", "2001:db8::1", "::ffff:10.9.9.9"] {
+            assert!(proxies.contains(&inside.parse().unwrap()), "{inside}");
+        }
+        for outside in ["11.0.0.1", "192.0.2.8", "2001:db9::1"] {
+            assert!(!proxies.contains(&outside.parse().unwrap()), "{outside}");
+        }
+        assert!(parse_trusted_proxies("").unwrap().0.is_empty());
+        assert!(parse_trusted_proxies("10.0.0.0/33").is_err());
+        assert!(parse_trusted_proxies("proxy.local").is_err());
+    }
 
     #[test]
     fn cors_origins_are_normalised_like_browsers_send_them() {

@@ -25,6 +25,7 @@ mod m20261123_000130_create_strategy_comment;
 mod m20261123_000140_create_webhooks;
 mod m20261123_000141_create_service_account_scope;
 mod m20261123_000150_create_mail_quota;
+mod m20261123_000151_canonical_emails;
 mod reference_data;
 mod schema_helpers;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000140_create_webhooks::Migration),
             Box::new(m20261123_000141_create_service_account_scope::Migration),
             Box::new(m20261123_000150_create_mail_quota::Migration),
+            Box::new(m20261123_000151_canonical_emails::Migration),
         ]
     }
 }

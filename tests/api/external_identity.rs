@@ -125,3 +125,40 @@ async fn external_tokens_link_users_and_map_roles() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn signing_in_through_a_provider_removes_a_password_chosen_before_the_address_was_proven() {
+    let (jwks_url, _) = jwks_server().await;
+    let issuers = json!([{ "issuer": ISSUER, "jwksUrl": jwks_url, "audience": "impact-api" }]).to_string();
+    each_backend_with(
+        move |config| config.auth.external_issuers = Some(issuers.clone()),
+        |app| async move {
+            // The attacker registered the victim's address first, with a password of their own.
+            let attacker_password = "the attacker's own passphrase";
+            crate::pre_hijacking::register_with(&app, "maria@partner.example", attacker_password).await;
+            // The victim signs in through the provider, which vouches for the address.
+            let me = app.data_as(&token(&app, "partner-1", |_| {}), ME, json!({})).await["me"].clone();
+            assert_eq!(me["email"], "maria@partner.example");
+            assert_eq!(me["emailVerified"], true, "the provider proved the address");
+            let attempt =
+                app.data(crate::helpers::LOGIN, json!({ "e": "maria@partner.example", "p": attacker_password })).await;
+            assert_eq!(attempt["login"]["userErrors"][0]["code"], "INVALID_CREDENTIALS", "{attempt}");
+
+            // A password set after the address was proven stays when the account is linked to a provider.
+            let local = verified_user(&app, "local@example.org", "APPLICANT").await;
+            let linked = app
+                .data_as(
+                    &token(&app, "partner-1", |c| {
+                        c["sub"] = json!("partner-user-2");
+                        c["email"] = json!("local@example.org");
+                    }),
+                    ME,
+                    json!({}),
+                )
+                .await;
+            assert_eq!(linked["me"]["id"], local["user"]["id"]);
+            crate::helpers::login(&app, "local@example.org", crate::helpers::PASSWORD).await;
+        },
+    )
+    .await;
+}

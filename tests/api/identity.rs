@@ -19,9 +19,12 @@ async fn register_verify_login_refresh_reuse_logout() {
 
         let token = mail_token(&app, "ana.novak@example.org", "verify-email").await;
         let verified = app
-            .data("mutation($t: String!) { verifyEmail(input: { token: $t }) { user { emailVerified } userErrors { code } } }", json!({ "t": token }))
+            .data("mutation($t: String!, $p: String) { verifyEmail(input: { token: $t, password: $p }) { user { emailVerified } userErrors { code } passwordRemoved } }", json!({ "t": token, "p": PASSWORD }))
             .await;
-        assert_eq!(verified["verifyEmail"], json!({ "user": { "emailVerified": true }, "userErrors": [] }));
+        assert_eq!(
+            verified["verifyEmail"],
+            json!({ "user": { "emailVerified": true }, "userErrors": [], "passwordRemoved": false })
+        );
 
         let session = login(&app, "ANA.NOVAK@example.org", PASSWORD).await;
         let access = session["accessToken"].as_str().unwrap().to_owned();

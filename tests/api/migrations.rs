@@ -38,3 +38,50 @@ async fn migrations_load_reference_data_and_run_again_without_change() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn stored_addresses_take_the_canonical_form_and_look_alikes_are_left_alone() {
+    use sea_orm::{ActiveModelTrait, Set};
+    each_backend(|app| async move {
+        crate::helpers::register(&app, "dupe.person@example.org", "APPLICANT").await;
+        let db = api::db::connect(&Config::for_database(app.database_url.clone())).await.unwrap();
+        // Rows as earlier versions stored them (lower-cased, otherwise as typed).
+        for email in ["\"dupe.person\"@example.org", "ana@bücher.example", "\"plain\"@example.org"] {
+            let now = crate::helpers::server_start();
+            entity::app_user::ActiveModel {
+                id: Set(uuid::Uuid::now_v7()),
+                email: Set(email.to_owned()),
+                email_verified_at: Set(Some(now)),
+                password_hash: Set(None),
+                display_name: Set("Earlier".to_owned()),
+                preferred_language: Set("en".to_owned()),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+        }
+        db.execute_unprepared("DELETE FROM seaql_migrations WHERE version = 'm20261123_000151_canonical_emails'")
+            .await
+            .unwrap();
+        api::db::migrate(&db).await.expect("the migration runs again");
+        let rows = db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), "SELECT email FROM app_user"))
+            .await
+            .unwrap();
+        let mut emails: Vec<String> = rows.iter().map(|row| row.try_get("", "email").unwrap()).collect();
+        emails.sort();
+        assert_eq!(
+            emails,
+            [
+                "\"dupe.person\"@example.org",
+                "ana@xn--bcher-kva.example",
+                "dupe.person@example.org",
+                "plain@example.org"
+            ],
+            "the look-alike of an existing address is left for an administrator; the others are canonical"
+        );
+    })
+    .await;
+}

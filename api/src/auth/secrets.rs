@@ -34,18 +34,24 @@ pub async fn with_password_check_budget<F: Future>(max: u32, work: F) -> F::Outp
 /// Counts one Argon2 hash or check against the current request's budget.
 fn spend_password_check() -> Result<(), AppError> {
     PASSWORD_CHECKS
-        .try_with(|checks| {
-            let spent = checks.spent.fetch_add(1, Ordering::Relaxed);
-            if spent < checks.max {
-                Ok(())
-            } else {
-                Err(AppError::BadUserInput(format!(
-                    "a request may check or set at most {} passwords; send one such mutation per request",
-                    checks.max
-                )))
-            }
-        })
+        .try_with(|checks| within_budget(checks.max, checks.spent.fetch_add(1, Ordering::Relaxed)))
         .unwrap_or(Ok(()))
+}
+
+/// Fails as the next check would when the current request has spent its budget, without spending: for
+/// recording an attempt (throttling) only when its check will run.
+pub fn ensure_password_check_left() -> Result<(), AppError> {
+    PASSWORD_CHECKS.try_with(|checks| within_budget(checks.max, checks.spent.load(Ordering::Relaxed))).unwrap_or(Ok(()))
+}
+
+fn within_budget(max: u32, spent: u32) -> Result<(), AppError> {
+    if spent < max {
+        Ok(())
+    } else {
+        Err(AppError::BadUserInput(format!(
+            "a request may check or set at most {max} passwords; send one such mutation per request"
+        )))
+    }
 }
 
 /// Hashes a password (or client secret) with Argon2id and a random salt, as a PHC string.

@@ -18,24 +18,32 @@ pub fn quoted(input: &str) -> String {
     crate::graphql::limits::document::truncate(input, MAX_QUOTED_CHARS)
 }
 
-/// An e-mail address, trimmed and lower-cased so that uniqueness ignores case.
+/// An e-mail address in its one canonical form, so that one mailbox is one account, one subscriber, one
+/// registration: trimmed and lower-cased; a quoted local part unquoted when the quotes add nothing
+/// (`"ana.novak"@…` is `ana.novak@…`) and refused otherwise; the domain IDNA-converted to its ASCII form
+/// (`bücher.example` → `xn--bcher-kva.example`). What the mail sender cannot deliver is refused: comments,
+/// domain literals (`[192.0.2.1]`), domains without a dot, and local parts beyond ASCII (which need SMTPUTF8).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
+/// The longest local part (RFC 5321).
+const MAX_LOCAL_PART: usize = 64;
+/// The longest address (RFC 5321, a forward path less its angle brackets).
+const MAX_ADDRESS: usize = 254;
+
 impl Email {
     pub fn parse(field: &str, input: &str) -> Result<Self, UserError> {
-        let normalised = input.trim().to_lowercase();
-        if normalised.is_empty() {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
             return Err(UserError::new(&[field], UserErrorCode::Required, "enter an e-mail address"));
         }
-        match email_address::EmailAddress::from_str(&normalised) {
-            Ok(_) if normalised.len() <= 254 && normalised.contains('.') => Ok(Self(normalised)),
-            _ => Err(UserError::new(
+        canonical(trimmed).map(Self).map_err(|reason| {
+            UserError::new(
                 &[field],
                 UserErrorCode::Invalid,
-                format!("`{}` is not an e-mail address", quoted(input.trim())),
-            )),
-        }
+                format!("`{}` is not an e-mail address we can write to: {reason}", quoted(trimmed)),
+            )
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -45,6 +53,48 @@ impl Email {
     pub fn into_string(self) -> String {
         self.0
     }
+}
+
+/// The canonical form of an address (see [`Email`]), or why there is none.
+fn canonical(input: &str) -> Result<String, &'static str> {
+    let lowered = input.to_lowercase();
+    let (local, domain) = lowered.rsplit_once('@').ok_or("it has no `@`")?;
+    let local = match local.strip_prefix('"').and_then(|l| l.strip_suffix('"')) {
+        // A quoted local part is the same mailbox as the unquoted one when that is a plain dot-atom.
+        Some(inner) if is_dot_atom(inner) => inner,
+        Some(_) => return Err("write the part before `@` without quotes"),
+        None if is_dot_atom(local) => local,
+        None if !local.is_ascii() => {
+            return Err(
+                "the part before `@` may hold only ASCII letters, digits and . ! # $ % & ' * + - / = ? ^ _ ` { | } ~",
+            );
+        }
+        None => return Err("the part before `@` is not valid"),
+    };
+    if local.len() > MAX_LOCAL_PART {
+        return Err("the part before `@` is longer than 64 characters");
+    }
+    if domain.starts_with('[') {
+        return Err("write a domain name after `@`, not an address in brackets");
+    }
+    let domain = idna::domain_to_ascii_strict(domain).map_err(|_| "the domain is not valid")?;
+    if !domain.contains('.') || domain.ends_with('.') {
+        return Err("the domain needs a dot, as in example.org");
+    }
+    let address = format!("{local}@{domain}");
+    if address.len() > MAX_ADDRESS || email_address::EmailAddress::from_str(&address).is_err() {
+        return Err("it is too long or not valid");
+    }
+    Ok(address)
+}
+
+/// RFC 5322's dot-atom: atoms of ASCII letters, digits and ``! # $ % & ' * + - / = ? ^ _ ` { | } ~``, joined by
+/// single dots.
+fn is_dot_atom(text: &str) -> bool {
+    !text.is_empty()
+        && text.split('.').all(|atom| {
+            !atom.is_empty() && atom.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b))
+        })
 }
 
 /// An ISO 639-1 language code, lower-case (`en`, `fr`, `sl`).
@@ -266,6 +316,33 @@ mod tests {
         for bad in ["", "ana", "ana@", "@example.org", "ana example@org.eu", "ana@localhost"] {
             assert!(Email::parse("email", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn emails_have_one_canonical_form() {
+        let canonical = |input: &str| Email::parse("email", input).map(Email::into_string);
+        assert_eq!(canonical("\"dupe.person\"@example.org").unwrap(), "dupe.person@example.org");
+        assert_eq!(canonical("\"Dupe.Person\"@EXAMPLE.org").unwrap(), "dupe.person@example.org");
+        assert_eq!(canonical("Person@EXAMPLE.org").unwrap(), "person@example.org");
+        assert_eq!(canonical("ana@Bücher.Example").unwrap(), "ana@xn--bcher-kva.example");
+        assert_eq!(canonical("ana@xn--bcher-kva.example").unwrap(), "ana@xn--bcher-kva.example");
+        assert_eq!(canonical("o'brien+news@example.org").unwrap(), "o'brien+news@example.org");
+        for bad in [
+            "\"dupe person\"@example.org",
+            "\"dupe..person\"@example.org",
+            "\"a@b\"@example.org",
+            "ana@[192.0.2.1]",
+            "(comment)ana@example.org",
+            "ana(comment)@example.org",
+            "jürgen@example.org",
+            "ana..novak@example.org",
+            ".ana@example.org",
+            "ana@example.org.",
+            "ana@-bad-.example",
+        ] {
+            assert!(canonical(bad).is_err(), "{bad} was accepted as {:?}", canonical(bad));
+        }
+        assert!(canonical(&format!("{}@example.org", "a".repeat(65))).is_err());
     }
 
     #[test]

@@ -13,7 +13,6 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::auth::secrets::with_password_check_budget;
 use crate::config::Limits;
-use crate::domain::Origin;
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::limits::document::{DocumentLimits, check_text};
 use crate::graphql::response_order;
@@ -158,7 +157,7 @@ async fn run(
     let mut request = async_graphql::Request::new(params.query)
         .data(RequestContext { request_id: request_id.clone() })
         .data(caller)
-        .data(Origin { client_address: Some(peer.ip().to_string()) });
+        .data(super::client_address::origin(&state.services.config.auth.trusted_proxies, peer, headers));
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }

@@ -1,6 +1,7 @@
 //! The axum router: GraphQL over HTTP, health probes, metrics, and the middleware every request passes
 //! (request id, tracing span and access log, CORS, metrics, panic catcher, timeout, body limit).
 
+pub mod client_address;
 pub mod cors;
 mod events;
 mod graphiql;

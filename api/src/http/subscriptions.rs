@@ -59,13 +59,14 @@ pub async fn upgrade(state: AppState, peer: SocketAddr, mut parts: Parts) -> Res
         Err(rejection) => return rejection.into_response(),
     };
     let request_id = parts.headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let origin = super::client_address::origin(&state.services.config.auth.trusted_proxies, peer, &parts.headers);
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve(state, peer, request_id, socket, protocol))
+        .on_upgrade(move |socket| serve(state, origin, request_id, socket, protocol))
         .into_response()
 }
 
-async fn serve(state: AppState, peer: SocketAddr, request_id: String, socket: WebSocket, protocol: WebSocketProtocols) {
+async fn serve(state: AppState, origin: Origin, request_id: String, socket: WebSocket, protocol: WebSocketProtocols) {
     let (mut sink, stream) = socket.split();
     let input = stream.take_while(|message| futures::future::ready(message.is_ok())).filter_map(|message| {
         futures::future::ready(match message {
@@ -87,7 +88,7 @@ async fn serve(state: AppState, peer: SocketAddr, request_id: String, socket: We
                     }
                     let mut data = Data::default();
                     data.insert(caller);
-                    data.insert(Origin { client_address: Some(peer.ip().to_string()) });
+                    data.insert(origin.clone());
                     data.insert(RequestContext { request_id });
                     Ok(data)
                 }

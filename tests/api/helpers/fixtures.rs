@@ -39,14 +39,14 @@ pub async fn login(app: &TestApp, email: &str, password: &str) -> Value {
     data["login"].clone()
 }
 
-/// Registers, confirms the address from the mail, and signs in.
+/// Registers, confirms the address from the mail (showing the password, so that it stays), and signs in.
 pub async fn verified_user(app: &TestApp, email: &str, role: &str) -> Value {
     register(app, email, role).await;
     let token = mail_token(app, &email.trim().to_lowercase(), "verify-email").await;
     let verified = app
         .data(
-            "mutation($t: String!) { verifyEmail(input: { token: $t }) { userErrors { code } } }",
-            json!({ "t": token }),
+            "mutation($t: String!, $p: String) { verifyEmail(input: { token: $t, password: $p }) { userErrors { code } } }",
+            json!({ "t": token, "p": PASSWORD }),
         )
         .await;
     assert_eq!(verified["verifyEmail"]["userErrors"], json!([]));

@@ -110,22 +110,93 @@ fn email_taken() -> AppError {
     )
 }
 
+/// What `verify_email` did.
+pub struct Verified {
+    pub user: app_user::Model,
+    /// A password set before the address was proven was removed (it was not shown).
+    pub password_removed: bool,
+}
+
 /// Confirms the address of the token's account. The token works once, before it expires.
-pub async fn verify_email(services: &Services, origin: &Origin, token: &str) -> AppResult<app_user::Model> {
+///
+/// The link proves the mailbox, not who chose the password: anyone may have registered the address
+/// (pre-hijacking). So a password set before this confirmation stays only when the caller shows it; otherwise
+/// it is removed and every session of the account ends. A password shown but wrong is refused (throttled like
+/// any password check) and the token stays valid.
+pub async fn verify_email(
+    services: &Services,
+    origin: &Origin,
+    token: &str,
+    password: Option<&str>,
+) -> AppResult<Verified> {
+    let holder = token_holder(&services.db, token, TokenPurpose::VerifyEmail).await?;
+    let unproven = holder.as_ref().filter(|u| u.email_verified_at.is_none()).and_then(|u| u.password_hash.as_deref());
+    let mut keep_password = false;
+    if let (Some(user), Some(hash), Some(password)) = (holder.as_ref(), unproven, password) {
+        let attempt =
+            throttle::reserve(services, origin, &throttle::ThrottleKeys::account(&user.email, origin)).await?;
+        if !verify_password(password, hash)? {
+            attempt.failed();
+            return Err(AppError::rejected(
+                &["password"],
+                UserErrorCode::InvalidCredentials,
+                "this is not the password of the account; leave it out to confirm the address without it",
+            ));
+        }
+        attempt.succeeded(&services.db).await?;
+        keep_password = true;
+    }
     let mut tx = services.write(None).await?.from_origin(origin);
     let now = tx.now();
     let user_id = use_token(&*tx, token, TokenPurpose::VerifyEmail, now).await?;
+    let user = load(&*tx, user_id).await?;
+    // Decided on the row as it is now, under the write lock: the password read above may have changed since.
+    let password_removed = user.email_verified_at.is_none()
+        && user.password_hash.is_some()
+        && !(keep_password && user.password_hash.as_deref() == unproven);
+    if password_removed {
+        drop_password(&*tx, user_id, now).await?;
+    }
     let user = mark_verified(&*tx, user_id, now).await?;
     let entry = AuditEntry {
         action: AuditAction::EmailVerified,
         actor: Some(user_id),
         subject: Some(user_id),
-        detail: json!({}),
+        detail: json!({ "passwordRemoved": password_removed }),
     };
     audit::record(&*tx, now, tx.origin(), entry).await?;
     tx.emit(account_event(EventType::AccountEmailVerified, user_id));
     tx.commit().await?;
-    Ok(user)
+    Ok(Verified { user, password_removed })
+}
+
+/// Removes a password set before the address was proven, and ends every session of the account: whoever
+/// chose it may not own the address.
+async fn drop_password(conn: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
+    app_user::Entity::update_many()
+        .col_expr(app_user::Column::PasswordHash, Expr::value(Option::<String>::None))
+        .col_expr(app_user::Column::UpdatedAt, Expr::value(now))
+        .filter(app_user::Column::Id.eq(user_id))
+        .exec(conn)
+        .await?;
+    sessions::revoke_all(conn, user_id, None, now).await
+}
+
+/// The account a token of `purpose` belongs to, if the token is known (spent or not; `use_token` decides).
+async fn token_holder(
+    conn: &impl ConnectionTrait,
+    token: &str,
+    purpose: TokenPurpose,
+) -> AppResult<Option<app_user::Model>> {
+    let found = user_token::Entity::find()
+        .filter(user_token::Column::TokenHash.eq(token_hash(token)))
+        .filter(user_token::Column::Purpose.eq(purpose))
+        .one(conn)
+        .await?;
+    match found {
+        Some(found) => Ok(app_user::Entity::find_by_id(found.user_id).one(conn).await?),
+        None => Ok(None),
+    }
 }
 
 /// Sends a new verification link to an unverified account. Answers the same whether or not the address
@@ -212,13 +283,15 @@ pub async fn change_password(
     let user_id = principal.id;
     let user = load(&services.db, user_id).await?;
     let keys = throttle::ThrottleKeys::account(&user.email, origin);
-    throttle::before_check(services, &keys).await?;
+    let attempt = throttle::reserve(services, origin, &keys).await?;
     let current_ok = match user.password_hash.as_deref() {
         Some(hash) => verify_password(current, hash)?,
         None => false,
     };
-    if !current_ok {
-        throttle::record_failure(services, origin, &keys).await?;
+    if current_ok {
+        attempt.succeeded(&services.db).await?;
+    } else {
+        attempt.failed();
         return Err(AppError::rejected(
             &["currentPassword"],
             UserErrorCode::InvalidCredentials,
@@ -339,7 +412,8 @@ pub async fn provision(services: &Services, account: &Provisioned<'_>) -> AppRes
 }
 
 /// The local user of an external identity: linked before, or found by the verified e-mail address, or
-/// created (verified, without a password). Without a verified address nobody is linked.
+/// created (verified, without a password). Without a verified address nobody is linked. Linking an account
+/// whose address was not proven yet proves it, and removes a password set before (see `verify_email`).
 pub async fn link_external(services: &Services, identity: &ExternalIdentity) -> AppResult<Uuid> {
     let key = (identity.issuer.clone(), identity.subject.clone());
     if let Some(link) = external_identity::Entity::find_by_id(key.clone()).one(&services.db).await? {
@@ -349,7 +423,17 @@ pub async fn link_external(services: &Services, identity: &ExternalIdentity) -> 
     let email = Email::parse("email", email).map_err(|_| AppError::Unauthenticated)?;
     let mut tx = services.write(None).await?;
     let now = tx.now();
+    let mut password_removed = false;
     let user = match find_by_email(&*tx, &email).await? {
+        // The provider vouches for the address: an unverified account is proven now, and a password chosen
+        // before that may be someone else's (pre-hijacking): it goes, with every session of the account.
+        Some(user) if user.email_verified_at.is_none() => {
+            if user.password_hash.is_some() {
+                drop_password(&*tx, user.id, now).await?;
+                password_removed = true;
+            }
+            mark_verified(&*tx, user.id, now).await?
+        }
         Some(user) => user,
         None => {
             // The provider's name becomes the display name, which mails show: one line, like any other.
@@ -384,7 +468,7 @@ pub async fn link_external(services: &Services, identity: &ExternalIdentity) -> 
         action: AuditAction::ExternalUserLinked,
         actor: Some(user.id),
         subject: Some(user.id),
-        detail: json!({ "issuer": identity.issuer }),
+        detail: json!({ "issuer": identity.issuer, "passwordRemoved": password_removed }),
     };
     audit::record(&*tx, now, tx.origin(), entry).await?;
     tx.emit(account_event(EventType::AccountExternalLinked, user.id).payload(json!({ "issuer": identity.issuer })));

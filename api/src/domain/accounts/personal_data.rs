@@ -6,12 +6,11 @@
 //! Export: everything but token and password hashes. Erasure (the last step of `eraseMyAccount`): every row of
 //! the account is deleted; ids the person left on other rows (`granted_by`, `service_account.created_by`) stay.
 
-use crate::auth::secrets::token_hash;
 use crate::domain::personal_data::{Claim, Person};
 use crate::domain::unit_of_work::Write;
 use crate::error::AppResult;
 use entity::{app_user, external_identity, login_failure, session, user_programme, user_role, user_token};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 pub const CLAIM: Claim = Claim {
@@ -31,10 +30,6 @@ pub const CLAIM: Claim = Claim {
 };
 
 /// The throttle key of failed logins to the person's address (see `sessions::login`).
-fn failure_key(person: &Person) -> String {
-    format!("account:{}", token_hash(&person.email))
-}
-
 /// The account, its roles, programmes, sessions (without token hashes) and external identities.
 pub async fn export(db: &DatabaseConnection, person: &Person) -> AppResult<Value> {
     let user_id = person.user_id;
@@ -72,8 +67,13 @@ pub async fn export(db: &DatabaseConnection, person: &Person) -> AppResult<Value
 /// Deletes the account and every row hanging on it, and the failed-login records of its address.
 pub async fn erase(tx: &mut Write, person: &Person) -> AppResult<()> {
     let user_id = person.user_id;
+    let (account, at_clients) = super::throttle::account_keys(&person.email);
     login_failure::Entity::delete_many()
-        .filter(login_failure::Column::ThrottleKey.eq(failure_key(person)))
+        .filter(
+            Condition::any()
+                .add(login_failure::Column::ThrottleKey.eq(account))
+                .add(login_failure::Column::ThrottleKey.starts_with(at_clients.as_str())),
+        )
         .exec(&**tx)
         .await?;
     user_token::Entity::delete_many().filter(user_token::Column::UserId.eq(user_id)).exec(&**tx).await?;

@@ -86,7 +86,7 @@ pub async fn issue_token(
         .one(&services.db)
         .await?;
     let keys = ThrottleKeys::service(client_id, origin);
-    throttle::before_check(services, &keys).await?;
+    let attempt = throttle::reserve(services, origin, &keys).await?;
     let valid = match &account {
         Some(account) => verify_password(client_secret, &account.secret_hash)?,
         None => {
@@ -95,13 +95,14 @@ pub async fn issue_token(
         }
     };
     let Some(account) = account.filter(|_| valid) else {
-        throttle::record_failure(services, origin, &keys).await?;
+        attempt.failed();
         return Err(AppError::rejected(
             &["clientSecret"],
             UserErrorCode::InvalidCredentials,
             "the client id or secret is not right",
         ));
     };
+    attempt.succeeded(&services.db).await?;
     let mut tx = services.write(None).await?.from_origin(origin);
     let now = tx.now();
     let token = services.authenticator.keys().issue(

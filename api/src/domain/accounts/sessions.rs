@@ -7,7 +7,7 @@
 use crate::auth::jwt::SubjectKind;
 use crate::auth::secrets::{burn_password_check, new_token, token_hash, verify_password};
 use crate::auth::{Principal, authenticate::roles_of};
-use crate::domain::accounts::throttle::{failures_since, lockout, slowdown};
+use crate::domain::accounts::throttle::{self, ThrottleKeys};
 use crate::domain::accounts::{find_by_email, policy};
 use crate::domain::audit::{self, AuditAction, AuditEntry};
 use crate::domain::domain_events::{DomainEvent, EventType};
@@ -16,7 +16,7 @@ use crate::domain::values::Email;
 use crate::domain::{Origin, Services};
 use crate::error::{AppError, AppResult, UserErrorCode};
 use chrono::{DateTime, Duration, Utc};
-use entity::{app_user, login_failure, session};
+use entity::{app_user, session};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde_json::json;
@@ -32,42 +32,26 @@ pub struct IssuedSession {
 }
 
 /// Signs in with e-mail and password. Wrong e-mail and wrong password answer alike; repeated failures for
-/// one account or one client are slowed down, then refused for a while. A failure is recorded (throttle rows
-/// and audit entry) in a unit of work that commits although the command answers an error.
+/// one account or one client are slowed down, then refused for a while (see [`throttle`]): the attempt is
+/// reserved before the password is checked, so concurrent guesses cannot outrun the limit. A failure is
+/// recorded (throttle rows and audit entry) in units of work that commit although the command answers an error.
 pub async fn login(services: &Services, origin: &Origin, email: &str, password: &str) -> AppResult<IssuedSession> {
-    let auth = &services.config.auth;
-    let now = services.now();
-    let window = Duration::seconds(auth.login_lockout_secs as i64);
-    let account_key = format!("account:{}", token_hash(&email.trim().to_lowercase()));
-    let client_key = origin.client_address.as_ref().map(|a| format!("client:{a}"));
-
-    let mut worst_retry: Option<i64> = None;
-    let account_failures = failures_since(&services.db, &account_key, now - window).await?;
-    if let Some(retry) = lockout(&account_failures, auth.login_max_failures, window, now) {
-        worst_retry = Some(retry);
-    }
-    if let Some(key) = &client_key {
-        let client_failures = failures_since(&services.db, key, now - window).await?;
-        if let Some(retry) = lockout(&client_failures, auth.login_max_client_failures, window, now) {
-            worst_retry = Some(worst_retry.unwrap_or(0).max(retry));
+    let keys = ThrottleKeys::account(email, origin);
+    let attempt = match throttle::reserve(services, origin, &keys).await {
+        Err(AppError::RateLimited { retry_after_secs }) => {
+            let tx = services.write(None).await?.from_origin(origin);
+            let entry = AuditEntry {
+                action: AuditAction::LoginRefused,
+                actor: None,
+                subject: None,
+                detail: json!({ "retryAfterSeconds": retry_after_secs }),
+            };
+            audit::record(&*tx, tx.now(), tx.origin(), entry).await?;
+            tx.commit().await?;
+            return Err(AppError::RateLimited { retry_after_secs });
         }
-    }
-    if let Some(retry_after) = worst_retry {
-        let tx = services.write(None).await?.from_origin(origin);
-        let entry = AuditEntry {
-            action: AuditAction::LoginRefused,
-            actor: None,
-            subject: None,
-            detail: json!({ "retryAfterSeconds": retry_after }),
-        };
-        audit::record(&*tx, tx.now(), tx.origin(), entry).await?;
-        tx.commit().await?;
-        return Err(AppError::RateLimited { retry_after_secs: retry_after.max(1) as u64 });
-    }
-    let delay = slowdown(account_failures.len(), auth.login_slowdown_ms);
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
+        reserved => reserved?,
+    };
 
     let user = match Email::parse("email", email) {
         Ok(email) => find_by_email(&services.db, &email).await?,
@@ -81,16 +65,8 @@ pub async fn login(services: &Services, origin: &Origin, email: &str, password: 
         }
     };
     let Some(user) = user.filter(|_| password_ok) else {
+        attempt.failed();
         let tx = services.write(None).await?.from_origin(origin);
-        for key in std::iter::once(&account_key).chain(client_key.as_ref()) {
-            login_failure::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                throttle_key: Set(key.clone()),
-                failed_at: Set(tx.now()),
-            }
-            .insert(&*tx)
-            .await?;
-        }
         let entry = AuditEntry { action: AuditAction::LoginFailed, actor: None, subject: None, detail: json!({}) };
         audit::record(&*tx, tx.now(), tx.origin(), entry).await?;
         tx.commit().await?;
@@ -100,6 +76,7 @@ pub async fn login(services: &Services, origin: &Origin, email: &str, password: 
             "the e-mail address or the password is not right",
         ));
     };
+    attempt.succeeded(&services.db).await?;
     if user.email_verified_at.is_none() {
         return Err(AppError::rejected(
             &["email"],
@@ -109,7 +86,6 @@ pub async fn login(services: &Services, origin: &Origin, email: &str, password: 
     }
     let mut tx = services.write(None).await?.from_origin(origin);
     let now = tx.now();
-    login_failure::Entity::delete_many().filter(login_failure::Column::ThrottleKey.eq(&account_key)).exec(&*tx).await?;
     let family = Uuid::now_v7();
     let issued = start_session(&*tx, services, user, family, now).await?;
     let entry = AuditEntry {

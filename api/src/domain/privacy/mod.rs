@@ -95,13 +95,15 @@ pub async fn erase_my_account(
     let principal = require_user(actor)?;
     let user = accounts::load(&services.db, principal.id).await?;
     let keys = ThrottleKeys::account(&user.email, origin);
-    throttle::before_check(services, &keys).await?;
+    let attempt = throttle::reserve(services, origin, &keys).await?;
     let password_ok = match user.password_hash.as_deref() {
         Some(hash) => verify_password(password, hash)?,
         None => false,
     };
-    if !password_ok {
-        throttle::record_failure(services, origin, &keys).await?;
+    if password_ok {
+        attempt.succeeded(&services.db).await?;
+    } else {
+        attempt.failed();
         return Err(AppError::rejected(&["password"], UserErrorCode::InvalidCredentials, "the password is not right"));
     }
     let mut tx = services.write(actor).await?;

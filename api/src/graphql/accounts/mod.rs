@@ -147,6 +147,11 @@ pub struct RegisterPayload {
 pub struct VerifyEmailInput {
     /// The token from the confirmation mail.
     pub token: String,
+    /// The password chosen at registration, to keep it. The link proves the mailbox, not who chose the
+    /// password: without it, a password set before this confirmation is removed (someone else may have
+    /// registered the address), and the owner chooses a new one with `requestPasswordReset` or signs in through
+    /// a provider. Given but not right: `INVALID_CREDENTIALS`, and the token stays valid.
+    pub password: Option<String>,
 }
 
 /// The result of `verifyEmail`.
@@ -154,9 +159,12 @@ pub struct VerifyEmailInput {
 pub struct VerifyEmailPayload {
     /// The account whose address is now confirmed; null when the token was refused.
     pub user: Option<User>,
-    /// Problems with the input (`INVALID_TOKEN` when the token is unknown, used or expired); empty when the
-    /// change was made.
+    /// Problems with the input (`INVALID_TOKEN` when the token is unknown, used or expired,
+    /// `INVALID_CREDENTIALS` when the password given is not the account's); empty when the change was made.
     pub user_errors: Vec<UserError>,
+    /// Whether a password set before the confirmation was removed (no password was given): the account then
+    /// signs in after `requestPasswordReset` or through a provider.
+    pub password_removed: bool,
 }
 
 /// An e-mail address to send a link to.
@@ -267,15 +275,18 @@ impl AccountMutation {
     }
 
     /// Confirms the address of an account with the token of its confirmation mail; the token works once, before
-    /// it expires (48 hours by default). Open to anybody holding the token.
+    /// it expires (48 hours by default). A password chosen before the confirmation stays only when it is given
+    /// (see `VerifyEmailInput.password`). Open to anybody holding the token.
     async fn verify_email(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The token of the confirmation mail.")] input: VerifyEmailInput,
+        #[graphql(desc = "The token of the confirmation mail, and the password to keep.")] input: VerifyEmailInput,
     ) -> async_graphql::Result<VerifyEmailPayload> {
         let (services, origin) = (ctx.services(), ctx.origin());
-        let (user, user_errors) = into_payload(accounts::verify_email(services, origin, &input.token).await)?;
-        Ok(VerifyEmailPayload { user: user.map(User), user_errors })
+        let verified = accounts::verify_email(services, origin, &input.token, input.password.as_deref()).await;
+        let (verified, user_errors) = into_payload(verified)?;
+        let password_removed = verified.as_ref().is_some_and(|v| v.password_removed);
+        Ok(VerifyEmailPayload { user: verified.map(|v| User(v.user)), user_errors, password_removed })
     }
 
     /// Mails a new confirmation link to an unverified account. Answers the same whether or not the address has
