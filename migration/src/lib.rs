@@ -24,6 +24,7 @@ mod m20261123_000121_create_experts;
 mod m20261123_000130_create_strategy_comment;
 mod m20261123_000140_create_webhooks;
 mod m20261123_000141_create_service_account_scope;
+mod m20261123_000150_partner_confirmation;
 mod reference_data;
 mod schema_helpers;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000130_create_strategy_comment::Migration),
             Box::new(m20261123_000140_create_webhooks::Migration),
             Box::new(m20261123_000141_create_service_account_scope::Migration),
+            Box::new(m20261123_000150_partner_confirmation::Migration),
         ]
     }
 }

@@ -33,6 +33,7 @@ mod newsletter;
 mod newsletter_write_path;
 mod node;
 mod pagination;
+mod partner_consent;
 mod personal_data;
 mod privacy;
 mod programme_edits;
