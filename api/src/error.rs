@@ -107,6 +107,9 @@ pub enum UserErrorCode {
     CallClosed,
     /// The application's check still finds errors.
     CheckFailed,
+    /// A partner organisation has not confirmed taking part in the partnership (its owners have not accepted
+    /// the invitation, or declined it).
+    PartnerNotConfirmed,
     /// The decision needs an assessment first.
     AssessmentMissing,
     /// The expert has a conflict of interest with the region (a member of a partner organisation, or declared).

@@ -1,4 +1,5 @@
-//! `partner`: an organisation in a partnership, on one side of the border, lead or not.
+//! `partner`: an organisation in a partnership, on one side of the border, lead or not, and whether the
+//! organisation confirmed taking part (an invitation its owners answer).
 
 use sea_orm::entity::prelude::*;
 
@@ -13,6 +14,25 @@ pub struct Model {
     pub side: String,
     pub role: PartnerRole,
     pub created_at: DateTimeUtc,
+    /// Whether the organisation confirmed taking part.
+    pub status: PartnerStatus,
+    /// Who named the organisation as a partner (null for partners from before confirmations existed).
+    pub invited_by: Option<Uuid>,
+    /// The owner of the organisation who answered the invitation (or who named it and owns it).
+    pub answered_by: Option<Uuid>,
+    pub answered_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+pub enum PartnerStatus {
+    /// Named by the partnership; the organisation's owners have not answered yet.
+    #[sea_orm(string_value = "INVITED")]
+    Invited,
+    #[sea_orm(string_value = "CONFIRMED")]
+    Confirmed,
+    #[sea_orm(string_value = "DECLINED")]
+    Declined,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

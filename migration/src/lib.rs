@@ -26,6 +26,7 @@ mod m20261123_000140_create_webhooks;
 mod m20261123_000141_create_service_account_scope;
 mod m20261123_000150_create_mail_quota;
 mod m20261123_000151_canonical_emails;
+mod m20261123_000152_partner_confirmation;
 mod reference_data;
 mod schema_helpers;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000141_create_service_account_scope::Migration),
             Box::new(m20261123_000150_create_mail_quota::Migration),
             Box::new(m20261123_000151_canonical_emails::Migration),
+            Box::new(m20261123_000152_partner_confirmation::Migration),
         ]
     }
 }

@@ -10,20 +10,28 @@ use serde_json::{Value, json};
 
 const CREATE_ORGANISATION: &str = "mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { organisation { id name registrationId } userErrors { field code } } }";
 const CREATE_REGION: &str = "mutation($i: CreateCrossBorderRegionInput!) { createCrossBorderRegion(input: $i) { crossBorderRegion { id status countries { code } } userErrors { field code } } }";
-const CREATE_PARTNERSHIP: &str = "mutation($i: CreatePartnershipInput!) { createPartnership(input: $i) { partnership { id } userErrors { field code } } }";
-const UPDATE_PARTNERSHIP: &str = "mutation($i: UpdatePartnershipInput!) { updatePartnership(input: $i) { partnership { id partners { side role organisation { name } } } userErrors { field code } } }";
+pub(crate) const CREATE_PARTNERSHIP: &str = "mutation($i: CreatePartnershipInput!) { createPartnership(input: $i) { partnership { id } userErrors { field code } } }";
+pub(crate) const UPDATE_PARTNERSHIP: &str = "mutation($i: UpdatePartnershipInput!) { updatePartnership(input: $i) { partnership { id partners { side role organisation { name } } } userErrors { field code } } }";
 const CREATE_CALL: &str =
     "mutation($i: CreateCallInput!) { createCall(input: $i) { call { id status } userErrors { field code } } }";
 const PUBLISH_CALL: &str = "mutation($i: PublishCallInput!) { publishCall(input: $i) { call { id status publishedAt } userErrors { field code } } }";
-const CREATE_APPLICATION: &str = "mutation($i: CreateApplicationInput!) { createApplication(input: $i) { application { id status } userErrors { field code } } }";
+pub(crate) const CREATE_APPLICATION: &str = "mutation($i: CreateApplicationInput!) { createApplication(input: $i) { application { id status } userErrors { field code } } }";
 const UPDATE_APPLICATION: &str = "mutation($i: UpdateApplicationInput!) { updateApplication(input: $i) { application { id status languages } userErrors { field code } } }";
-const CHECK: &str = "query($id: ID!) { checkApplication(id: $id) { ready problems { severity code field } } }";
-const SUBMIT: &str = "mutation($id: ID!) { submitApplication(input: { id: $id }) { application { status submittedAt } userErrors { field code } } }";
+pub(crate) const CHECK: &str =
+    "query($id: ID!) { checkApplication(id: $id) { ready problems { severity code field } } }";
+pub(crate) const SUBMIT: &str = "mutation($id: ID!) { submitApplication(input: { id: $id }) { application { status submittedAt } userErrors { field code } } }";
 const ELIGIBILITY: &str = "mutation($id: ID!, $p: Boolean!) { recordEligibility(input: { id: $id, passed: $p, reasons: [\"complete\"] }) { application { status } userErrors { field code } } }";
 const QUALITY: &str = "mutation($id: ID!) { recordQualityAssessment(input: { id: $id, scores: [{ criterion: \"relevance\", score: 25 }, { criterion: \"partnership\", score: 20 }, { criterion: \"feasibility\", score: 20 }, { criterion: \"cooperation\", score: 15 }], comment: \"solid\" }) { application { status assessment { totalScore } } userErrors { field code } } }";
 const DECIDE: &str = "mutation($id: ID!, $d: SelectionDecision!) { decideApplication(input: { id: $id, decision: $d }) { application { status } userErrors { field code } } }";
 
-async fn organisation(app: &TestApp, who: &str, name: &str, country: &str, nuts: &str, registration: &str) -> Value {
+pub(crate) async fn organisation(
+    app: &TestApp,
+    who: &str,
+    name: &str,
+    country: &str,
+    nuts: &str,
+    registration: &str,
+) -> Value {
     let data = app
         .data_as(
             who,
@@ -35,7 +43,7 @@ async fn organisation(app: &TestApp, who: &str, name: &str, country: &str, nuts:
     data["createOrganisation"]["organisation"]["id"].clone()
 }
 
-async fn region(app: &TestApp, who: &str, name: &str, countries: Value, nuts: Value) -> Value {
+pub(crate) async fn region(app: &TestApp, who: &str, name: &str, countries: Value, nuts: Value) -> Value {
     let data = app
         .data_as(who, CREATE_REGION, json!({ "i": { "name": name, "description": "A border area", "countries": countries, "nutsRegions": nuts, "population": 500000, "areaKm2": 9500.5 } }))
         .await;
@@ -61,13 +69,13 @@ pub(crate) async fn open_call(app: &TestApp, staff: &str, max: i32) -> Value {
     id
 }
 
-fn content() -> Value {
+pub(crate) fn content() -> Value {
     json!({ "motivation": "We want a joint strategy.", "challenges": "Ageing, transport.", "priorities": "Mobility, tourism.",
             "cooperation": "Since 2008 in an Interreg project.", "capacity": "Two staff, a budget.", "languages": ["de", "SL"],
             "attachments": [{ "title": "Letter of intent", "url": "https://example.org/letter.pdf" }] })
 }
 
-fn codes(check: &Value) -> Vec<String> {
+pub(crate) fn codes(check: &Value) -> Vec<String> {
     check["checkApplication"]["problems"]
         .as_array()
         .unwrap()

@@ -265,6 +265,7 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static str, &'static [Who])> {
         ("Query", "myOrganisations", r#"{ myOrganisations(first: 1) { totalCount } }"#, USERS),
         ("Query", "crossBorderRegions", r#"{ crossBorderRegions(first: 1) { totalCount } }"#, EVERYONE),
         ("Query", "partnerships", r#"{ partnerships(first: 1) { totalCount } }"#, EVERYONE),
+        ("Query", "myPartnershipInvitations", r#"{ myPartnershipInvitations(first: 1) { totalCount } }"#, USERS),
         ("Query", "calls", r#"{ calls(first: 1) { totalCount } }"#, EVERYONE),
         ("Query", "myApplications", r#"{ myApplications(first: 1) { totalCount } }"#, USERS),
         ("Query", "applications", r#"{ applications(first: 1) { totalCount } }"#, STAFF),
@@ -339,6 +340,24 @@ fn matrix() -> Vec<(&'static str, &'static str, &'static str, &'static [Who])> {
             "Mutation",
             "updatePartnership",
             r#"mutation { updatePartnership(input: { id: "UGFydG5lcnNoaXA6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw", regionId: "Q3Jvc3NCb3JkZXJSZWdpb246MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw", name: " " }) { userErrors { code } } }"#,
+            USERS,
+        ),
+        (
+            "Mutation",
+            "acceptPartnershipInvitation",
+            r#"mutation { acceptPartnershipInvitation(input: { partnershipId: "UGFydG5lcnNoaXA6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw", organisationId: "T3JnYW5pc2F0aW9uOjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA" }) { userErrors { code } } }"#,
+            USERS,
+        ),
+        (
+            "Mutation",
+            "declinePartnershipInvitation",
+            r#"mutation { declinePartnershipInvitation(input: { partnershipId: "UGFydG5lcnNoaXA6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw", organisationId: "T3JnYW5pc2F0aW9uOjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA" }) { userErrors { code } } }"#,
+            USERS,
+        ),
+        (
+            "Mutation",
+            "withdrawPartnershipInvitation",
+            r#"mutation { withdrawPartnershipInvitation(input: { partnershipId: "UGFydG5lcnNoaXA6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAw", organisationId: "T3JnYW5pc2F0aW9uOjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMA" }) { userErrors { code } } }"#,
             USERS,
         ),
         (

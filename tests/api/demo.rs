@@ -123,6 +123,24 @@ async fn the_demo_set_is_realistic_and_idempotent() {
         let anna = token(&login(&app, "anna@demo.impact.example", DEMO_PASSWORD).await);
         let own = app.data_as(&anna, "{ myOrganisations(first: 10) { nodes { name } } }", json!({})).await;
         assert_eq!(own["myOrganisations"]["nodes"].as_array().unwrap().len(), 2, "{own}");
+
+        // Partners confirm taking part: Janez accepted the FR–DE invitation (that application is submitted) and
+        // has not answered the GR–BG one yet, so Maria's draft lists his organisation as not confirmed.
+        let janez = token(&login(&app, "janez@demo.impact.example", DEMO_PASSWORD).await);
+        let pending = app
+            .data_as(&janez, "{ myPartnershipInvitations(first: 10) { nodes { status organisation { name } partnership { name } } } }", json!({}))
+            .await;
+        assert_eq!(
+            pending["myPartnershipInvitations"]["nodes"],
+            json!([{ "status": "INVITED", "organisation": { "name": "Blagoevgrad Civic Forum" }, "partnership": { "name": "Strymonas / Struma partnership" } }])
+        );
+        let maria = token(&login(&app, "maria@demo.impact.example", DEMO_PASSWORD).await);
+        let drafts = app.data_as(&maria, "{ myApplications(first: 10) { nodes { id status } } }", json!({})).await;
+        let draft = drafts["myApplications"]["nodes"].as_array().unwrap().iter().find(|a| a["status"] == "DRAFT").expect("Maria's draft").clone();
+        let check = app
+            .data_as(&maria, "query($id: ID!) { checkApplication(id: $id) { problems { code } } }", json!({ "id": draft["id"] }))
+            .await;
+        assert_eq!(check["checkApplication"]["problems"], json!([{ "code": "PARTNER_NOT_CONFIRMED" }]), "{check}");
     })
     .await;
 }

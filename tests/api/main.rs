@@ -38,6 +38,7 @@ mod newsletter;
 mod newsletter_write_path;
 mod node;
 mod pagination;
+mod partner_consent;
 mod personal_data;
 mod pre_hijacking;
 mod privacy;

@@ -11,7 +11,7 @@
 use chrono::Utc;
 use entity::cross_border_region::RegionStatus;
 use entity::organisation::OrganisationType;
-use entity::partner::PartnerRole;
+use entity::partner::{PartnerRole, PartnerStatus};
 use entity::{country, cross_border_region, organisation, partner, partnership, region_country};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryOrder, Set, Statement};
 use serde_json::{Value, json};
@@ -229,6 +229,10 @@ async fn generate(db: &DatabaseConnection) {
                 side: Set(side),
                 role: Set(if n == 0 { PartnerRole::Lead } else { PartnerRole::Partner }),
                 created_at: Set(now),
+                status: Set(PartnerStatus::Confirmed),
+                invited_by: Set(None),
+                answered_by: Set(None),
+                answered_at: Set(Some(now)),
             });
         }
     }

@@ -171,7 +171,8 @@ impl Demo<'_> {
     }
 
     /// Organisations on seven borders, their regions and partnerships. Three applied to the open call: AT–SI
-    /// selected (the region becomes a pilot), FR–DE submitted, GR–BG a draft. Four more were selected before the
+    /// selected (the region becomes a pilot), FR–DE submitted (its German partner, Janez's, accepted the
+    /// invitation), GR–BG a draft (its Bulgarian partner, Janez's too, has not answered yet: the check lists it). Four more were selected before the
     /// platform opened and entered by staff as pilot regions. The pilot regions have a strategy in each status of
     /// its workflow (`strategies.rs`).
     async fn applicant_flow(&mut self, open_call: Uuid) -> AppResult<Vec<Principal>> {
@@ -186,6 +187,7 @@ impl Demo<'_> {
                     ("Občina Kranjska Gora", OrganisationType::LocalAuthority, "SI033", "5883555000"),
                 ],
                 owner: 0,
+                partner_owner: None,
                 entry: Entry::Applied(Outcome::Selected),
                 strategy: Some(StrategyStatus::Published),
             },
@@ -198,6 +200,7 @@ impl Demo<'_> {
                     ("Landkreis Lörrach", OrganisationType::LocalAuthority, "DE139", "DE-LK-LOE"),
                 ],
                 owner: 2,
+                partner_owner: Some((1, true)),
                 entry: Entry::Applied(Outcome::Submitted),
                 strategy: None,
             },
@@ -210,6 +213,7 @@ impl Demo<'_> {
                     ("Blagoevgrad Civic Forum", OrganisationType::Ngo, "BG413", "BG-201334"),
                 ],
                 owner: 3,
+                partner_owner: Some((1, false)),
                 entry: Entry::Applied(Outcome::Draft),
                 strategy: None,
             },
@@ -222,6 +226,7 @@ impl Demo<'_> {
                     ("Stowarzyszenie Gmin Pomerania", OrganisationType::Euroregion, "PL424", "KRS-0000123456"),
                 ],
                 owner: 1,
+                partner_owner: None,
                 entry: Entry::Pilot,
                 strategy: Some(StrategyStatus::Adopted),
             },
@@ -239,6 +244,7 @@ impl Demo<'_> {
                     ("Deputación de Pontevedra", OrganisationType::RegionalAuthority, "ES114", "P3600000J"),
                 ],
                 owner: 2,
+                partner_owner: None,
                 entry: Entry::Pilot,
                 strategy: Some(StrategyStatus::InReview),
             },
@@ -251,6 +257,7 @@ impl Demo<'_> {
                     ("Tornion kaupunki", OrganisationType::LocalAuthority, "FI1D7", "0195683-7"),
                 ],
                 owner: 3,
+                partner_owner: None,
                 entry: Entry::Pilot,
                 strategy: Some(StrategyStatus::ChangesRequested),
             },
@@ -263,6 +270,7 @@ impl Demo<'_> {
                     ("Mestna občina Nova Gorica", OrganisationType::LocalAuthority, "SI043", "5881447000"),
                 ],
                 owner: 1,
+                partner_owner: None,
                 entry: Entry::Pilot,
                 strategy: Some(StrategyStatus::Draft),
             },
@@ -276,8 +284,13 @@ impl Demo<'_> {
 
     async fn border(&mut self, who: &Principal, border: &Border, open_call: Uuid) -> AppResult<()> {
         let mut organisations = Vec::new();
+        let partner_owner = border.partner_owner.map(|(index, _)| self.users[1 + index].clone());
         for (index, (name, organisation_type, nuts, registration)) in border.sides.iter().enumerate() {
             let country = border.countries[index];
+            let creator = match (&partner_owner, index) {
+                (Some(owner), 1) => owner,
+                _ => who,
+            };
             let existing = organisation::Entity::find()
                 .filter(organisation::Column::CountryCode.eq(country))
                 .filter(organisation::Column::RegistrationId.eq(*registration))
@@ -296,7 +309,7 @@ impl Demo<'_> {
                         registration_id: (*registration).to_owned(),
                         website: Some("https://example.org".to_owned()),
                     };
-                    organisations::create_organisation(self.services, Some(who), &input).await?.id
+                    organisations::create_organisation(self.services, Some(creator), &input).await?.id
                 }
             };
             organisations.push(id);
@@ -335,7 +348,12 @@ impl Demo<'_> {
                     },
                 };
                 self.report.count(true);
-                partnerships::create_partnership(self.services, Some(who), &input).await?.id
+                let id = partnerships::create_partnership(self.services, Some(who), &input).await?.id;
+                // The other applicant's organisation was invited; its owner answers as a person would.
+                if let (Some(owner), Some((_, true))) = (&partner_owner, border.partner_owner) {
+                    partnerships::invitations::accept(self.services, Some(owner), id, organisations[1]).await?;
+                }
+                id
             }
         };
         if let Entry::Applied(outcome) = border.entry {
@@ -552,6 +570,10 @@ struct Border {
     sides: [(&'static str, OrganisationType, &'static str, &'static str); 2],
     /// Index into the applicants.
     owner: usize,
+    /// When another applicant owns the second side's organisation: that applicant (an index into the
+    /// applicants) and whether they accepted the partnership's invitation. Otherwise the owner owns both, and
+    /// its partners are confirmed at once.
+    partner_owner: Option<(usize, bool)>,
     entry: Entry,
     /// How far the region's strategy got, when it has one (pilot regions only).
     strategy: Option<StrategyStatus>,

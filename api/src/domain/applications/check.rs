@@ -6,7 +6,7 @@ use crate::domain::partnerships::{self, VotingShares};
 use crate::domain::regions;
 use crate::error::AppResult;
 use entity::application;
-use entity::partner::PartnerRole;
+use entity::partner::{PartnerRole, PartnerStatus};
 use entity::{country, partnership};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -30,6 +30,17 @@ pub enum ProblemCode {
     PartnerOutsideArea,
     InterestGroupOverLimit,
     VotingSharesNot100,
+    /// A partner organisation's owners have not accepted the invitation yet.
+    PartnerNotConfirmed,
+    /// A partner organisation's owners declined the invitation.
+    PartnerDeclined,
+}
+
+impl ProblemCode {
+    /// Whether the problem is a partner's missing consent (submission answers `PARTNER_NOT_CONFIRMED`).
+    pub fn is_consent(self) -> bool {
+        matches!(self, ProblemCode::PartnerNotConfirmed | ProblemCode::PartnerDeclined)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +88,7 @@ fn problems_missing(field: &str, label: &str) -> Problem {
     problem(Severity::Error, ProblemCode::SectionMissing, &[field], format!("Write {label}."))
 }
 
-/// The partnership's problems: sides, lead, number, eligibility, area, voting rights.
+/// The partnership's problems: sides, lead, number, eligibility, area, consent, voting rights.
 pub async fn partnership_problems(
     db: &impl ConnectionTrait,
     partnership: &partnership::Model,
@@ -148,6 +159,24 @@ pub async fn partnership_problems(
                 &["partnership", "partners", &at],
                 format!("{} ({nuts}) lies outside the region's NUTS area.", organisation.name),
             ));
+        }
+        match partner.status {
+            PartnerStatus::Confirmed => {}
+            PartnerStatus::Invited => problems.push(problem(
+                Severity::Error,
+                ProblemCode::PartnerNotConfirmed,
+                &["partnership", "partners", &at],
+                format!(
+                    "{} has not confirmed taking part yet: one of its owners accepts the invitation.",
+                    organisation.name
+                ),
+            )),
+            PartnerStatus::Declined => problems.push(problem(
+                Severity::Error,
+                ProblemCode::PartnerDeclined,
+                &["partnership", "partners", &at],
+                format!("{} declined to take part: remove it from the partners.", organisation.name),
+            )),
         }
     }
     let shares = VotingShares::of(partnership);

@@ -173,7 +173,9 @@ async fn load_any(db: &impl ConnectionTrait, id: Uuid) -> AppResult<application:
     application::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::not_found(&["id"], "application"))
 }
 
-/// Submits a draft or a returned application while its call is open and its check finds no error.
+/// Submits a draft or a returned application while its call is open and its check finds no error: a partner
+/// whose organisation has not confirmed taking part answers `PARTNER_NOT_CONFIRMED`, any other error
+/// `CHECK_FAILED`.
 pub async fn submit(services: &Services, actor: Option<&Principal>, id: Uuid) -> AppResult<application::Model> {
     policy::can_apply(actor)?;
     let mut tx = services.write(actor).await?;
@@ -203,7 +205,7 @@ pub async fn submit(services: &Services, actor: Option<&Principal>, id: Uuid) ->
         .map(|p| UserError {
             field: std::iter::once("id".to_owned()).chain(p.field.iter().cloned()).collect(),
             message: p.message.clone(),
-            code: UserErrorCode::CheckFailed,
+            code: if p.code.is_consent() { UserErrorCode::PartnerNotConfirmed } else { UserErrorCode::CheckFailed },
         })
         .collect();
     if !errors.is_empty() {

@@ -68,6 +68,10 @@ event_types! {
     RegionStatusChanged => "region.status_changed", audit RegionStatusChanged;
     PartnershipCreated => "partnership.created";
     PartnershipUpdated => "partnership.updated";
+    PartnershipPartnerInvited => "partnership.partner_invited";
+    PartnershipPartnerConfirmed => "partnership.partner_confirmed";
+    PartnershipPartnerDeclined => "partnership.partner_declined";
+    PartnershipInvitationWithdrawn => "partnership.invitation_withdrawn";
     // Applications
     ApplicationCreated => "application.created";
     ApplicationUpdated => "application.updated";

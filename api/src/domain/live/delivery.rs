@@ -9,6 +9,9 @@
 //!   an expert of their own profile and assignments, and, for a strategy, whoever sees the version the event is
 //!   about through the strategies' read policy (partners and staff the current version, the managing
 //!   authorities of the region's programmes the newest reviewed one, everybody the newest published one).
+//!   A partnership's partner events (`partnership.partner_invited`, `_confirmed`, `_declined`,
+//!   `partnership.invitation_withdrawn`) are about the partnership: the members of every partner organisation,
+//!   invited ones included (a withdrawn organisation no longer is one), its creator and staff receive them.
 //!   Subjects without parties of their own (service accounts, newsletter subscriptions) stay with staff.
 //!
 //! A service account receives the events of applications, events and strategies only with the matching

@@ -296,6 +296,39 @@ pub async fn members_of(
     Ok(members)
 }
 
+/// The user's role in each of these organisations that the user belongs to (none for a service account).
+pub async fn roles_of_user(
+    db: &impl ConnectionTrait,
+    user_id: Option<Uuid>,
+    organisation_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, MemberRole>> {
+    let Some(user_id) = user_id else { return Ok(HashMap::new()) };
+    if organisation_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(organisation_member::Entity::find()
+        .filter(organisation_member::Column::UserId.eq(user_id))
+        .filter(organisation_member::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.organisation_id, m.role))
+        .collect())
+}
+
+/// The e-mail addresses of an organisation's owners (for what only owners decide).
+pub async fn owner_addresses(db: &impl ConnectionTrait, organisation_id: Uuid) -> AppResult<Vec<String>> {
+    let mut addresses: Vec<String> = members(db, organisation_id)
+        .await?
+        .into_iter()
+        .filter(|(member, _)| member.role == MemberRole::Owner)
+        .map(|(_, user)| user.email)
+        .collect();
+    addresses.sort();
+    addresses.dedup();
+    Ok(addresses)
+}
+
 /// The members' e-mail addresses of several organisations (for notifications).
 pub async fn member_addresses(db: &impl ConnectionTrait, organisation_ids: &[Uuid]) -> AppResult<Vec<String>> {
     let user_ids: Vec<Uuid> = organisation_member::Entity::find()

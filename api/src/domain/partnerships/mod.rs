@@ -1,7 +1,9 @@
 //! Partnerships: organisations of one region as partners (one side each, one lead), their governance and the
 //! voting shares of the interest groups. Rules that a partnership under construction may still break are
 //! checked with its application (`applications::check`); inputs that can never be valid are refused at once.
+//! An organisation named as a partner takes part only once its owners confirm (`invitations`).
 
+pub mod invitations;
 pub mod policy;
 
 pub use policy::{require_editor, visible_to};
@@ -13,7 +15,7 @@ use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
 use crate::domain::values::{Checks, PersonName};
 use crate::domain::{Services, organisations, regions};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
-use entity::partner::{self, PartnerRole};
+use entity::partner::{self, PartnerRole, PartnerStatus};
 use entity::{organisation, partnership};
 use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
@@ -80,8 +82,7 @@ async fn check(db: &impl ConnectionTrait, input: &PartnershipInput) -> AppResult
     let found = organisations::organisations_by_id(db, &ids).await?;
     for (index, partner) in input.partners.iter().enumerate() {
         let at = index.to_string();
-        let side = partner.side.trim().to_ascii_uppercase();
-        let side = if side == "EL" { "GR".to_owned() } else { side };
+        let side = normalised_side(&partner.side);
         if !sides.contains(&side) {
             checks.push(UserError::new(
                 &["partners", &at, "side"],
@@ -161,8 +162,10 @@ pub async fn create_partnership(
     }
     .insert(&*tx)
     .await?;
-    replace_partners(&*tx, created.id, &input.partners, now).await?;
-    tx.emit(event(EventType::PartnershipCreated, &created, &input.partners));
+    let named = replace_partners(&*tx, principal, created.id, &input.partners, now).await?;
+    let partners = partners_of(&*tx, &[created.id]).await?.remove(&created.id).unwrap_or_default();
+    tx.emit(event(EventType::PartnershipCreated, &created, &partners));
+    invitations::invite(&mut tx, &created, &named).await?;
     tx.commit().await?;
     Ok(created)
 }
@@ -177,7 +180,7 @@ pub async fn update_partnership(
     policy::can_create(actor)?;
     let mut tx = services.write(actor).await?;
     let existing = find_visible(&*tx, actor, id).await?;
-    policy::can_edit(&*tx, actor, &existing).await?;
+    let principal = policy::can_edit(&*tx, actor, &existing).await?;
     if input.region_id != existing.region_id {
         return Err(AppError::rejected(&["regionId"], UserErrorCode::Invalid, "a partnership keeps its region"));
     }
@@ -192,20 +195,24 @@ pub async fn update_partnership(
     active.other_share = Set(input.voting.other);
     active.updated_at = Set(now);
     let updated = active.update(&*tx).await?;
-    replace_partners(&*tx, id, &input.partners, now).await?;
-    tx.emit(event(EventType::PartnershipUpdated, &updated, &input.partners));
+    let named = replace_partners(&*tx, principal, id, &input.partners, now).await?;
+    let partners = partners_of(&*tx, &[id]).await?.remove(&id).unwrap_or_default();
+    tx.emit(event(EventType::PartnershipUpdated, &updated, &partners));
+    invitations::invite(&mut tx, &updated, &named).await?;
     tx.commit().await?;
     Ok(updated)
 }
 
-/// An event about a partnership, for its parties and staff: its region and partners by id.
-fn event(event_type: EventType, partnership: &partnership::Model, partners: &[PartnerInput]) -> DomainEvent {
+/// An event about a partnership, for its parties and staff: its region and partners by id, with whether each
+/// confirmed taking part.
+fn event(event_type: EventType, partnership: &partnership::Model, partners: &[partner::Model]) -> DomainEvent {
     DomainEvent::new(event_type, NodeType::Partnership, partnership.id).payload(json!({
         "regionId": partnership.region_id.to_string(),
         "partners": partners.iter().map(|p| json!({
             "organisationId": p.organisation_id.to_string(),
-            "side": p.side.trim().to_ascii_uppercase(),
+            "side": p.side,
             "role": p.role.to_value(),
+            "status": p.status.to_value(),
         })).collect::<Vec<_>>(),
     }))
 }
@@ -223,28 +230,66 @@ pub async fn find_visible(
     select.one(db).await?.ok_or_else(|| AppError::not_found(&["id"], "partnership"))
 }
 
+/// The side as stored: upper case, `EL` taken for Greece.
+fn normalised_side(side: &str) -> String {
+    let side = side.trim().to_ascii_uppercase();
+    if side == "EL" { "GR".to_owned() } else { side }
+}
+
+/// Makes the partners of partnership `id` the ones of `partners`: partners no longer named are removed, the
+/// ones still named keep their confirmation (a change of side or role asks nothing again), and organisations
+/// named for the first time start INVITED unless `principal` may confirm for them at once
+/// (`invitations::confirms_at_once`). Returns the newly named partners.
 async fn replace_partners(
     db: &impl ConnectionTrait,
+    principal: &Principal,
     id: Uuid,
     partners: &[PartnerInput],
     now: chrono::DateTime<chrono::Utc>,
-) -> AppResult<()> {
-    partner::Entity::delete_many().filter(partner::Column::PartnershipId.eq(id)).exec(db).await?;
-    if !partners.is_empty() {
-        partner::Entity::insert_many(partners.iter().map(|p| {
-            let side = p.side.trim().to_ascii_uppercase();
-            partner::ActiveModel {
-                partnership_id: Set(id),
-                organisation_id: Set(p.organisation_id),
-                side: Set(if side == "EL" { "GR".to_owned() } else { side }),
-                role: Set(p.role),
-                created_at: Set(now),
-            }
-        }))
-        .exec_without_returning(db)
+) -> AppResult<Vec<partner::Model>> {
+    let existing = partner::Entity::find().filter(partner::Column::PartnershipId.eq(id)).all(db).await?;
+    let named_ids: Vec<Uuid> = partners.iter().map(|p| p.organisation_id).collect();
+    partner::Entity::delete_many()
+        .filter(partner::Column::PartnershipId.eq(id))
+        .filter(partner::Column::OrganisationId.is_not_in(named_ids.iter().copied()))
+        .exec(db)
         .await?;
+    let new_ids: Vec<Uuid> = named_ids
+        .iter()
+        .copied()
+        .filter(|organisation_id| !existing.iter().any(|e| e.organisation_id == *organisation_id))
+        .collect();
+    let roles = organisations::roles_of_user(db, principal.user_id(), &new_ids).await?;
+    let mut named = Vec::new();
+    for input in partners {
+        let side = normalised_side(&input.side);
+        match existing.iter().find(|e| e.organisation_id == input.organisation_id) {
+            Some(current) if current.side == side && current.role == input.role => {}
+            Some(current) => {
+                let mut active: partner::ActiveModel = current.clone().into();
+                active.side = Set(side);
+                active.role = Set(input.role);
+                active.update(db).await?;
+            }
+            None => {
+                let at_once = invitations::confirms_at_once(roles.get(&input.organisation_id).copied(), input.role);
+                let answered_by = if at_once { principal.user_id() } else { None };
+                let row = partner::ActiveModel {
+                    partnership_id: Set(id),
+                    organisation_id: Set(input.organisation_id),
+                    side: Set(side),
+                    role: Set(input.role),
+                    created_at: Set(now),
+                    status: Set(if at_once { PartnerStatus::Confirmed } else { PartnerStatus::Invited }),
+                    invited_by: Set(principal.user_id()),
+                    answered_by: Set(answered_by),
+                    answered_at: Set(at_once.then_some(now)),
+                };
+                named.push(row.insert(db).await?);
+            }
+        }
     }
-    Ok(())
+    Ok(named)
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> AppResult<partnership::Model> {

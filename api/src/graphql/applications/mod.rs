@@ -81,6 +81,12 @@ pub enum ApplicationProblemCode {
     InterestGroupOverLimit,
     /// The voting shares of the interest groups do not add up to 100 % (shares not set count as 0).
     VotingSharesNot100,
+    /// A partner organisation has not confirmed taking part yet: one of its owners accepts the invitation
+    /// (`acceptPartnershipInvitation`). Submission answers `PARTNER_NOT_CONFIRMED` until then.
+    PartnerNotConfirmed,
+    /// A partner organisation declined to take part: remove it from the partners (`updatePartnership` or
+    /// `withdrawPartnershipInvitation`).
+    PartnerDeclined,
 }
 
 /// One problem of an application or of its partnership, found by `checkApplication`.
@@ -624,7 +630,8 @@ impl ApplicationMutation {
         payload(applications::update_application(services, principal, id, &input.content.into()).await)
     }
 
-    /// Submits while the call is open and the check finds no error.
+    /// Submits while the call is open and the check finds no error. Every partner must have confirmed taking
+    /// part (`Partner.status` CONFIRMED): otherwise the answer is `PARTNER_NOT_CONFIRMED` on the partner.
     #[graphql(guard = "SignedInUser")]
     async fn submit_application(
         &self,

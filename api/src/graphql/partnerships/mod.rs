@@ -1,8 +1,9 @@
 //! GraphQL of partnerships and their partners. Public for pilot regions; otherwise for the partners' members.
+//! Partners confirm taking part: their owners' invitations and answers are here too.
 
 use crate::auth::guard::SignedInUser;
 use crate::domain::partnerships::{
-    self, PartnerInput as DomainPartner, PartnershipInput, VotingShares as DomainShares,
+    self, PartnerInput as DomainPartner, PartnershipInput, VotingShares as DomainShares, invitations,
 };
 use crate::error::{AppResult, UserError};
 use crate::graphql::connection::{ConnectionOf, connection, nodes_select, page_request};
@@ -12,6 +13,7 @@ use crate::graphql::organisations::{Organisation, organisation_uuid};
 use crate::graphql::payload::into_payload;
 use crate::graphql::regions::{CrossBorderRegion, region_uuid};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
 use entity::{partner, partnership};
 use uuid::Uuid;
 
@@ -24,6 +26,21 @@ pub enum PartnerRole {
     Lead,
     /// Any other partner.
     Partner,
+}
+
+/// Whether a partner organisation confirmed taking part in the partnership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "entity::partner::PartnerStatus")]
+pub enum PartnerStatus {
+    /// Named as a partner; the organisation's owners were mailed and have not answered yet
+    /// (`myPartnershipInvitations`). No application of the partnership is submitted until they accept.
+    Invited,
+    /// The organisation takes part: one of its owners accepted, or the person who named it owns it (or, for the
+    /// lead partner, owns or edits it), or it was a partner before confirmations were asked.
+    Confirmed,
+    /// The organisation's owners declined; it stays listed so the lead sees the answer, until the lead removes
+    /// it (`updatePartnership` or `withdrawPartnershipInvitation`).
+    Declined,
 }
 
 /// Voting shares of the interest groups, in whole percent (null: not set).
@@ -97,6 +114,39 @@ impl Partner {
     async fn role(&self) -> PartnerRole {
         self.0.role.into()
     }
+    /// Whether the organisation confirmed taking part; an application is submitted only when every partner is
+    /// CONFIRMED.
+    async fn status(&self) -> PartnerStatus {
+        self.0.status.into()
+    }
+    /// When the organisation was named as a partner (UTC).
+    async fn invited_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the organisation's owners answered (UTC): null while INVITED, and for partners from before
+    /// confirmations were asked.
+    async fn answered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.answered_at
+    }
+    /// The partnership the organisation is (or is invited to be) a partner of.
+    async fn partnership(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Partnership>> {
+        Ok(ctx.loaders().partnerships.load_one(self.0.partnership_id).await?.map(Partnership))
+    }
+}
+
+/// One partner of a partnership: the partnership and the organisation.
+#[derive(InputObject)]
+pub struct PartnershipInvitationInput {
+    /// The partnership.
+    pub partnership_id: ID,
+    /// The partner organisation.
+    pub organisation_id: ID,
+}
+
+impl PartnershipInvitationInput {
+    fn ids(&self) -> AppResult<(Uuid, Uuid)> {
+        Ok((partnership_uuid(&self.partnership_id)?, organisation_uuid(&self.organisation_id)?))
+    }
 }
 
 /// A partner of a partnership.
@@ -121,7 +171,8 @@ pub struct PartnershipFields {
     /// How decisions are made (free text); null or blank: none.
     pub governance: Option<String>,
     /// Every partner, replacing the current ones; empty by default. Each side of the region needs one, and
-    /// exactly one is the lead (`checkApplication` reports what is missing).
+    /// exactly one is the lead (`checkApplication` reports what is missing). An organisation named for the
+    /// first time is INVITED (its owners confirm) unless the caller owns it (or, for the lead, owns or edits it).
     #[graphql(default)]
     pub partners: Vec<PartnerInput>,
     /// The voting shares; null leaves every share unset.
@@ -183,6 +234,11 @@ pub struct PartnershipPayload {
     pub user_errors: Vec<UserError>,
 }
 
+fn payload(result: AppResult<partnership::Model>) -> async_graphql::Result<PartnershipPayload> {
+    let (partnership, user_errors) = into_payload(result)?;
+    Ok(PartnershipPayload { partnership: partnership.map(Partnership), user_errors })
+}
+
 pub fn partnership_uuid(id: &ID) -> AppResult<Uuid> {
     GlobalId::decode_as(id, NodeType::Partnership)
 }
@@ -218,6 +274,29 @@ impl PartnershipQuery {
         }
         Ok(connection(page, Partnership))
     }
+
+    /// The open invitations of the organisations the caller owns, oldest first: partners still INVITED,
+    /// each to accept (`acceptPartnershipInvitation`) or decline (`declinePartnershipInvitation`).
+    #[graphql(guard = "SignedInUser")]
+    async fn my_partnership_invitations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first n items (after `after`): 0 to 100; 20 when neither `first` nor `last` is given.")]
+        first: Option<i32>,
+        #[graphql(desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "The last n items (before `before`): 0 to 100; not together with `first`.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")] before: Option<
+            String,
+        >,
+    ) -> async_graphql::Result<ConnectionOf<Partner>> {
+        let page = page_request(ctx, first, after, last, before)?;
+        let user = ctx.principal()?.user_id().ok_or(crate::error::AppError::Forbidden)?;
+        let services = ctx.services();
+        let page = invitations::pending_for(&services.db, user, &page).await?;
+        Ok(connection(page, Partner))
+    }
 }
 
 #[derive(Default)]
@@ -225,7 +304,9 @@ pub struct PartnershipMutation;
 
 #[Object]
 impl PartnershipMutation {
-    /// Creates a partnership (the caller must own or edit the lead organisation).
+    /// Creates a partnership (the caller must own or edit the lead organisation). Each partner organisation the
+    /// caller does not own starts INVITED and its owners are mailed; one the caller owns (or, as the lead, edits)
+    /// is CONFIRMED at once.
     #[graphql(guard = "SignedInUser")]
     async fn create_partnership(
         &self,
@@ -241,7 +322,8 @@ impl PartnershipMutation {
     }
 
     /// Replaces a partnership's details and partners (owners and editors of the lead organisation, its creator
-    /// while it has no lead, and staff).
+    /// while it has no lead, and staff). Partners still named keep their status; organisations named for the first
+    /// time are invited as with `createPartnership`; partners left out are removed.
     #[graphql(guard = "SignedInUser")]
     async fn update_partnership(
         &self,
@@ -257,5 +339,61 @@ impl PartnershipMutation {
         .await;
         let (partnership, user_errors) = into_payload(result)?;
         Ok(PartnershipPayload { partnership: partnership.map(Partnership), user_errors })
+    }
+
+    /// Accepts an invitation of an organisation the caller owns: the partner becomes CONFIRMED and the lead
+    /// organisation's members are mailed. Only the organisation's owners answer (others: FORBIDDEN; an
+    /// invisible partnership or a missing partner: NOT_FOUND); only an INVITED partner (else INVALID_STATE).
+    #[graphql(guard = "SignedInUser")]
+    async fn accept_partnership_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The partnership and the invited organisation.")] input: PartnershipInvitationInput,
+    ) -> async_graphql::Result<PartnershipPayload> {
+        let services = ctx.services();
+        let principal = ctx.actor();
+        let result = async {
+            let (partnership, organisation) = input.ids()?;
+            invitations::accept(services, principal, partnership, organisation).await
+        }
+        .await;
+        payload(result)
+    }
+
+    /// Declines an invitation of an organisation the caller owns: the partner becomes DECLINED (the lead sees
+    /// it and removes it) and the lead organisation's members are mailed. The same rules as accepting.
+    #[graphql(guard = "SignedInUser")]
+    async fn decline_partnership_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The partnership and the invited organisation.")] input: PartnershipInvitationInput,
+    ) -> async_graphql::Result<PartnershipPayload> {
+        let services = ctx.services();
+        let principal = ctx.actor();
+        let result = async {
+            let (partnership, organisation) = input.ids()?;
+            invitations::decline(services, principal, partnership, organisation).await
+        }
+        .await;
+        payload(result)
+    }
+
+    /// Withdraws the invitation of a partner that has not confirmed (INVITED or DECLINED): it is no longer a
+    /// partner. Those who edit the partnership (owners and editors of the lead organisation, and staff); a
+    /// CONFIRMED partner is removed with `updatePartnership` instead (INVALID_STATE here).
+    #[graphql(guard = "SignedInUser")]
+    async fn withdraw_partnership_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The partnership and the invited organisation.")] input: PartnershipInvitationInput,
+    ) -> async_graphql::Result<PartnershipPayload> {
+        let services = ctx.services();
+        let principal = ctx.actor();
+        let result = async {
+            let (partnership, organisation) = input.ids()?;
+            invitations::withdraw(services, principal, partnership, organisation).await
+        }
+        .await;
+        payload(result)
     }
 }
