@@ -62,7 +62,8 @@ mod tests {
             headers.append(FORWARDED_FOR, HeaderValue::from_str(value).unwrap());
         }
         let trusted = parse_trusted_proxies(trusted).unwrap();
-        client_address(&trusted, format!("{peer}:443").parse().unwrap(), &headers).to_string()
+        let peer = SocketAddr::new(peer.parse().unwrap(), 443);
+        client_address(&trusted, peer, &headers).to_string()
     }
 
     #[test]
