@@ -331,8 +331,11 @@ async fn strategy_changes_reach_each_subscriber_as_the_strategy_query_shows_them
         // publication (deliveries come in commit order: a draft delivered to it would come first).
         let reviewed = strategy_messages_until(authority_socket, 1, "PUBLISHED").await;
         assert!(reviewed.iter().all(|s| s["status"] != "DRAFT"), "{reviewed:?}");
+        // It may hear a change again as the version it reads (a later event of the same strategy delivered
+        // after the publication), but never a version it may not read.
+        let only_published = |seen: &[Value]| seen.iter().all(|s| s["status"] == "PUBLISHED");
         let published = strategy_messages_until(unrelated_socket, 1, "PUBLISHED").await;
-        assert_eq!(published.len(), 1, "the unrelated applicant heard of the draft: {published:?}");
+        assert!(only_published(&published), "the unrelated applicant heard of the draft: {published:?}");
         strategy_messages_until(editor, 1, "PUBLISHED").await;
 
         // An amendment is a draft again: its editor hears of it, the unrelated applicant does not (it still sees
@@ -343,7 +346,7 @@ async fn strategy_changes_reach_each_subscriber_as_the_strategy_query_shows_them
         // The amendment starts as a copy of the complete version 1: it goes through review as it is.
         crate::strategies_access::review_adopt_publish(&app, &pilot, &id).await;
         let republished = strategy_messages_until(unrelated_socket, 2, "PUBLISHED").await;
-        assert_eq!(republished.len(), 1, "the unrelated applicant heard of the draft amendment: {republished:?}");
+        assert!(only_published(&republished), "the unrelated applicant heard of the draft amendment: {republished:?}");
 
         // Another region's strategy is not this subscription's.
         pilot.strategy(&app, "Elsewhere", &programme).await;

@@ -121,7 +121,11 @@ async fn an_assigned_expert_comments_the_editor_replies_and_the_expert_resolves(
         assert_eq!(comment["writtenByMe"], true);
         let thread = comment["id"].clone();
         // The editors are mailed, the expert's words quoted.
-        wait_for_mail(&app, EDITOR, "Eva Kranjc (expert) commented on version 1 of the strategy of Karawanken on the objective “Mobility”").await;
+        // User text (names, the region, the objective) comes quoted on lines of its own, never in the sentence.
+        wait_for_mail(&app, EDITOR, "Someone (expert) commented on version 1 of the strategy of this region").await;
+        wait_for_mail(&app, EDITOR, "> Eva Kranjc").await;
+        wait_for_mail(&app, EDITOR, "> Karawanken").await;
+        wait_for_mail(&app, EDITOR, "> Mobility").await;
         wait_for_mail(&app, EDITOR, "> Please add a baseline.").await;
         wait_for_mail(&app, EDITOR, "> And a date.").await;
 
@@ -139,7 +143,8 @@ async fn an_assigned_expert_comments_the_editor_replies_and_the_expert_resolves(
         assert_eq!(reply["userErrors"], json!([]));
         assert_eq!(reply["comment"]["threadId"], thread);
         assert_eq!(reply["comment"]["author"], json!({ "displayName": "Ana Novak", "role": "EDITOR" }));
-        wait_for_mail(&app, EXPERT, "Ana Novak (editor) replied to a comment on the strategy of Karawanken").await;
+        wait_for_mail(&app, EXPERT, "Someone (editor) replied to a comment on the strategy of this region").await;
+        wait_for_mail(&app, EXPERT, "> Ana Novak").await;
         wait_for_mail(&app, EXPERT, "> Done: baseline 0 buses.").await;
         // Replies are one level deep.
         let deeper = app.data_as(&s.eva, REPLY, json!({ "i": { "commentId": reply["comment"]["id"], "body": "Thanks" } })).await;
@@ -149,7 +154,7 @@ async fn an_assigned_expert_comments_the_editor_replies_and_the_expert_resolves(
         let staff_comment = add(&app, &s.pilot.staff, json!({ "strategyId": s.strategy, "body": "Fine for review." })).await;
         assert_eq!(staff_comment["comment"]["author"]["role"], "STAFF");
         assert_eq!(staff_comment["comment"]["objectiveId"], Value::Null);
-        wait_for_mail(&app, EDITOR, "(programme staff) commented on version 1").await;
+        wait_for_mail(&app, EDITOR, "Someone (programme staff) commented on version 1").await;
 
         // The expert resolves the thread: who and when are recorded; open threads are listed by default.
         let resolved = run(&app, &s.eva, RESOLVE, "resolveStrategyComment", &thread).await;
