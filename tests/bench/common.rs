@@ -22,9 +22,21 @@ impl Server {
 
     /// Like `start`, with `envs` added.
     pub fn start_with(database_url: &str, envs: &[(&str, &str)]) -> Self {
+        Self::launch(env!("CARGO_BIN_EXE_impact"), &[], database_url, envs)
+    }
+
+    /// `program` with `args`, then `serve`: the server binary, another build of it, or a tool that runs it
+    /// (valgrind); waits until it listens (slowly under valgrind).
+    #[allow(dead_code)]
+    pub fn start_program(program: &str, database_url: &str, args: &[&str]) -> Self {
+        Self::launch(program, args, database_url, &[])
+    }
+
+    fn launch(program: &str, args: &[&str], database_url: &str, envs: &[(&str, &str)]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("port").port();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_impact"));
+        let mut command = Command::new(program);
         command
+            .args(args)
             .arg("serve")
             .env("DATABASE_URL", database_url)
             .env("IMPACT_LISTEN", format!("127.0.0.1:{port}"))
@@ -36,13 +48,19 @@ impl Server {
         for (name, value) in envs {
             command.env(name, value);
         }
-        let child = command.spawn().expect("the impact binary starts");
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let child = command.spawn().unwrap_or_else(|error| panic!("{program} starts: {error}"));
+        let deadline = Instant::now() + Duration::from_secs(600);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "the server did not listen within 60 s");
+            assert!(Instant::now() < deadline, "the server did not listen within 600 s");
             std::thread::sleep(Duration::from_millis(100));
         }
         Self { child, port }
+    }
+
+    /// The server's process id (for its CPU time and resident memory).
+    #[allow(dead_code)]
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// `http://127.0.0.1:port/graphql`.

@@ -4,9 +4,16 @@
 //! generates the data set of the measurement (3,000 organisations, 400 cross-border regions of which 30 pilots,
 //! one partnership per region, 3,265 partners), starts the real `impact` binary on it, checks that the public
 //! page query through the API and one hand-written SQL statement return the same JSON, then runs each for
-//! `IMPACT_BENCH_SECONDS` (default 10) at concurrency 8 and 32 and prints requests per second, p50 and p99, and
-//! the ratio API / SQL. It also reports the server's resident memory when idle and after
-//! `IMPACT_BENCH_LOAD_SECONDS` (default 60) of load. Nothing is asserted: the numbers go into BENCHMARKS.md.
+//! `IMPACT_BENCH_SECONDS` (default 10) at concurrency 8 and 32, alternately, `IMPACT_BENCH_ROUNDS` (default 3)
+//! times, and prints requests per second, p50 and p99, the ratio API / SQL, the CPU time each request cost
+//! (the server and its database backends for the API; this process and its backends for the statement) and the
+//! machine's load. It also reports the server's resident memory when idle and after `IMPACT_BENCH_LOAD_SECONDS`
+//! (default 60) of load. Nothing is asserted: the numbers go into BENCHMARKS.md.
+//!
+//! `IMPACT_BENCH_ONLY=sqlite|postgres` runs one backend; `IMPACT_BENCH_SERVER` names another server binary (to
+//! compare builds); `IMPACT_BENCH_CALLGRIND=N` also counts, under `valgrind --tool=callgrind`, the instructions
+//! the server spends on N page queries (sequential, after warm-up), which unlike times do not depend on the
+//! machine's load; the profile is kept for `callgrind_annotate`.
 
 use chrono::Utc;
 use entity::cross_border_region::RegionStatus;
@@ -15,6 +22,8 @@ use entity::partner::{PartnerRole, PartnerStatus};
 use entity::{country, cross_border_region, organisation, partner, partnership, region_country};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryOrder, Set, Statement};
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -64,20 +73,43 @@ SELECT json_object('data', json_object('crossBorderRegions', json_object('nodes'
 
 #[tokio::main]
 async fn main() {
-    let seconds = env_u64("IMPACT_BENCH_SECONDS", 10);
-    let load_seconds = env_u64("IMPACT_BENCH_LOAD_SECONDS", 60);
-    let mut targets = vec![("SQLite", sqlite_url())];
+    let settings = Settings {
+        seconds: env_u64("IMPACT_BENCH_SECONDS", 10),
+        rounds: env_u64("IMPACT_BENCH_ROUNDS", 3),
+        load_seconds: env_u64("IMPACT_BENCH_LOAD_SECONDS", 60),
+        callgrind_requests: env_u64("IMPACT_BENCH_CALLGRIND", 0),
+        server: std::env::var("IMPACT_BENCH_SERVER")
+            .ok()
+            .filter(|path| !path.is_empty())
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_impact").to_owned()),
+    };
+    let only = std::env::var("IMPACT_BENCH_ONLY").unwrap_or_default().to_ascii_lowercase();
+    let mut targets = Vec::new();
+    if only.is_empty() || only == "sqlite" {
+        targets.push(("SQLite", sqlite_url()));
+    }
     let postgres = std::env::var("IMPACT_BENCH_POSTGRES").or_else(|_| std::env::var("IMPACT_TEST_POSTGRES")).ok();
-    if let Some(admin) = postgres.filter(|v| !v.trim().is_empty()) {
+    if let Some(admin) = postgres.filter(|v| !v.trim().is_empty() && (only.is_empty() || only == "postgres")) {
         targets.push(("PostgreSQL", create_postgres_database(&admin).await));
     }
-    println!("page query benchmark: {seconds} s per run, {load_seconds} s of load for memory");
+    println!(
+        "page query benchmark: server {}; {} rounds of {} s per run, {} s of load for memory",
+        settings.server, settings.rounds, settings.seconds, settings.load_seconds
+    );
     for (name, url) in targets {
-        run_backend(name, &url, seconds, load_seconds).await;
+        run_backend(name, &url, &settings).await;
     }
 }
 
-async fn run_backend(name: &str, url: &str, seconds: u64, load_seconds: u64) {
+struct Settings {
+    seconds: u64,
+    rounds: u64,
+    load_seconds: u64,
+    callgrind_requests: u64,
+    server: String,
+}
+
+async fn run_backend(name: &str, url: &str, settings: &Settings) {
     let db = api::db::connect(&api::config::Config::for_database(url)).await.expect("database");
     api::db::migrate(&db).await.expect("migrations");
     generate(&db).await;
@@ -85,51 +117,96 @@ async fn run_backend(name: &str, url: &str, seconds: u64, load_seconds: u64) {
         DatabaseBackend::Postgres => POSTGRES_SQL,
         _ => SQLITE_SQL,
     };
-    let server = Server::start(url);
+    let server = Server::start_program(&settings.server, url, &[]);
     let client = reqwest::Client::new();
     let api_answer = api_request(&client, &server.http_url()).await;
     let sql_answer = sql_request(&db, sql).await;
     assert_eq!(api_answer, sql_answer, "the API and the SQL statement must return the same JSON");
     let regions = api_answer["data"]["crossBorderRegions"]["nodes"].as_array().map_or(0, Vec::len);
-    println!("\n== {name}: {regions} pilot regions per page; idle RSS {} kB", server.rss_kb());
+    println!("\n== {name}: {regions} pilot regions per page; idle RSS {} kB; load {}", server.rss_kb(), load_average());
     println!(
-        "{:>11} | {:>9} {:>8} {:>8} | {:>9} {:>8} {:>8} | {:>6}",
-        "concurrency", "API rps", "p50 ms", "p99 ms", "SQL rps", "p50 ms", "p99 ms", "ratio"
+        "{:>5} {:>4} | {:>6} {:>7} {:>7} {:>7} | {:>6} {:>7} {:>7} {:>7} | {:>6} {:>6} | {:>5}",
+        "round",
+        "conc",
+        "API/s",
+        "p50 ms",
+        "p99 ms",
+        "CPU µs",
+        "SQL/s",
+        "p50 ms",
+        "p99 ms",
+        "CPU µs",
+        "ratio",
+        "CPU r.",
+        "load"
     );
-    for concurrency in [8, 32] {
-        let duration = Duration::from_secs(seconds);
-        let api = measure(concurrency, duration, {
-            let (client, url) = (client.clone(), server.http_url());
-            move || {
-                let (client, url) = (client.clone(), url.clone());
-                async move {
-                    api_request(&client, &url).await;
+    let mut ratios: HashMap<usize, Vec<(f64, f64)>> = HashMap::new();
+    for round in 1..=settings.rounds {
+        for concurrency in [8, 32] {
+            let duration = Duration::from_secs(settings.seconds);
+            // The API's cost: the server and its database backends (the HTTP client is the load, not the cost).
+            let api = measure(concurrency, duration, Cpu::new(&db, Some(server.pid())), {
+                let (client, url) = (client.clone(), server.http_url());
+                move || {
+                    let (client, url) = (client.clone(), url.clone());
+                    async move {
+                        api_request(&client, &url).await;
+                    }
                 }
-            }
-        })
-        .await;
-        let sql = measure(concurrency, duration, {
-            let db = db.clone();
-            move || {
+            })
+            .await;
+            // The statement's cost: this process (the client, and SQLite's engine) and its database backends.
+            let statement = measure(concurrency, duration, Cpu::new(&db, None), {
                 let db = db.clone();
-                async move {
-                    sql_request(&db, sql).await;
+                move || {
+                    let db = db.clone();
+                    async move {
+                        sql_request(&db, sql).await;
+                    }
                 }
-            }
-        })
-        .await;
-        println!(
-            "{concurrency:>11} | {:>9.0} {:>8.2} {:>8.2} | {:>9.0} {:>8.2} {:>8.2} | {:>6.2}",
-            api.rps,
-            api.p50_ms,
-            api.p99_ms,
-            sql.rps,
-            sql.p50_ms,
-            sql.p99_ms,
-            api.rps / sql.rps
-        );
+            })
+            .await;
+            let ratio = api.rps / statement.rps;
+            let cpu_ratio = statement.cpu_us / api.cpu_us;
+            ratios.entry(concurrency).or_default().push((ratio, cpu_ratio));
+            println!(
+                "{round:>5} {concurrency:>4} | {:>6.0} {:>7.2} {:>7.2} {:>7.0} | {:>6.0} {:>7.2} {:>7.2} {:>7.0} | {:>6.3} {:>6.3} | {:>5}",
+                api.rps,
+                api.p50_ms,
+                api.p99_ms,
+                api.cpu_us,
+                statement.rps,
+                statement.p50_ms,
+                statement.p99_ms,
+                statement.cpu_us,
+                ratio,
+                cpu_ratio,
+                load_average().split(' ').next().unwrap_or_default(),
+            );
+        }
     }
-    measure(8, Duration::from_secs(load_seconds), {
+    for concurrency in [8, 32] {
+        let mut rows = ratios.remove(&concurrency).unwrap_or_default();
+        let summary = |values: &mut Vec<f64>| {
+            values.sort_by(f64::total_cmp);
+            format!(
+                "median {:.3} (min {:.3}, max {:.3})",
+                values[values.len() / 2],
+                values[0],
+                values[values.len() - 1]
+            )
+        };
+        let mut rps: Vec<f64> = rows.iter().map(|r| r.0).collect();
+        let mut cpu: Vec<f64> = rows.drain(..).map(|r| r.1).collect();
+        if !rps.is_empty() {
+            println!(
+                "concurrency {concurrency}: ratio API/SQL {}; by CPU per request {}",
+                summary(&mut rps),
+                summary(&mut cpu)
+            );
+        }
+    }
+    measure(8, Duration::from_secs(settings.load_seconds), Cpu::new(&db, Some(server.pid())), {
         let (client, url) = (client.clone(), server.http_url());
         move || {
             let (client, url) = (client.clone(), url.clone());
@@ -139,8 +216,58 @@ async fn run_backend(name: &str, url: &str, seconds: u64, load_seconds: u64) {
         }
     })
     .await;
-    println!("RSS after {load_seconds} s of load at concurrency 8: {} kB", server.rss_kb());
+    println!(
+        "RSS after {} s of load at concurrency 8: {} kB; load {}",
+        settings.load_seconds,
+        server.rss_kb(),
+        load_average()
+    );
+    drop(server);
+    if settings.callgrind_requests > 0 {
+        count_instructions(&client, &settings.server, url, settings.callgrind_requests).await;
+    }
     db.close().await.ok();
+}
+
+/// Counts the instructions the server spends on `requests` page queries under callgrind, after a warm-up.
+async fn count_instructions(client: &reqwest::Client, binary: &str, url: &str, requests: u64) {
+    let out = std::env::temp_dir().join(format!("impact-bench-callgrind-{}", uuid::Uuid::new_v4().simple()));
+    let out_file = format!("--callgrind-out-file={}", out.display());
+    let server = Server::start_program("valgrind", url, &["--tool=callgrind", "--dump-instr=no", out_file.as_str(), binary]);
+    for _ in 0..5 {
+        api_request(client, &server.http_url()).await;
+    }
+    let pid = server.pid().to_string();
+    let control = |option: &str| {
+        let status = Command::new("callgrind_control").args([option, pid.as_str()]).stdout(Stdio::null()).status();
+        assert!(status.is_ok_and(|s| s.success()), "callgrind_control {option} failed");
+    };
+    control("-z");
+    for _ in 0..requests {
+        api_request(client, &server.http_url()).await;
+    }
+    control("-d");
+    // The dump after zeroing is the first numbered part of the profile (written by the server, shortly).
+    let total = |path: &str| -> Option<u64> {
+        std::fs::read_to_string(path)
+            .ok()?
+            .lines()
+            .find_map(|line| line.strip_prefix("summary:").or_else(|| line.strip_prefix("totals:")))
+            .and_then(|total| total.split_whitespace().next()?.parse().ok())
+    };
+    let dump = format!("{}.1", out.display());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let instructions = loop {
+        if let Some(instructions) = total(&dump) {
+            break instructions;
+        }
+        assert!(Instant::now() < deadline, "no callgrind dump in {dump}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    println!(
+        "callgrind: {} instructions per page query in the server ({requests} sequential requests; profile {dump})",
+        instructions / requests
+    );
 }
 
 /// The generated data set: organisations in every eligible country, regions of two neighbouring countries
@@ -269,15 +396,64 @@ struct Measurement {
     rps: f64,
     p50_ms: f64,
     p99_ms: f64,
+    /// CPU time per request, in microseconds, of the processes that `Cpu` watches.
+    cpu_us: f64,
 }
 
-/// Runs `request` from `concurrency` workers for `duration` and summarises the latencies.
-async fn measure<F, Fut>(concurrency: usize, duration: Duration, request: F) -> Measurement
+/// The CPU time (user and system) of a process and of the database's backends serving this database
+/// (PostgreSQL; SQLite runs inside the process that queries it).
+struct Cpu {
+    process: u32,
+    backends: Option<DatabaseConnection>,
+}
+
+impl Cpu {
+    /// Watches `process` (this one when none) and, on PostgreSQL, the backends connected to the database of `db`.
+    fn new(db: &DatabaseConnection, process: Option<u32>) -> Self {
+        let backends = (db.get_database_backend() == DatabaseBackend::Postgres).then(|| db.clone());
+        Self { process: process.unwrap_or_else(std::process::id), backends }
+    }
+
+    /// CPU seconds so far of the process and of each backend, by process id.
+    async fn snapshot(&self) -> HashMap<u32, f64> {
+        let mut pids = vec![self.process];
+        if let Some(db) = &self.backends {
+            let statement = Statement::from_string(
+                DatabaseBackend::Postgres,
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()",
+            );
+            for row in db.query_all_raw(statement).await.expect("the backends") {
+                pids.push(row.try_get_by_index::<i32>(0).expect("a pid") as u32);
+            }
+        }
+        pids.into_iter().filter_map(|pid| Some((pid, cpu_seconds(pid)?))).collect()
+    }
+}
+
+/// User and system time of a process (all its threads, also finished ones) from /proc/<pid>/stat, in seconds.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command name in parentheses: state is field 3, utime 14 and stime 15, in clock ticks.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on Linux.
+    Some(ticks as f64 / 100.0)
+}
+
+/// The load averages of the machine (1, 5 and 15 minutes).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map_or_else(|_| "?".to_owned(), |text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+}
+
+/// Runs `request` from `concurrency` workers for `duration` and summarises the latencies and the CPU time.
+async fn measure<F, Fut>(concurrency: usize, duration: Duration, cpu: Cpu, request: F) -> Measurement
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = ()> + Send,
 {
     let request = Arc::new(request);
+    let before = cpu.snapshot().await;
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
@@ -298,11 +474,20 @@ where
         latencies.extend(worker.await.expect("worker"));
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let after = cpu.snapshot().await;
+    // A backend that connected during the run counts from zero.
+    let cpu_seconds: f64 = after.iter().map(|(pid, end)| end - before.get(pid).copied().unwrap_or(0.0)).sum();
     latencies.sort();
     let at = |q: f64| {
         latencies
             .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
             .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
-    Measurement { rps: latencies.len() as f64 / elapsed, p50_ms: at(0.5), p99_ms: at(0.99) }
+    let requests = latencies.len().max(1) as f64;
+    Measurement {
+        rps: latencies.len() as f64 / elapsed,
+        p50_ms: at(0.5),
+        p99_ms: at(0.99),
+        cpu_us: cpu_seconds * 1e6 / requests,
+    }
 }
