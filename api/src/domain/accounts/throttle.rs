@@ -101,6 +101,9 @@ impl Attempt {
     }
 }
 
+/// Serialises the reservations of this process on SQLite (see [`reserve`]).
+static SQLITE_RESERVATIONS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Reserves one password check under `keys`: counts the recent failures and records this attempt as one in a
 /// single transaction that holds every key's lock (SQLite: the write lock taken at BEGIN; PostgreSQL: an advisory
 /// lock per key, taken in one order), so concurrent attempts are decided one after the other. Refuses with
@@ -111,6 +114,13 @@ pub async fn reserve(services: &Services, origin: &Origin, keys: &ThrottleKeys) 
     ensure_password_check_left()?;
     let auth = &services.config.auth;
     let window = Duration::seconds(auth.login_lockout_secs as i64);
+    // SQLite: one reservation at a time in this process, in arrival order, before a connection is taken; a
+    // burst of attempts then queues here instead of spinning on the write lock's busy timeout while holding
+    // pool connections (40 parallel logins answered INTERNAL or SERVICE_UNAVAILABLE under load without it).
+    let serial = match services.db.get_database_backend() {
+        DbBackend::Sqlite => Some(SQLITE_RESERVATIONS.lock().await),
+        _ => None,
+    };
     let tx = services.write(None).await?.from_origin(origin);
     let now = tx.now();
     if tx.get_database_backend() == DbBackend::Postgres {
@@ -151,6 +161,7 @@ pub async fn reserve(services: &Services, origin: &Origin, keys: &ThrottleKeys) 
         records.push(id);
     }
     tx.commit().await?;
+    drop(serial);
     let delay = slowdown(recent_here, auth.login_slowdown_ms);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
