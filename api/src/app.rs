@@ -5,7 +5,7 @@ use crate::clock::SharedClock;
 use crate::config::{Config, CorsOrigins};
 use crate::domain::Services;
 use crate::domain::domain_events::spawn_publisher;
-use crate::graphql::{self, AppSchema};
+use crate::graphql::{self, AppExecutor};
 use crate::http::metrics::Metrics;
 use crate::mail::{self, RetryPolicy};
 use crate::{db, http};
@@ -24,7 +24,8 @@ const EVENT_POLL_INTERVAL: Duration = Duration::from_secs(2);
 #[derive(Clone)]
 pub struct AppState {
     pub services: Services,
-    pub schema: AppSchema,
+    /// The GraphQL schema as HTTP and WebSocket run it.
+    pub graphql: AppExecutor,
     pub metrics: Arc<Metrics>,
     /// Browser origins allowed by CORS (checked at start-up).
     pub cors_origins: CorsOrigins,
@@ -53,8 +54,8 @@ impl App {
         let retention = services.config.live.change_retention();
         crate::domain::live::feed::spawn_prune(services.db.clone(), services.clock.clone(), retention);
         crate::domain::webhooks::dispatch::spawn(services.clone());
-        let schema = graphql::build_schema(&services);
-        Ok(Self { state: AppState { services, schema, metrics, cors_origins }, listener })
+        let graphql = graphql::build_executor(&services);
+        Ok(Self { state: AppState { services, graphql, metrics, cors_origins }, listener })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {

@@ -3,7 +3,9 @@
 use crate::auth::{Caller, Principal};
 use crate::domain::{Origin, Services};
 use crate::error::AppResult;
+use crate::graphql::execution::LoaderScope;
 use crate::graphql::loaders::Loaders;
+use std::sync::Arc;
 use async_graphql::Context;
 use chrono::{DateTime, Utc};
 
@@ -13,7 +15,10 @@ pub trait ContextExt {
     fn actor(&self) -> Option<&Principal>;
     /// The caller; `UNAUTHENTICATED` when anonymous.
     fn principal(&self) -> AppResult<&Principal>;
-    fn loaders(&self) -> &Loaders;
+    /// The DataLoaders of this execution.
+    fn loaders(&self) -> Arc<Loaders>;
+    /// Where this operation's loaders live (a subscription renews them before each delivery).
+    fn loader_scope(&self) -> &LoaderScope;
     /// The server clock.
     fn now(&self) -> DateTime<Utc>;
     /// Where the request came from (client address), for throttling and the audit log.
@@ -33,8 +38,12 @@ impl ContextExt for Context<'_> {
         self.data_opt::<Caller>().map_or(Err(crate::error::AppError::Unauthenticated), Caller::principal)
     }
 
-    fn loaders(&self) -> &Loaders {
-        self.data_unchecked::<Loaders>()
+    fn loaders(&self) -> Arc<Loaders> {
+        self.loader_scope().current()
+    }
+
+    fn loader_scope(&self) -> &LoaderScope {
+        self.data_unchecked::<LoaderScope>()
     }
 
     fn now(&self) -> DateTime<Utc> {

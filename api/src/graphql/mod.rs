@@ -30,7 +30,9 @@ pub mod webhooks;
 
 use crate::config::Config;
 use crate::domain::Services;
-use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
+use async_graphql::registry::Registry;
+use async_graphql::{MergedObject, MergedSubscription, OutputType, Schema, SchemaBuilder, SubscriptionType};
+pub use execution::AppExecutor;
 
 /// Everything a client can read. Anonymous callers see public data (published calls, pilot regions, events,
 /// resources, reference data); a bearer token adds what the caller's roles allow.
@@ -104,24 +106,40 @@ pub struct RequestContext {
 }
 
 fn builder(config: &Config) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
-    // The complexity (every list counted), size, aliases and directives are bounded by `limits`, before
-    // async-graphql's own validation runs.
-    let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
-        .extension(limits::QueryLimits::new(&config.limits))
-        .extension(execution::FreshLoaders);
+    // No extension in production: the limits, loaders and ordering run around the schema (`execution`).
+    let builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default());
     if config.is_production() {
-        builder = builder.limit_depth(config.limits.max_query_depth).disable_introspection().disable_suggestions();
+        builder.limit_depth(config.limits.max_query_depth).disable_introspection().disable_suggestions()
     } else {
         // Development lets introspection-only documents (GraphiQL's docs, codegen) past the depth limit.
-        builder = builder.extension(limits::depth::DepthLimit { max_depth: config.limits.max_query_depth });
+        builder.extension(limits::depth::DepthLimit { max_depth: config.limits.max_query_depth })
     }
-    builder
 }
 
-/// The schema with what resolvers reach through `ctx.data`: the database, the configuration, and the
-/// `Services` of domain operations (every mutation runs a domain command through `services.write`).
-pub fn build_schema(services: &Services) -> AppSchema {
-    builder(&services.config).data(services.db.clone()).data(services.config.clone()).data(services.clone()).finish()
+/// The schema as HTTP and WebSocket run it, with what resolvers reach through `ctx.data`: the database, the
+/// configuration, and the `Services` of domain operations (every mutation runs a domain command through
+/// `services.write`).
+pub fn build_executor(services: &Services) -> AppExecutor {
+    let schema = builder(&services.config)
+        .data(services.db.clone())
+        .data(services.config.clone())
+        .data(services.clone())
+        .finish();
+    AppExecutor::new(schema, services.clone(), type_registry())
+}
+
+/// The schema's types, as `limits` measures documents by them (the schema keeps its own copy private).
+fn type_registry() -> Registry {
+    let mut registry = Registry {
+        query_type: QueryRoot::type_name().into_owned(),
+        mutation_type: Some(MutationRoot::type_name().into_owned()),
+        subscription_type: Some(SubscriptionRoot::type_name().into_owned()),
+        ..Registry::default()
+    };
+    QueryRoot::create_type_info(&mut registry);
+    MutationRoot::create_type_info(&mut registry);
+    SubscriptionRoot::create_type_info(&mut registry);
+    registry
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.

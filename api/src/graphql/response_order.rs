@@ -12,9 +12,8 @@ use async_graphql::{Name, Value};
 /// Selections visited at most; a document that needs more keeps the resolver's order.
 const BUDGET: usize = 20_000;
 
-/// Reorders `data`, the result of the operation `operation_name` of `query`.
-pub fn order_by_selection(data: &mut Value, query: &str, operation_name: Option<&str>) {
-    let Ok(document) = async_graphql::parser::parse_query(query) else { return };
+/// Reorders `data`, the result of the operation `operation_name` of `document` (the request's, parsed once).
+pub fn order_by_selection(data: &mut Value, document: &ExecutableDocument, operation_name: Option<&str>) {
     let operation = match (&document.operations, operation_name) {
         (DocumentOperations::Single(operation), _) => &operation.node,
         (DocumentOperations::Multiple(operations), Some(name)) => match operations.get(name) {
@@ -29,7 +28,7 @@ pub fn order_by_selection(data: &mut Value, query: &str, operation_name: Option<
         (DocumentOperations::Multiple(_), None) => return,
     };
     let mut budget = BUDGET;
-    reorder(data, &[&operation.selection_set.node], &document, &mut budget);
+    reorder(data, &[&operation.selection_set.node], document, &mut budget);
 }
 
 /// Reorders `value` (an object or a list of them) by the selection sets that produced it; false when the
@@ -43,6 +42,13 @@ fn reorder(value: &mut Value, sets: &[&SelectionSet], document: &ExecutableDocum
                 if !collect(set, document, &mut keys, budget) {
                     return false;
                 }
+            }
+            // Most objects arrive in order already: then only their fields are walked.
+            if map.len() == keys.len() && map.keys().zip(&keys).all(|(key, (expected, _))| key == expected) {
+                return keys.iter().all(|(key, subsets)| {
+                    subsets.iter().all(|s| s.items.is_empty())
+                        || map.get_mut(key).is_none_or(|field| reorder(field, subsets, document, budget))
+                });
             }
             let mut unordered = std::mem::take(map);
             for (key, subsets) in &keys {
@@ -122,7 +128,8 @@ mod tests {
             ("a", object(vec![("version", Value::from("1"))])),
             ("b", Value::List(vec![country("AT", "Austria"), country("SI", "Slovenia")])),
         ]);
-        order_by_selection(&mut data, query, None);
+        let document = async_graphql::parser::parse_query(query).unwrap();
+        order_by_selection(&mut data, &document, None);
         assert_eq!(keys(&data), ["b", "a"]);
         let Value::Object(root) = &data else { panic!("an object") };
         let Value::List(countries) = &root["b"] else { panic!("a list") };
@@ -130,9 +137,12 @@ mod tests {
     }
 
     #[test]
-    fn leaves_unknown_documents_alone() {
-        let mut data = object(vec![("z", Value::from(1)), ("a", Value::from(2))]);
-        order_by_selection(&mut data, "not a query", None);
+    fn leaves_an_unknown_operation_alone() {
+        let document = async_graphql::parser::parse_query("query A { a } query B { z a }").unwrap();
+        let mut data = object(vec![("a", Value::from(2)), ("z", Value::from(1))]);
+        order_by_selection(&mut data, &document, None);
+        assert_eq!(keys(&data), ["a", "z"]);
+        order_by_selection(&mut data, &document, Some("B"));
         assert_eq!(keys(&data), ["z", "a"]);
     }
 }

@@ -15,7 +15,8 @@ use crate::auth::secrets::with_password_check_budget;
 use crate::config::Limits;
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::limits::document::{DocumentLimits, check_text};
-use crate::graphql::response_order;
+use crate::graphql::execution::execution_began;
+use crate::graphql::limits::response as response_limit;
 use crate::graphql::{RequestContext, errors};
 use crate::http::REQUEST_ID_HEADER;
 use crate::http::metrics::Outcome;
@@ -153,7 +154,6 @@ async fn run(
     if let Some(principal) = &caller.0 {
         tracing::Span::current().record("principal", tracing::field::display(principal.id));
     }
-    let (query, operation_name) = (params.query.clone(), params.operation_name.clone());
     let mut request = async_graphql::Request::new(params.query)
         .data(RequestContext { request_id: request_id.clone() })
         .data(caller)
@@ -174,35 +174,36 @@ async fn run(
     }
 
     let max_password_checks = state.services.config.limits.max_password_checks;
-    let mut response = with_password_check_budget(max_password_checks, state.schema.execute(request)).await;
+    let mut response = with_password_check_budget(max_password_checks, state.graphql.execute(request)).await;
     errors::present(&mut response.errors, &request_id);
     let executed = execution_began(&response);
-    if executed {
-        response_order::order_by_selection(&mut response.data, &query, operation_name.as_deref());
-    }
-    let outcome = match (executed, response.errors.is_empty()) {
+    let mut outcome = match (executed, response.errors.is_empty()) {
         (false, _) => Outcome::Rejected,
         (true, true) => Outcome::Ok,
         (true, false) => Outcome::Error,
     };
-    // Serialised straight from the response (no `serde_json::Value`, whose maps would sort the keys, in
-    // between), so the fields of `data` keep the order of the selection.
-    let body = ResponseBody {
-        errors: &response.errors,
-        // A request error: execution never began, so the response has no `data` entry.
-        data: executed.then_some(&response.data),
-        extensions: &response.extensions,
-    };
     let status = if executed || media == MediaType::Json { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let mut http = match serde_json::to_vec(&body) {
+    let max_bytes = state.services.config.limits.max_response_bytes;
+    let mut http = match serialise(&response, executed, max_bytes) {
         Ok(bytes) => (status, bytes).into_response(),
-        Err(error) => {
-            let error = AppError::Internal(anyhow::anyhow!("cannot serialise a GraphQL response: {error}"));
-            error.log_if_internal();
-            return (
-                request_error(StatusCode::INTERNAL_SERVER_ERROR, media, error.code(), error.public_message()),
-                Outcome::Error,
-            );
+        Err(_) => {
+            // Larger than the limit: the one error that says so, instead of the data.
+            outcome = Outcome::Error;
+            let error = response_limit::too_large(&response.data, max_bytes)
+                .unwrap_or_else(|| response_limit::error(max_bytes, None));
+            let mut refused = async_graphql::Response::from_errors(vec![error]);
+            errors::present(&mut refused.errors, &request_id);
+            match serialise(&refused, true, usize::MAX) {
+                Ok(bytes) => (status, bytes).into_response(),
+                Err(error) => {
+                    let error = AppError::Internal(anyhow::anyhow!("cannot serialise a GraphQL response: {error}"));
+                    error.log_if_internal();
+                    return (
+                        request_error(StatusCode::INTERNAL_SERVER_ERROR, media, error.code(), error.public_message()),
+                        Outcome::Error,
+                    );
+                }
+            }
         }
     };
     http.headers_mut().extend(response.http_headers);
@@ -230,11 +231,18 @@ fn no_extensions(extensions: &&std::collections::BTreeMap<String, async_graphql:
     extensions.is_empty()
 }
 
-/// Whether execution began: it did when there is data, or when an error belongs to a field (has a path).
-/// Parse, validation and limit errors ("request errors" of GraphQL over HTTP) have neither. Told from the
-/// response itself so that no extension has to wrap the resolution of every field.
-fn execution_began(response: &async_graphql::Response) -> bool {
-    response.data != async_graphql::Value::Null || response.errors.iter().any(|error| !error.path.is_empty())
+/// The response's JSON, at most `max_bytes` of it (an error past that): serialised straight from the response
+/// (no `serde_json::Value`, whose maps would sort the keys, in between), so the fields of `data` keep the
+/// order of the selection; `data` only when execution began.
+fn serialise(response: &async_graphql::Response, executed: bool, max_bytes: usize) -> serde_json::Result<Vec<u8>> {
+    let body = ResponseBody {
+        errors: &response.errors,
+        data: executed.then_some(&response.data),
+        extensions: &response.extensions,
+    };
+    let mut capped = response_limit::Capped::new(Vec::with_capacity(4096), max_bytes);
+    serde_json::to_writer(&mut capped, &body)?;
+    Ok(capped.into_inner())
 }
 
 /// The caller named by `Authorization: Bearer`; anonymous without the header. A header that is present

@@ -102,7 +102,7 @@ async fn serve(state: AppState, origin: Origin, request_id: String, socket: WebS
         }
     };
     let messages =
-        GraphQLWebSocket::new(state.schema.clone(), input, protocol).on_connection_init(init).map(move |message| {
+        GraphQLWebSocket::new(state.graphql.clone(), input, protocol).on_connection_init(init).map(move |message| {
             match message {
                 WsMessage::Text(text) => Message::Text(text.into()),
                 WsMessage::Close(code, reason) => {

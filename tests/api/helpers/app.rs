@@ -246,9 +246,9 @@ pub fn production(config: &mut Config) {
     config.auth.jwt_secret = Some("a production-like secret of at least 32 bytes".to_owned());
 }
 
-/// The GraphQL schema on a connection of the test's own (to count its SQL statements, say), with the
+/// The GraphQL schema (as the server runs it) on a connection of the test's own (to count its SQL statements, say), with the
 /// services a server has (built the server's way); mail goes to a throwaway directory.
-pub async fn schema_on(db: &sea_orm::DatabaseConnection, database_url: &str) -> api::graphql::AppSchema {
+pub async fn schema_on(db: &sea_orm::DatabaseConnection, database_url: &str) -> api::graphql::AppExecutor {
     let mut config = Config::for_database(database_url);
     config.mail.mail_dir = std::env::temp_dir().join("impact-test-mail");
     let clock: api::clock::SharedClock = Arc::new(api::clock::SystemClock);
@@ -256,7 +256,7 @@ pub async fn schema_on(db: &sea_orm::DatabaseConnection, database_url: &str) -> 
     let background = api::db::connect(&config).await.expect("database");
     let services =
         api::app::start_services_with(db.clone(), background, Arc::new(config), clock).await.expect("services start");
-    api::graphql::build_schema(&services)
+    api::graphql::build_executor(&services)
 }
 
 /// The services of a server (built the server's way) on the test's database, to call domain commands directly.

@@ -1,89 +1,84 @@
-//! The size of a response as it is built: each resolved field adds its key and, for scalars, its value (an
-//! object's size is the sum of its fields, counted as they resolve). Past the limit, the request answers
-//! one error and no further field is resolved, so an unexpectedly large result is not built in memory.
+//! The size limit of a response (`IMPACT_MAX_RESPONSE_BYTES`), measured on the JSON the client would
+//! receive: HTTP serialises through [`Capped`] and stops at the limit; a subscription's delivery is measured
+//! with [`too_large`]. The response is built before it is measured: the document's complexity limit (every
+//! list counted, `document`) is what bounds how large a result can grow in memory.
 
-use async_graphql::{PathSegment, ServerError, ServerResult, Value};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use async_graphql::{PathSegment, ServerError, Value};
+use std::io::Write;
 
-/// Punctuation and quotes around a key and its value in JSON, roughly.
-const FIELD_OVERHEAD: usize = 4;
-
-pub struct ResponseBudget {
-    max_bytes: usize,
-    used: AtomicUsize,
-    exceeded: AtomicBool,
-    /// The top-level field under which the limit was passed.
-    at: Mutex<Option<String>>,
+/// A writer that refuses to take more than `max` bytes in total (serde_json then stops serialising).
+pub struct Capped<W> {
+    inner: W,
+    written: usize,
+    max: usize,
 }
 
-impl ResponseBudget {
-    pub fn new(max_bytes: usize) -> Self {
-        Self { max_bytes, used: AtomicUsize::new(0), exceeded: AtomicBool::new(false), at: Mutex::new(None) }
+impl<W: Write> Capped<W> {
+    pub fn new(inner: W, max: usize) -> Self {
+        Self { inner, written: 0, max }
     }
 
-    /// Starts measuring a new response.
-    pub fn restart(&self) {
-        self.used.store(0, Ordering::Relaxed);
-        self.exceeded.store(false, Ordering::Relaxed);
-        if let Ok(mut at) = self.at.lock() {
-            *at = None;
-        }
-    }
-
-    pub fn refuse_if_exceeded(&self) -> ServerResult<()> {
-        if self.exceeded.load(Ordering::Relaxed) { Err(self.error()) } else { Ok(()) }
-    }
-
-    /// Adds a resolved field: its key, and its value unless it is an object whose fields count themselves.
-    pub fn add(
-        &self,
-        key: usize,
-        composite: bool,
-        value: Option<&Value>,
-        root: impl FnOnce() -> String,
-    ) -> ServerResult<()> {
-        let size = key + FIELD_OVERHEAD + if composite { 0 } else { value.map_or(4, scalar_size) };
-        let used = self.used.fetch_add(size, Ordering::Relaxed).saturating_add(size);
-        if used > self.max_bytes
-            && !self.exceeded.swap(true, Ordering::Relaxed)
-            && let Ok(mut at) = self.at.lock()
-        {
-            *at = Some(root());
-        }
-        self.refuse_if_exceeded()
-    }
-
-    /// The one error the request answers when its response passed the limit.
-    pub fn exceeded(&self) -> Option<ServerError> {
-        self.exceeded.load(Ordering::Relaxed).then(|| {
-            let mut error = self.error();
-            // The path of the top-level field where it happened: execution had begun.
-            if let Some(first) = self.at.lock().ok().and_then(|at| at.clone()) {
-                error.path = vec![PathSegment::Field(first)];
-            }
-            error
-        })
-    }
-
-    fn error(&self) -> ServerError {
-        ServerError::new(
-            format!("the response is larger than {} bytes; ask for smaller pages or fewer fields", self.max_bytes),
-            None,
-        )
+    pub fn into_inner(self) -> W {
+        self.inner
     }
 }
 
-/// The JSON size of a value, roughly.
-fn scalar_size(value: &Value) -> usize {
-    match value {
-        Value::Null => 4,
-        Value::Number(_) => 8,
-        Value::Boolean(_) => 5,
-        Value::String(text) => text.len() + 2,
-        Value::Enum(name) => name.len() + 2,
-        Value::Binary(bytes) => bytes.len() * 4 / 3 + 2,
-        Value::List(items) => items.iter().map(|item| scalar_size(item) + 1).sum::<usize>() + 2,
-        Value::Object(fields) => fields.iter().map(|(key, item)| key.len() + 4 + scalar_size(item)).sum::<usize>() + 2,
+impl<W: Write> Write for Capped<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.written = self.written.saturating_add(buf.len());
+        if self.written > self.max {
+            return Err(std::io::Error::other("the response passed its size limit"));
+        }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The error of a response whose `data` is larger than `max` bytes of JSON, with the path of the top-level
+/// field at which it passed the limit; none when it fits.
+pub fn too_large(data: &Value, max: usize) -> Option<ServerError> {
+    let mut measure = Capped::new(std::io::sink(), max);
+    let Value::Object(fields) = data else {
+        return serde_json::to_writer(&mut measure, data).is_err().then(|| error(max, None));
+    };
+    for (key, value) in fields {
+        // The key, its quotes, the colon and a comma.
+        let framing = measure.write_all(key.as_bytes()).and_then(|()| measure.write_all(b"\"\":,"));
+        if framing.is_err() || serde_json::to_writer(&mut measure, value).is_err() {
+            return Some(error(max, Some(key.to_string())));
+        }
+    }
+    None
+}
+
+/// The one error a response passing the limit answers.
+pub fn error(max: usize, field: Option<String>) -> ServerError {
+    let mut error =
+        ServerError::new(format!("the response is larger than {max} bytes; ask for smaller pages or fewer fields"), None);
+    // The path of the top-level field where it happened: execution had begun.
+    if let Some(field) = field {
+        error.path = vec![PathSegment::Field(field)];
+    }
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_field_that_passes_the_limit() {
+        let data = Value::from_json(serde_json::json!({ "small": "x", "large": "y".repeat(100) })).unwrap();
+        assert!(too_large(&data, 200).is_none());
+        let error = too_large(&data, 50).expect("too large");
+        assert_eq!(error.path, vec![PathSegment::Field("large".to_owned())]);
+        let mut capped = Capped::new(Vec::new(), 10);
+        assert!(serde_json::to_writer(&mut capped, &data).is_err());
+        let mut capped = Capped::new(Vec::new(), 1_000);
+        serde_json::to_writer(&mut capped, &data).unwrap();
+        assert_eq!(capped.into_inner().len(), serde_json::to_string(&data).unwrap().len());
     }
 }

@@ -31,7 +31,8 @@ where
     let services = ctx.services().clone();
     let actor = ctx.actor().cloned();
     let receiver = services.publisher.subscribe();
-    futures::stream::unfold((services, actor, receiver, accept), |(services, actor, mut receiver, accept)| async move {
+    let loaders = ctx.loader_scope().clone();
+    let changes = futures::stream::unfold((services, actor, receiver, accept), |(services, actor, mut receiver, accept)| async move {
         loop {
             let event = match receiver.recv().await {
                 Ok(event) => event,
@@ -46,7 +47,9 @@ where
             }
             return Some((Change(event), (services, actor, receiver, accept)));
         }
-    })
+    });
+    // Each delivery resolves with loaders of its own (see `execution::LoaderScope`).
+    futures::StreamExt::inspect(changes, move |_| loaders.renew())
 }
 
 async fn receives(services: &Services, actor: Option<&Principal>, event: &domain_event::Model) -> bool {
@@ -120,7 +123,8 @@ where
     F: Fn(&domain_event::Model) -> bool + Send + Sync + 'static,
 {
     let receiver = ctx.services().publisher.subscribe();
-    futures::stream::unfold((receiver, accept), |(mut receiver, accept)| async move {
+    let loaders = ctx.loader_scope().clone();
+    let changes = futures::stream::unfold((receiver, accept), |(mut receiver, accept)| async move {
         loop {
             match receiver.recv().await {
                 Ok(event) if accept(&event) => return Some((event, (receiver, accept))),
@@ -129,5 +133,6 @@ where
                 Err(RecvError::Closed) => return None,
             }
         }
-    })
+    });
+    futures::StreamExt::inspect(changes, move |_| loaders.renew())
 }
