@@ -2,6 +2,10 @@
 
 use clap::Parser;
 
+/// mimalloc: fewer instructions per request than the system allocator, no more idle memory (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     // A missing .env is normal; the environment and flags still apply.

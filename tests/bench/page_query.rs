@@ -241,7 +241,8 @@ async fn run_backend(name: &str, url: &str, settings: &Settings) {
 async fn count_instructions(client: &reqwest::Client, binary: &str, url: &str, requests: u64) {
     let out = std::env::temp_dir().join(format!("impact-bench-callgrind-{}", uuid::Uuid::new_v4().simple()));
     let out_file = format!("--callgrind-out-file={}", out.display());
-    let server = Server::start_program("valgrind", url, &["--tool=callgrind", "--dump-instr=no", out_file.as_str(), binary]);
+    let server =
+        Server::start_program("valgrind", url, &["--tool=callgrind", "--dump-instr=no", out_file.as_str(), binary]);
     for _ in 0..5 {
         api_request(client, &server.http_url()).await;
     }

@@ -5,9 +5,9 @@ use crate::domain::{Origin, Services};
 use crate::error::AppResult;
 use crate::graphql::execution::LoaderScope;
 use crate::graphql::loaders::Loaders;
-use std::sync::Arc;
 use async_graphql::Context;
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 pub trait ContextExt {
     fn services(&self) -> &Services;

@@ -56,8 +56,10 @@ pub fn too_large(data: &Value, max: usize) -> Option<ServerError> {
 
 /// The one error a response passing the limit answers.
 pub fn error(max: usize, field: Option<String>) -> ServerError {
-    let mut error =
-        ServerError::new(format!("the response is larger than {max} bytes; ask for smaller pages or fewer fields"), None);
+    let mut error = ServerError::new(
+        format!("the response is larger than {max} bytes; ask for smaller pages or fewer fields"),
+        None,
+    );
     // The path of the top-level field where it happened: execution had begun.
     if let Some(field) = field {
         error.path = vec![PathSegment::Field(field)];

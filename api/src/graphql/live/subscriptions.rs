@@ -32,22 +32,25 @@ where
     let actor = ctx.actor().cloned();
     let receiver = services.publisher.subscribe();
     let loaders = ctx.loader_scope().clone();
-    let changes = futures::stream::unfold((services, actor, receiver, accept), |(services, actor, mut receiver, accept)| async move {
-        loop {
-            let event = match receiver.recv().await {
-                Ok(event) => event,
-                Err(RecvError::Lagged(skipped)) => {
-                    tracing::warn!(skipped, "a live subscriber fell behind and skipped events");
+    let changes = futures::stream::unfold(
+        (services, actor, receiver, accept),
+        |(services, actor, mut receiver, accept)| async move {
+            loop {
+                let event = match receiver.recv().await {
+                    Ok(event) => event,
+                    Err(RecvError::Lagged(skipped)) => {
+                        tracing::warn!(skipped, "a live subscriber fell behind and skipped events");
+                        continue;
+                    }
+                    Err(RecvError::Closed) => return None,
+                };
+                if !accept(&event) || !receives(&services, actor.as_ref(), &event).await {
                     continue;
                 }
-                Err(RecvError::Closed) => return None,
-            };
-            if !accept(&event) || !receives(&services, actor.as_ref(), &event).await {
-                continue;
+                return Some((Change(event), (services, actor, receiver, accept)));
             }
-            return Some((Change(event), (services, actor, receiver, accept)));
-        }
-    });
+        },
+    );
     // Each delivery resolves with loaders of its own (see `execution::LoaderScope`).
     futures::StreamExt::inspect(changes, move |_| loaders.renew())
 }
