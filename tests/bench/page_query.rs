@@ -20,6 +20,7 @@ use entity::cross_border_region::RegionStatus;
 use entity::organisation::OrganisationType;
 use entity::partner::{PartnerRole, PartnerStatus};
 use entity::{country, cross_border_region, organisation, partner, partnership, region_country};
+use futures::future::BoxFuture;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryOrder, Set, Statement};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -153,16 +154,8 @@ async fn run_backend(name: &str, url: &str, settings: &Settings) {
         for concurrency in [8, 32] {
             let duration = Duration::from_secs(settings.seconds);
             // The API's cost: the server and its database backends (the HTTP client is the load, not the cost).
-            let api = measure(concurrency, duration, Cpu::new(&db, Some(server.pid())), {
-                let (client, url) = (client.clone(), server.http_url());
-                move || {
-                    let (client, url) = (client.clone(), url.clone());
-                    async move {
-                        api_request(&client, &url).await;
-                    }
-                }
-            })
-            .await;
+            let api =
+                measure(concurrency, duration, Cpu::new(&db, Some(server.pid())), api_load(&client, &server)).await;
             // The statement's cost: this process (the client, and SQLite's engine) and its database backends.
             let statement = measure(concurrency, duration, Cpu::new(&db, None), {
                 let db = db.clone();
@@ -214,15 +207,12 @@ async fn run_backend(name: &str, url: &str, settings: &Settings) {
             );
         }
     }
-    measure(8, Duration::from_secs(settings.load_seconds), Cpu::new(&db, Some(server.pid())), {
-        let (client, url) = (client.clone(), server.http_url());
-        move || {
-            let (client, url) = (client.clone(), url.clone());
-            async move {
-                api_request(&client, &url).await;
-            }
-        }
-    })
+    measure(
+        8,
+        Duration::from_secs(settings.load_seconds),
+        Cpu::new(&db, Some(server.pid())),
+        api_load(&client, &server),
+    )
     .await;
     println!(
         "RSS after {} s of load at concurrency 8: {} kB; load {}",
@@ -385,6 +375,17 @@ async fn insert_chunks<A: sea_orm::ActiveModelTrait>(db: &DatabaseConnection, ro
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(500).collect();
         A::Entity::insert_many(chunk).exec_without_returning(db).await.expect("generated rows inserted");
+    }
+}
+
+/// The page query through the API as `measure` repeats it.
+fn api_load(client: &reqwest::Client, server: &Server) -> impl Fn() -> BoxFuture<'static, ()> + Send + Sync + 'static {
+    let (client, url) = (client.clone(), server.http_url());
+    move || {
+        let (client, url) = (client.clone(), url.clone());
+        Box::pin(async move {
+            api_request(&client, &url).await;
+        })
     }
 }
 
