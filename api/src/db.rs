@@ -27,3 +27,27 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ConnectionTrait, Statement};
+
+    /// `.cargo/config.toml` builds the bundled SQLite without its process-wide locks (BENCHMARKS.md, issue 14):
+    /// a cargo command that does not pick the file up (run from outside the repository) fails here.
+    #[tokio::test]
+    async fn the_bundled_sqlite_is_built_without_process_wide_locks() {
+        let db = connect(&Config::for_database("sqlite::memory:")).await.expect("in-memory SQLite");
+        let statement =
+            Statement::from_string(db.get_database_backend(), "SELECT compile_options FROM pragma_compile_options");
+        let options: Vec<String> = db
+            .query_all_raw(statement)
+            .await
+            .expect("compile options")
+            .iter()
+            .map(|row| row.try_get::<String>("", "compile_options").expect("text"))
+            .collect();
+        assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+        assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+    }
+}
