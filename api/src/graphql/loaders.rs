@@ -188,14 +188,16 @@ impl Loaders {
         }
     }
 
-    /// Loads, for a page of partnerships, their partners with the partners' organisations (one join) and those
-    /// organisations' countries: a fixed number of statements however long the page, with no batch cut by timing.
+    /// Loads, for a page of partnerships, their partners, the partners' organisations and those organisations'
+    /// countries, and the regions: a fixed number of statements however long the page, with no batch cut by timing.
     pub async fn prime_partnerships(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
         if ids.is_empty() {
             return Ok(());
         }
-        let (partners, organisations) = partnerships::partners_with_organisations(db, ids).await?;
+        let partners = partnerships::partners_of(db, ids).await?;
+        let all: Vec<partner::Model> = partners.values().flatten().cloned().collect();
         self.partners.feed_many(partners).await;
+        let organisations = partnerships::organisations_of_partners(db, &all).await?;
         let mut codes: Vec<String> = organisations.iter().map(|o| o.country_code.clone()).collect();
         codes.sort();
         codes.dedup();

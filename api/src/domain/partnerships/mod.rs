@@ -17,10 +17,7 @@ use crate::domain::{Services, organisations, regions};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use entity::partner::{self, PartnerRole, PartnerStatus};
 use entity::{organisation, partnership};
-use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -334,36 +331,6 @@ pub async fn partners_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<H
         map.entry(row.partnership_id).or_default().push(row);
     }
     Ok(map)
-}
-
-/// The partners of several partnerships with their organisations, in one statement (a join): the partners
-/// by partnership as [`partners_of`] orders them, and each organisation once.
-pub async fn partners_with_organisations(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> AppResult<(HashMap<Uuid, Vec<partner::Model>>, Vec<organisation::Model>)> {
-    let mut partners: HashMap<Uuid, Vec<partner::Model>> = ids.iter().map(|id| (*id, Vec::new())).collect();
-    let mut organisations: HashMap<Uuid, organisation::Model> = HashMap::new();
-    let of_organisation = partner::Entity::belongs_to(organisation::Entity)
-        .from(partner::Column::OrganisationId)
-        .to(organisation::Column::Id)
-        .into();
-    for (row, found) in partner::Entity::find()
-        .join(JoinType::InnerJoin, of_organisation)
-        .select_also(organisation::Entity)
-        .filter(partner::Column::PartnershipId.is_in(ids.iter().copied()))
-        .order_by_asc(partner::Column::Role)
-        .order_by_asc(partner::Column::Side)
-        .order_by_asc(partner::Column::OrganisationId)
-        .all(db)
-        .await?
-    {
-        if let Some(organisation) = found {
-            organisations.entry(organisation.id).or_insert(organisation);
-        }
-        partners.entry(row.partnership_id).or_default().push(row);
-    }
-    Ok((partners, organisations.into_values().collect()))
 }
 
 /// Partnerships visible to the caller, by name; `mine` keeps only the caller's own.
