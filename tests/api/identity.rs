@@ -277,8 +277,15 @@ async fn create_admin_command_makes_and_promotes_admins() {
         assert_eq!(me["me"]["roles"], json!(["ADMIN"]));
 
         crate::helpers::verified_user(&app, "promote@example.org", "APPLICANT").await;
+        let started = std::time::Instant::now();
         let promoted = run("promote@example.org");
-        assert!(String::from_utf8_lossy(&promoted.stdout).contains("is now an admin"));
+        assert!(
+            String::from_utf8_lossy(&promoted.stdout).contains("is now an admin"),
+            "{:?} after {:?}: {}",
+            promoted.status,
+            started.elapsed(),
+            String::from_utf8_lossy(&promoted.stderr)
+        );
         let session = login(&app, "promote@example.org", PASSWORD).await;
         let me = app.data_as(session["accessToken"].as_str().unwrap(), ME, json!({})).await;
         assert_eq!(me["me"]["roles"], json!(["APPLICANT", "ADMIN"]));

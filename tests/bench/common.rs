@@ -101,6 +101,25 @@ pub fn sqlite_url() -> String {
     format!("sqlite://{}?mode=rwc", path.display())
 }
 
+/// Removes a benchmark's database once it has run: the SQLite file with its WAL, or the PostgreSQL database that
+/// `create_postgres_database` made on the server of `admin_url`.
+pub async fn remove_database(url: &str, admin_url: Option<&str>) {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    } else if let Some(admin_url) = admin_url {
+        let name = url.rsplit('/').next().unwrap_or_default();
+        let admin = Database::connect(admin_url).await.expect("PostgreSQL for the benchmark");
+        let dropped = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+        if let Err(error) = dropped {
+            eprintln!("benchmark database {name} left behind: {error}");
+        }
+        admin.close().await.ok();
+    }
+}
+
 /// A fresh database on the PostgreSQL server of `admin_url`: its URL.
 pub async fn create_postgres_database(admin_url: &str) -> String {
     let admin = Database::connect(admin_url).await.expect("PostgreSQL for the benchmark");

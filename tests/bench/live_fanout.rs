@@ -28,7 +28,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 #[path = "common.rs"]
 mod common;
 
-use common::{SECRET, Server, create_postgres_database, env_u64, sqlite_url};
+use common::{SECRET, Server, create_postgres_database, env_u64, remove_database, sqlite_url};
 
 const SUBSCRIPTION: &str = "subscription { changes(types: [\"account.profile_updated\"]) { type occurredAt } }";
 const PASSWORD: &str = "benchmark passphrase 1";
@@ -40,12 +40,15 @@ async fn main() {
     // `IMPACT_BENCH_BACKENDS=postgres` (or `sqlite`) runs one backend only.
     let backends = std::env::var("IMPACT_BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".to_owned());
     if backends.contains("sqlite") {
-        run_backend("SQLite", &sqlite_url(), subscribers, events).await;
+        let url = sqlite_url();
+        run_backend("SQLite", &url, subscribers, events).await;
+        remove_database(&url, None).await;
     }
     let postgres = std::env::var("IMPACT_BENCH_POSTGRES").or_else(|_| std::env::var("IMPACT_TEST_POSTGRES"));
     if let (true, Ok(admin_url)) = (backends.contains("postgres"), postgres.as_deref()) {
         let url = create_postgres_database(admin_url).await;
         run_backend("PostgreSQL", &url, subscribers, events).await;
+        remove_database(&url, Some(admin_url)).await;
     }
 }
 

@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 #[path = "common.rs"]
 mod common;
 
-use common::{Server, create_postgres_database, env_u64, sqlite_url};
+use common::{Server, create_postgres_database, env_u64, remove_database, sqlite_url};
 
 const ORGANISATIONS: usize = 3_000;
 const REGIONS: usize = 400;
@@ -89,9 +89,12 @@ async fn main() {
     if only.is_empty() || only == "sqlite" {
         targets.push(("SQLite", sqlite_url()));
     }
-    let postgres = std::env::var("IMPACT_BENCH_POSTGRES").or_else(|_| std::env::var("IMPACT_TEST_POSTGRES")).ok();
-    if let Some(admin) = postgres.filter(|v| !v.trim().is_empty() && (only.is_empty() || only == "postgres")) {
-        targets.push(("PostgreSQL", create_postgres_database(&admin).await));
+    let postgres = std::env::var("IMPACT_BENCH_POSTGRES")
+        .or_else(|_| std::env::var("IMPACT_TEST_POSTGRES"))
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    if let Some(admin) = postgres.as_deref().filter(|_| only.is_empty() || only == "postgres") {
+        targets.push(("PostgreSQL", create_postgres_database(admin).await));
     }
     println!(
         "page query benchmark: server {}; {} rounds of {} s per run, {} s of load for memory",
@@ -99,6 +102,7 @@ async fn main() {
     );
     for (name, url) in targets {
         run_backend(name, &url, &settings).await;
+        remove_database(&url, postgres.as_deref()).await;
     }
 }
 
