@@ -3,8 +3,8 @@
 FROM rust:1.95-slim-bookworm AS build
 WORKDIR /src
 
-# Dependencies first, from the manifests and .cargo/config.toml alone with stub sources, so this layer is reused until Cargo.toml or
-# Cargo.lock change and a source edit rebuilds only the workspace's own crates.
+# Dependencies first, from the manifests and .cargo/config.toml alone with stub sources, so this layer is reused
+# until they change and a source edit rebuilds only the workspace's own crates.
 COPY Cargo.toml Cargo.lock ./
 # The build settings (the bundled SQLite's flags) belong to the dependencies' layer too.
 COPY .cargo .cargo
