@@ -148,14 +148,12 @@ async fn the_demo_set_is_realistic_and_idempotent() {
 #[tokio::test]
 async fn production_refuses_the_demo_set() {
     each_backend(|app| async move {
-        let run = std::process::Command::new(env!("CARGO_BIN_EXE_impact"))
-            .args(["seed", "--demo"])
-            .env("DATABASE_URL", &app.database_url)
-            .env("IMPACT_ENV", "production")
-            .env("IMPACT_JWT_SECRET", "a production-like secret of at least 32 bytes")
-            .env("RUST_LOG", "warn")
-            .output()
-            .expect("impact runs");
+        let production = [
+            ("DATABASE_URL", app.database_url.as_str()),
+            ("IMPACT_ENV", "production"),
+            ("IMPACT_JWT_SECRET", "a production-like secret of at least 32 bytes"),
+        ];
+        let run = run_impact(&["seed", "--demo"], &production).await;
         assert!(!run.status.success());
         assert!(String::from_utf8_lossy(&run.stderr).contains("refused in production"), "{run:?}");
         let db = db(&app).await;

@@ -2,7 +2,8 @@
 //! every rule around them broken on purpose.
 
 use crate::helpers::{
-    PASSWORD, TestApp, each_backend, each_backend_with, first_error_code, login, mail_token, register, user_errors,
+    PASSWORD, TestApp, each_backend, each_backend_with, first_error_code, login, mail_token, register, run_impact,
+    user_errors,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -260,15 +261,11 @@ async fn failed_logins_from_one_client_are_limited_across_accounts() {
 #[tokio::test]
 async fn create_admin_command_makes_and_promotes_admins() {
     each_backend(|app| async move {
+        let database = [("DATABASE_URL", app.database_url.as_str())];
         let run = |email: &str| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_impact"))
-                .args(["create-admin", "--email", email, "--password", "admin passphrase 1"])
-                .env("DATABASE_URL", &app.database_url)
-                .env("RUST_LOG", "warn")
-                .output()
-                .expect("impact runs")
+            run_impact(&["create-admin", "--email", email, "--password", "admin passphrase 1"], &database)
         };
-        let created = run("root@example.org");
+        let created = run("root@example.org").await;
         assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
         assert!(String::from_utf8_lossy(&created.stdout).starts_with("created admin root@example.org"));
         let session = login(&app, "root@example.org", "admin passphrase 1").await;
@@ -278,7 +275,7 @@ async fn create_admin_command_makes_and_promotes_admins() {
 
         crate::helpers::verified_user(&app, "promote@example.org", "APPLICANT").await;
         let started = std::time::Instant::now();
-        let promoted = run("promote@example.org");
+        let promoted = run("promote@example.org").await;
         assert!(
             String::from_utf8_lossy(&promoted.stdout).contains("is now an admin"),
             "{:?} after {:?}: {}",
@@ -290,11 +287,7 @@ async fn create_admin_command_makes_and_promotes_admins() {
         let me = app.data_as(session["accessToken"].as_str().unwrap(), ME, json!({})).await;
         assert_eq!(me["me"]["roles"], json!(["APPLICANT", "ADMIN"]));
 
-        let bad = std::process::Command::new(env!("CARGO_BIN_EXE_impact"))
-            .args(["create-admin", "--email", "not an email", "--password", "admin passphrase 1"])
-            .env("DATABASE_URL", &app.database_url)
-            .output()
-            .unwrap();
+        let bad = run("not an email").await;
         assert!(!bad.status.success());
     })
     .await;

@@ -26,6 +26,21 @@ impl FreshDatabase {
     }
 }
 
+/// Runs a one-shot `impact` command (`create-admin`, `seed`) to its end, on a blocking thread: a test's
+/// runtime also runs its in-process server, and blocking it would freeze that server mid-transaction, leaving
+/// the command waiting for SQLite's write lock until its busy timeout ("database is locked").
+/// The command is built at the call, so the arguments need not outlive the future.
+pub fn run_impact(args: &[&str], envs: &[(&str, &str)]) -> impl Future<Output = std::process::Output> + use<> {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_impact"));
+    command.args(args).env("RUST_LOG", "warn");
+    for (name, value) in envs {
+        command.env(name, value);
+    }
+    async move {
+        tokio::task::spawn_blocking(move || command.output().expect("impact runs")).await.expect("the command's thread")
+    }
+}
+
 /// A fresh SQLite database, and a PostgreSQL one when `IMPACT_TEST_POSTGRES` is set.
 pub async fn fresh_databases() -> Vec<FreshDatabase> {
     let dir = tempfile::tempdir().expect("temporary directory");
