@@ -13,10 +13,10 @@
 
 use crate::auth::{Caller, Principal};
 use crate::domain::Services;
+use crate::graphql::limits::shape::SchemaShape;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::{AppSchema, limits, response_order};
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::registry::Registry;
 use async_graphql::{Data, Request, Response, ServerError};
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -30,14 +30,14 @@ pub struct AppExecutor {
     schema: AppSchema,
     services: Services,
     /// The types of the schema, for measuring documents before they are validated.
-    registry: Arc<Registry>,
+    shape: Arc<SchemaShape>,
     limits: Arc<limits::document::DocumentLimits>,
 }
 
 impl AppExecutor {
-    pub fn new(schema: AppSchema, services: Services, registry: Registry) -> Self {
+    pub fn new(schema: AppSchema, services: Services, shape: SchemaShape) -> Self {
         let limits = Arc::new(limits::document::DocumentLimits::from_config(&services.config.limits));
-        Self { schema, services, registry: Arc::new(registry), limits }
+        Self { schema, services, shape: Arc::new(shape), limits }
     }
 
     /// Runs a query or a mutation: limits, fresh loaders, then the fields of `data` in the selection's order.
@@ -60,7 +60,7 @@ impl AppExecutor {
         mut request: Request,
         session: Option<&Data>,
     ) -> Result<(Request, ExecutableDocument), ServerError> {
-        let document = limits::cpu_bound(|| limits::check_request(&mut request, &self.registry, &self.limits))?;
+        let document = limits::cpu_bound(|| limits::check_request(&mut request, &self.shape, &self.limits))?;
         let actor = data_of::<Caller>(&request.data)
             .or_else(|| session.and_then(data_of::<Caller>))
             .and_then(|caller| caller.0.clone());

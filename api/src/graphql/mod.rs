@@ -33,6 +33,7 @@ use crate::domain::Services;
 use async_graphql::registry::Registry;
 use async_graphql::{MergedObject, MergedSubscription, OutputType, Schema, SchemaBuilder, SubscriptionType};
 pub use execution::AppExecutor;
+use limits::shape::SchemaShape;
 
 /// Everything a client can read. Anonymous callers see public data (published calls, pilot regions, events,
 /// resources, reference data); a bearer token adds what the caller's roles allow.
@@ -125,10 +126,10 @@ pub fn build_executor(services: &Services) -> AppExecutor {
         .data(services.config.clone())
         .data(services.clone())
         .finish();
-    AppExecutor::new(schema, services.clone(), type_registry())
+    AppExecutor::new(schema, services.clone(), SchemaShape::of(type_registry()))
 }
 
-/// The schema's types, as `limits` measures documents by them (the schema keeps its own copy private).
+/// The schema's types, for the shape `limits` measures documents by (the schema keeps its own copy private).
 fn type_registry() -> Registry {
     let mut registry = Registry {
         query_type: QueryRoot::type_name().into_owned(),

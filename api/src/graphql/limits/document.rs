@@ -10,9 +10,9 @@
 //! - the input values: no text longer than the limit or holding control characters, no list longer than
 //!   the limit, whether written in the document or sent as variables.
 
+use super::shape::{FieldShape, SchemaShape, TypeShape};
 use crate::config::{Limits, MAX_QUERY_NESTING, UNPAGED_LIST_WEIGHT};
-use async_graphql::parser::types::{Directive, ExecutableDocument, Field, OperationType, Selection, SelectionSet};
-use async_graphql::registry::{MetaType, MetaTypeName, Registry};
+use async_graphql::parser::types::{Directive, ExecutableDocument, Field, Selection, SelectionSet};
 use async_graphql::{Name, Positioned, Variables};
 use async_graphql_value::{ConstValue, Value};
 use std::collections::{HashMap, HashSet};
@@ -118,7 +118,7 @@ pub fn check_text(query: &str, limits: &DocumentLimits) -> Result<(), String> {
 pub fn check_document(
     document: &ExecutableDocument,
     variables: &Variables,
-    registry: &Registry,
+    schema: &SchemaShape,
     limits: &DocumentLimits,
 ) -> Result<(), String> {
     for (name, value) in variables.iter() {
@@ -135,7 +135,7 @@ pub fn check_document(
     }
     let mut walker = Walker {
         document,
-        registry,
+        schema,
         variables,
         defaults,
         limits,
@@ -146,12 +146,7 @@ pub fn check_document(
     let mut complexity = 0usize;
     for (_, operation) in document.operations.iter() {
         check_directives(&operation.node.directives, limits)?;
-        let root = match operation.node.ty {
-            OperationType::Query => Some(registry.query_type.as_str()),
-            OperationType::Mutation => registry.mutation_type.as_deref(),
-            OperationType::Subscription => registry.subscription_type.as_deref(),
-        };
-        let root = root.and_then(|name| registry.types.get(name));
+        let root = schema.root(operation.node.ty);
         let cost = walker.selection_set(&operation.node.selection_set.node, root)?;
         walker.count(cost)?;
         complexity = complexity.max(cost.complexity);
@@ -194,7 +189,7 @@ impl Cost {
 
 struct Walker<'a> {
     document: &'a ExecutableDocument,
-    registry: &'a Registry,
+    schema: &'a SchemaShape,
     variables: &'a Variables,
     defaults: HashMap<&'a str, &'a ConstValue>,
     limits: &'a DocumentLimits,
@@ -226,7 +221,7 @@ impl<'a> Walker<'a> {
         Ok(())
     }
 
-    fn selection_set(&mut self, set: &'a SelectionSet, parent: Option<&'a MetaType>) -> Result<Cost, String> {
+    fn selection_set(&mut self, set: &'a SelectionSet, parent: Option<&'a TypeShape>) -> Result<Cost, String> {
         let mut cost = Cost::default();
         for selection in &set.items {
             check_directives(selection.node.directives(), self.limits)?;
@@ -237,7 +232,7 @@ impl<'a> Walker<'a> {
                 }
                 Selection::InlineFragment(inline) => {
                     let ty = match &inline.node.type_condition {
-                        Some(condition) => self.registry.types.get(condition.node.on.node.as_str()),
+                        Some(condition) => self.schema.get(condition.node.on.node.as_str()),
                         None => parent,
                     };
                     Cost { selections: 1, ..Cost::default() }
@@ -262,19 +257,19 @@ impl<'a> Walker<'a> {
             return Err(format!("the fragment `{name}` spreads itself"));
         }
         check_directives(&fragment.node.directives, self.limits)?;
-        let ty = self.registry.types.get(fragment.node.type_condition.node.on.node.as_str());
+        let ty = self.schema.get(fragment.node.type_condition.node.on.node.as_str());
         let cost = self.selection_set(&fragment.node.selection_set.node, ty)?;
         self.visiting.remove(name);
         self.fragments.insert(name, cost);
         Ok(cost)
     }
 
-    fn field(&mut self, field: &'a Field, parent: Option<&'a MetaType>) -> Result<Cost, String> {
+    fn field(&mut self, field: &'a Field, parent: Option<&'a TypeShape>) -> Result<Cost, String> {
         for (name, value) in &field.arguments {
             check_literal(&value.node, &format!("argument `{}`", name.node), self.limits)?;
         }
-        let meta = parent.and_then(|parent| parent.field_by_name(&field.name.node));
-        let ty = meta.and_then(|meta| self.registry.concrete_type_by_name(&meta.ty));
+        let meta = parent.and_then(|parent| parent.field(&field.name.node));
+        let ty = meta.and_then(|meta| self.schema.get(&meta.ty));
         let children = self.selection_set(&field.selection_set.node, ty)?;
         let items = self.list_items(field, parent, meta);
         Ok(Cost {
@@ -285,15 +280,12 @@ impl<'a> Walker<'a> {
     }
 
     /// How many items a field's selection counts for in the complexity (1 for a field that is no list).
-    fn list_items(
-        &self,
-        field: &Field,
-        parent: Option<&MetaType>,
-        meta: Option<&async_graphql::registry::MetaField>,
-    ) -> usize {
+    /// Fields the shape does not know (introspection's `__schema` and `__type`, which read the schema, and
+    /// unknown fields, which validation refuses) count once.
+    fn list_items(&self, field: &Field, parent: Option<&TypeShape>, meta: Option<&FieldShape>) -> usize {
         let Some(meta) = meta else { return 1 };
         // A page of a connection: its `nodes` and `edges` are counted by the page size here.
-        if meta.args.contains_key("first") || meta.args.contains_key("last") {
+        if meta.paged {
             return ["first", "last"]
                 .iter()
                 .filter_map(|name| field.get_argument(name))
@@ -306,12 +298,7 @@ impl<'a> Walker<'a> {
                 .max()
                 .unwrap_or(self.limits.default_page_size);
         }
-        if !MetaTypeName::create(&meta.ty).is_list() {
-            return 1;
-        }
-        let parent_name = parent.map(MetaType::name).unwrap_or_default();
-        let in_connection = parent.is_some_and(|parent| parent.field_by_name("pageInfo").is_some());
-        if in_connection || parent_name.starts_with("__") {
+        if !meta.list || parent.is_some_and(TypeShape::is_connection) {
             return 1;
         }
         if let Some(ids) = field.get_argument("ids")
@@ -437,24 +424,24 @@ mod tests {
 
     #[test]
     fn fragment_bombs_are_measured_in_linear_time() {
-        let registry = async_graphql::registry::Registry::default();
+        let schema = SchemaShape::default();
         let document = async_graphql::parser::parse_query(bomb(40)).unwrap();
-        let error = check_document(&document, &Variables::default(), &registry, &limits()).unwrap_err();
+        let error = check_document(&document, &Variables::default(), &schema, &limits()).unwrap_err();
         assert!(error.contains("more than 2000 fields"), "{error}");
         let cycle =
             async_graphql::parser::parse_query("{ ...A } fragment A on Q { ...B } fragment B on Q { ...A }").unwrap();
-        let error = check_document(&cycle, &Variables::default(), &registry, &limits()).unwrap_err();
+        let error = check_document(&cycle, &Variables::default(), &schema, &limits()).unwrap_err();
         assert!(error.contains("spreads itself"), "{error}");
     }
 
     #[test]
     fn directives_must_be_known_and_single() {
-        let registry = async_graphql::registry::Registry::default();
+        let schema = SchemaShape::default();
         let check = |query: &str| {
             check_document(
                 &async_graphql::parser::parse_query(query).unwrap(),
                 &Variables::default(),
-                &registry,
+                &schema,
                 &limits(),
             )
         };

@@ -7,23 +7,24 @@
 pub mod depth;
 pub mod document;
 pub mod response;
+pub mod shape;
 
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::registry::Registry;
 use async_graphql::{Request, ServerError};
 use document::DocumentLimits;
+use shape::SchemaShape;
 
 /// Measures the request's text, parses it once (async-graphql reuses the parse) and measures the document,
 /// before async-graphql validates it; hands back the parsed document.
 pub fn check_request(
     request: &mut Request,
-    registry: &Registry,
+    schema: &SchemaShape,
     limits: &DocumentLimits,
 ) -> Result<ExecutableDocument, ServerError> {
     document::check_text(&request.query, limits).map_err(|message| ServerError::new(message, None))?;
     let parsed = parse_query(&request.query)?;
-    document::check_document(&parsed, &request.variables, registry, limits)
+    document::check_document(&parsed, &request.variables, schema, limits)
         .map_err(|message| ServerError::new(message, None))?;
     request.set_parsed_query(parsed.clone());
     Ok(parsed)
