@@ -1,5 +1,6 @@
-//! The `impact` binary as a child process, for tests about the process itself (a crash, a graceful stop): it
-//! serves a database of its own (`fresh_databases`), on a free port, and is killed when dropped.
+//! The `impact` binary as a child process: one-shot commands run to their end ([`run_impact`]), and, for tests
+//! about the process itself (a crash, a graceful stop), a server on a database of its own (`fresh_databases`),
+//! on a free port, killed when dropped.
 
 use super::app::{Backend, create_postgres_database, drop_postgres_database, postgres_url};
 use std::process::{Child, Command, Stdio};
@@ -29,6 +30,7 @@ impl FreshDatabase {
 /// Runs a one-shot `impact` command (`create-admin`, `seed`) to its end, on a blocking thread: a test's
 /// runtime also runs its in-process server, and blocking it would freeze that server mid-transaction, leaving
 /// the command waiting for SQLite's write lock until its busy timeout ("database is locked").
+///
 /// The command is built at the call, so the arguments need not outlive the future.
 pub fn run_impact(args: &[&str], envs: &[(&str, &str)]) -> impl Future<Output = std::process::Output> + use<> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_impact"));
