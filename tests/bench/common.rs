@@ -64,8 +64,14 @@ impl Server {
     }
 
     /// `http://127.0.0.1:port/graphql`.
+    #[allow(dead_code)]
     pub fn http_url(&self) -> String {
-        format!("http://127.0.0.1:{}/graphql", self.port)
+        self.url("/graphql")
+    }
+
+    /// `http://127.0.0.1:port` and `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
     }
 
     /// `ws://127.0.0.1:port/graphql`.
@@ -75,6 +81,7 @@ impl Server {
     }
 
     /// Resident set size of the server process, from /proc (Linux).
+    #[allow(dead_code)]
     pub fn rss_kb(&self) -> u64 {
         std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .ok()
@@ -90,6 +97,25 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Builds the server as `cargo build --release` does and returns its path. Not `cargo bench`'s own copy
+/// (`CARGO_BIN_EXE_impact`): the bench profile builds every crate again under other symbol names.
+#[allow(dead_code)]
+pub fn release_binary() -> String {
+    let output = Command::new(env!("CARGO"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--release", "--locked", "--bin", "impact", "--message-format=json-render-diagnostics"])
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "cargo build --release failed");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact" && message["target"]["name"] == "impact")
+        .find_map(|message| message["executable"].as_str().map(str::to_owned))
+        .expect("cargo names the impact binary it built")
 }
 
 pub fn env_u64(name: &str, default: u64) -> u64 {

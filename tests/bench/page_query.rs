@@ -2,7 +2,8 @@
 //!
 //! For each backend (SQLite, and PostgreSQL when `IMPACT_BENCH_POSTGRES` or `IMPACT_TEST_POSTGRES` is set) it
 //! generates the data set of the measurement (3,000 organisations, 400 cross-border regions of which 30 pilots,
-//! one partnership per region, 3,265 partners), starts the real `impact` binary on it, checks that the public
+//! one partnership per region, 3,265 partners), starts the real `impact` binary on it (built as
+//! `cargo build --release` builds it, with its start-up layout: see `common::release_binary`), checks that the public
 //! page query through the API and one hand-written SQL statement return the same JSON, then runs each for
 //! `IMPACT_BENCH_SECONDS` (default 10) at concurrency 8 and 32, alternately, `IMPACT_BENCH_ROUNDS` (default 3)
 //! times, and prints requests per second, p50 and p99, the ratio API / SQL, the CPU time each request cost
@@ -31,7 +32,7 @@ use std::time::{Duration, Instant};
 #[path = "common.rs"]
 mod common;
 
-use common::{Server, create_postgres_database, env_u64, remove_database, sqlite_url};
+use common::{Server, create_postgres_database, env_u64, release_binary, remove_database, sqlite_url};
 
 const ORGANISATIONS: usize = 3_000;
 const REGIONS: usize = 400;
@@ -82,7 +83,7 @@ async fn main() {
         server: std::env::var("IMPACT_BENCH_SERVER")
             .ok()
             .filter(|path| !path.is_empty())
-            .unwrap_or_else(|| env!("CARGO_BIN_EXE_impact").to_owned()),
+            .unwrap_or_else(release_binary),
     };
     let only = std::env::var("IMPACT_BENCH_ONLY").unwrap_or_default().to_ascii_lowercase();
     let mut targets = Vec::new();
