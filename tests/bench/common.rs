@@ -118,6 +118,24 @@ pub fn release_binary() -> String {
         .expect("cargo names the impact binary it built")
 }
 
+/// Asks the callgrind run of process `pid` (started with `--callgrind-out-file=out`) to dump its profile and
+/// returns the dump, `out.1`, once callgrind has finished writing it (its totals are the last lines).
+#[allow(dead_code)]
+pub async fn callgrind_dump(pid: u32, out: &std::path::Path) -> String {
+    let pid = pid.to_string();
+    let status = Command::new("callgrind_control").args(["-d", pid.as_str()]).stdout(Stdio::null()).status();
+    assert!(status.is_ok_and(|s| s.success()), "callgrind_control -d failed (is valgrind installed?)");
+    let dump = format!("{}.1", out.display());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Some(text) = std::fs::read_to_string(&dump).ok().filter(|text| text.contains("\ntotals:")) {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "no callgrind dump in {dump}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
 pub fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }

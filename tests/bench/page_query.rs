@@ -3,8 +3,8 @@
 //! For each backend (SQLite, and PostgreSQL when `IMPACT_BENCH_POSTGRES` or `IMPACT_TEST_POSTGRES` is set) it
 //! generates the data set of the measurement (3,000 organisations, 400 cross-border regions of which 30 pilots,
 //! one partnership per region, 3,265 partners), starts the real `impact` binary on it (built as
-//! `cargo build --release` builds it, with its start-up layout: see `common::release_binary`), checks that the public
-//! page query through the API and one hand-written SQL statement return the same JSON, then runs each for
+//! `cargo build --release` builds it, with its start-up layout: see `common::release_binary`), checks that the
+//! public page query through the API and one hand-written SQL statement return the same JSON, then runs each for
 //! `IMPACT_BENCH_SECONDS` (default 10) at concurrency 8 and 32, alternately, `IMPACT_BENCH_ROUNDS` (default 3)
 //! times, and prints requests per second, p50 and p99, the ratio API / SQL, the CPU time each request cost
 //! (the server and its database backends for the API; this process and its backends for the statement) and the
@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 #[path = "common.rs"]
 mod common;
 
-use common::{Server, create_postgres_database, env_u64, release_binary, remove_database, sqlite_url};
+use common::{Server, callgrind_dump, create_postgres_database, env_u64, release_binary, remove_database, sqlite_url};
 
 const ORGANISATIONS: usize = 3_000;
 const REGIONS: usize = 400;
@@ -242,32 +242,19 @@ async fn count_instructions(client: &reqwest::Client, binary: &str, url: &str, r
         api_request(client, &server.http_url()).await;
     }
     let pid = server.pid().to_string();
-    let control = |option: &str| {
-        let status = Command::new("callgrind_control").args([option, pid.as_str()]).stdout(Stdio::null()).status();
-        assert!(status.is_ok_and(|s| s.success()), "callgrind_control {option} failed");
-    };
-    control("-z");
+    let zeroed = Command::new("callgrind_control").args(["-z", pid.as_str()]).stdout(Stdio::null()).status();
+    assert!(zeroed.is_ok_and(|s| s.success()), "callgrind_control -z failed");
     for _ in 0..requests {
         api_request(client, &server.http_url()).await;
     }
-    control("-d");
-    // The dump after zeroing is the first numbered part of the profile (written by the server, shortly).
-    let total = |path: &str| -> Option<u64> {
-        std::fs::read_to_string(path)
-            .ok()?
-            .lines()
-            .find_map(|line| line.strip_prefix("summary:").or_else(|| line.strip_prefix("totals:")))
-            .and_then(|total| total.split_whitespace().next()?.parse().ok())
-    };
+    // The dump after zeroing is the first numbered part of the profile.
+    let instructions: u64 = callgrind_dump(server.pid(), &out)
+        .await
+        .lines()
+        .find_map(|line| line.strip_prefix("summary:").or_else(|| line.strip_prefix("totals:")))
+        .and_then(|total| total.split_whitespace().next()?.parse().ok())
+        .expect("the dump has its totals");
     let dump = format!("{}.1", out.display());
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let instructions = loop {
-        if let Some(instructions) = total(&dump) {
-            break instructions;
-        }
-        assert!(Instant::now() < deadline, "no callgrind dump in {dump}");
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    };
     println!(
         "callgrind: {} instructions per page query in the server ({requests} sequential requests; profile {dump})",
         instructions / requests

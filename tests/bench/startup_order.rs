@@ -8,20 +8,20 @@
 //! fresh SQLite database (migrating it, then finding it migrated) and, when `IMPACT_BENCH_POSTGRES` or
 //! `IMPACT_TEST_POSTGRES` is set, on a fresh PostgreSQL database; lets it idle for `IMPACT_BENCH_IDLE_SECONDS` (5,
 //! so the background tasks make their first passes) each time, asking `/healthz` and `/readyz` every second as an
-//! orchestrator would; and lists the functions it ran. Symbol names carry hashes that stay the same across source edits but change
-//! with the toolchain, the dependencies' versions and the release profile's settings: run it again after changing
-//! any of these (the page query benchmark's "RSS at start" creeps back up when the file has gone stale).
+//! orchestrator would; and lists the functions it ran. Symbol names carry hashes that stay the same across source
+//! edits but change with the toolchain, the dependencies' versions and the release profile's settings: run it
+//! again after changing any of these (the page query benchmark's "RSS at start" creeps back up when the file has
+//! gone stale).
 //! `IMPACT_BENCH_SERVER` profiles another binary.
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[path = "common.rs"]
 mod common;
 
-use common::{Server, create_postgres_database, env_u64, release_binary, remove_database, sqlite_url};
+use common::{Server, callgrind_dump, create_postgres_database, env_u64, release_binary, remove_database, sqlite_url};
 
 #[tokio::main]
 async fn main() {
@@ -86,21 +86,9 @@ async fn functions_run_at_start(binary: &str, url: &str, idle: Duration) -> BTre
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
-    let pid = server.pid().to_string();
-    let status = Command::new("callgrind_control").args(["-d", pid.as_str()]).stdout(Stdio::null()).status();
-    assert!(status.is_ok_and(|s| s.success()), "callgrind_control -d failed (is valgrind installed?)");
-    let dump = format!("{}.1", out.display());
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let profile = loop {
-        // The dump is complete once its totals are written.
-        if let Some(text) = std::fs::read_to_string(&dump).ok().filter(|text| text.contains("\ntotals:")) {
-            break text;
-        }
-        assert!(Instant::now() < deadline, "no callgrind dump in {dump}");
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    };
+    let profile = callgrind_dump(server.pid(), &out).await;
     drop(server);
-    for path in [dump.clone(), out.display().to_string()] {
+    for path in [format!("{}.1", out.display()), out.display().to_string()] {
         let _ = std::fs::remove_file(path);
     }
     let file_name = Path::new(binary).file_name().and_then(|n| n.to_str()).unwrap_or(binary).to_owned();
