@@ -27,6 +27,7 @@ mod m20261123_000141_create_service_account_scope;
 mod m20261123_000150_create_mail_quota;
 mod m20261123_000151_canonical_emails;
 mod m20261123_000152_partner_confirmation;
+mod m20261206_000153_index_foreign_keys;
 mod reference_data;
 mod schema_helpers;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000150_create_mail_quota::Migration),
             Box::new(m20261123_000151_canonical_emails::Migration),
             Box::new(m20261123_000152_partner_confirmation::Migration),
+            Box::new(m20261206_000153_index_foreign_keys::Migration),
         ]
     }
 }

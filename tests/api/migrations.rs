@@ -85,3 +85,70 @@ async fn stored_addresses_take_the_canonical_form_and_look_alikes_are_left_alone
     })
     .await;
 }
+
+/// The columns of each foreign key and of each index, as (table, name) -> columns in key order.
+type KeyColumns = std::collections::BTreeMap<(String, String), Vec<String>>;
+
+/// Rows of (table, key name, position, column) grouped into `KeyColumns`.
+async fn key_columns(db: &sea_orm::DatabaseConnection, sql: &str) -> KeyColumns {
+    let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
+    let mut keys: std::collections::BTreeMap<(String, String), Vec<(i64, String)>> = Default::default();
+    for row in rows {
+        let key = (row.try_get::<String>("", "tbl").unwrap(), row.try_get::<String>("", "name").unwrap());
+        let position = row.try_get::<i64>("", "position").unwrap();
+        keys.entry(key).or_default().push((position, row.try_get::<String>("", "col").unwrap()));
+    }
+    keys.into_iter()
+        .map(|(key, mut columns)| {
+            columns.sort();
+            (key, columns.into_iter().map(|(_, column)| column).collect())
+        })
+        .collect()
+}
+
+/// Every foreign key has a full (not partial) index whose first columns are the key's (neither database creates
+/// one by itself; an expression in an index matches no column):
+/// otherwise each batched lookup by it (a page's partnerships by region, a version's comments) reads the whole
+/// table, and deleting or erasing a referenced row checks every child row (issue 14).
+#[tokio::test]
+async fn every_foreign_key_has_an_index_that_starts_with_its_columns() {
+    each_backend(|app| async move {
+        let db = api::db::connect(&Config::for_database(app.database_url.clone())).await.unwrap();
+        let (foreign_keys, indexes) = match db.get_database_backend() {
+            sea_orm::DatabaseBackend::Sqlite => (
+                "SELECT m.name AS tbl, CAST(f.id AS TEXT) AS name, f.seq AS position, f.\"from\" AS col \
+                 FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
+                "SELECT m.name AS tbl, l.name AS name, i.seqno AS position, coalesce(i.name, '(expression)') AS col \
+                 FROM sqlite_master m, pragma_index_list(m.name) l, pragma_index_info(l.name) i \
+                 WHERE m.type = 'table' AND l.partial = 0",
+            ),
+            _ => (
+                "SELECT t.relname::text AS tbl, c.conname::text AS name, k.position, a.attname::text AS col \
+                 FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid \
+                 JOIN pg_namespace n ON n.oid = t.relnamespace \
+                 CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, position) \
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum \
+                 WHERE c.contype = 'f' AND n.nspname = current_schema()",
+                "SELECT t.relname::text AS tbl, x.relname::text AS name, k.position, \
+                 coalesce(a.attname::text, '(expression)') AS col \
+                 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid \
+                 JOIN pg_namespace n ON n.oid = t.relnamespace \
+                 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, position) \
+                 LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
+                 WHERE n.nspname = current_schema() AND i.indpred IS NULL",
+            ),
+        };
+        let foreign_keys = key_columns(&db, foreign_keys).await;
+        let indexes = key_columns(&db, indexes).await;
+        assert!(foreign_keys.len() > 40, "the foreign keys were not found: {foreign_keys:?}");
+        let unindexed: Vec<String> = foreign_keys
+            .iter()
+            .filter(|((table, _), columns)| {
+                !indexes.iter().any(|((indexed, _), index)| indexed == table && index.starts_with(columns))
+            })
+            .map(|((table, _), columns)| format!("{table}({})", columns.join(", ")))
+            .collect();
+        assert!(unindexed.is_empty(), "foreign keys without an index: {unindexed:?}");
+    })
+    .await;
+}
