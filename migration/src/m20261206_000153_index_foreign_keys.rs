@@ -7,7 +7,7 @@
 //! (name, id) order: `(status, name, id)` gives that page without reading and sorting every region.
 //! Measured in BENCHMARKS.md (issue 14).
 
-use crate::schema_helpers::index;
+use crate::schema_helpers::{index, index_name};
 use sea_orm_migration::prelude::*;
 
 /// (table, columns) of the new indexes.
@@ -46,8 +46,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (table, columns) in INDEXES {
-            let name = format!("idx_{table}_{}", columns.join("_"));
-            manager.drop_index(Index::drop().name(name).table(*table).to_owned()).await?;
+            manager.drop_index(Index::drop().name(index_name(table, columns)).table(*table).to_owned()).await?;
         }
         Ok(())
     }

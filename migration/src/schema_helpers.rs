@@ -18,10 +18,15 @@ pub fn foreign_key(
         .to_owned()
 }
 
-/// An index `idx_{table}_{columns...}` on `columns` in order.
+/// The name `index` gives an index on `columns` of `table`: `idx_{table}_{columns...}`.
+pub fn index_name(table: &str, columns: &[&str]) -> String {
+    format!("idx_{table}_{}", columns.join("_"))
+}
+
+/// An index `index_name(table, columns)` on `columns` in order.
 pub fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
     let mut index = Index::create();
-    index.name(format!("idx_{table}_{}", columns.join("_"))).table(table);
+    index.name(index_name(table, columns)).table(table);
     for column in columns {
         index.col(*column);
     }
