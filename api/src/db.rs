@@ -5,6 +5,13 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use std::time::Duration;
 
+/// A pooled connection idle for at least this long is pinged before it is handed out, and replaced when the
+/// database dropped it (a restart, a proxy's or firewall's idle timeout); one used more recently is handed out
+/// as it is. sqlx's default pings on every checkout: a round trip to PostgreSQL (or to SQLite's connection
+/// thread) before every statement, five per page of the public region list (BENCHMARKS.md). HikariCP skips the
+/// same check for connections used within the last 500 ms.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
 /// Opens the connection pool. SQLite gets WAL, a busy timeout and foreign keys, so concurrent requests wait
 /// for each other instead of failing with "database is locked".
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
@@ -13,6 +20,7 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         .max_connections(config.limits.db_max_connections)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
