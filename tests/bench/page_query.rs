@@ -14,7 +14,8 @@
 //! `IMPACT_BENCH_ONLY=sqlite|postgres` runs one backend; `IMPACT_BENCH_SERVER` names another server binary (to
 //! compare builds); `IMPACT_BENCH_CALLGRIND=N` also counts, under `valgrind --tool=callgrind`, the instructions
 //! the server spends on N page queries (sequential, after warm-up), which unlike times do not depend on the
-//! machine's load; the profile is kept for `callgrind_annotate`.
+//! machine's load; the profile is kept for `callgrind_annotate`. On SQLite it then counts the hand-written
+//! statement's instructions the same way (this binary repeats it under callgrind) and prints the ratio of the two.
 
 use chrono::Utc;
 use entity::cross_border_region::RegionStatus;
@@ -75,6 +76,22 @@ SELECT json_object('data', json_object('crossBorderRegions', json_object('nodes'
 
 #[tokio::main]
 async fn main() {
+    // `count_statement_instructions` runs this binary under callgrind to repeat the statement alone.
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, mode, url, times] = args.as_slice()
+        && mode == STATEMENT_LOOP
+    {
+        // One connection: the statements run one after another, and a connection opened by chance in one of
+        // the two runs (each opening parses the schema) would not cancel out.
+        let mut config = api::config::Config::for_database(url);
+        config.limits.db_max_connections = 1;
+        let db = api::db::connect(&config).await.expect("database");
+        for _ in 0..times.parse::<u64>().expect("a number of statements") {
+            sql_request(&db, SQLITE_SQL).await;
+        }
+        db.close().await.ok();
+        return;
+    }
     let settings = Settings {
         seconds: env_u64("IMPACT_BENCH_SECONDS", 10),
         rounds: env_u64("IMPACT_BENCH_ROUNDS", 3),
@@ -227,13 +244,21 @@ async fn run_backend(name: &str, url: &str, settings: &Settings) {
     );
     drop(server);
     if settings.callgrind_requests > 0 {
-        count_instructions(&client, &settings.server, url, settings.callgrind_requests).await;
+        let api = count_instructions(&client, &settings.server, url, settings.callgrind_requests).await;
+        if db.get_database_backend() == DatabaseBackend::Sqlite {
+            let statement = count_statement_instructions(url, settings.callgrind_requests);
+            println!(
+                "callgrind: {statement} instructions per statement in this process (SQLite runs in it); \
+                 ratio API/SQL by instructions {:.3}",
+                statement as f64 / api as f64
+            );
+        }
     }
     db.close().await.ok();
 }
 
 /// Counts the instructions the server spends on `requests` page queries under callgrind, after a warm-up.
-async fn count_instructions(client: &reqwest::Client, binary: &str, url: &str, requests: u64) {
+async fn count_instructions(client: &reqwest::Client, binary: &str, url: &str, requests: u64) -> u64 {
     let out = std::env::temp_dir().join(format!("impact-bench-callgrind-{}", uuid::Uuid::new_v4().simple()));
     let out_file = format!("--callgrind-out-file={}", out.display());
     let server =
@@ -248,17 +273,50 @@ async fn count_instructions(client: &reqwest::Client, binary: &str, url: &str, r
         api_request(client, &server.http_url()).await;
     }
     // The dump after zeroing is the first numbered part of the profile.
-    let instructions: u64 = callgrind_dump(server.pid(), &out)
-        .await
-        .lines()
-        .find_map(|line| line.strip_prefix("summary:").or_else(|| line.strip_prefix("totals:")))
-        .and_then(|total| total.split_whitespace().next()?.parse().ok())
-        .expect("the dump has its totals");
+    let instructions = callgrind_total(&callgrind_dump(server.pid(), &out).await);
     let dump = format!("{}.1", out.display());
     println!(
         "callgrind: {} instructions per page query in the server ({requests} sequential requests; profile {dump})",
         instructions / requests
     );
+    instructions / requests
+}
+
+/// The argument that makes this binary repeat the SQLite statement (for `count_statement_instructions`).
+const STATEMENT_LOOP: &str = "statement-loop";
+
+/// Counts the instructions of the hand-written SQLite statement as `count_instructions` counts the server's:
+/// SQLite runs inside the process that asks, so this binary runs the statement `WARM_UP` and `WARM_UP + requests`
+/// times under callgrind (connecting the same pool as the bench) and the difference, divided by `requests`, is
+/// the cost of one statement without start-up. Unlike the timed ratio, it does not depend on the machine's load.
+fn count_statement_instructions(url: &str, requests: u64) -> u64 {
+    const WARM_UP: u64 = 5;
+    let exe = std::env::current_exe().expect("the bench binary");
+    let total = |times: u64| {
+        let out = std::env::temp_dir().join(format!("impact-bench-statement-{}", uuid::Uuid::new_v4().simple()));
+        let status = Command::new("valgrind")
+            .args(["--tool=callgrind", "--dump-instr=no", "--quiet"])
+            .arg(format!("--callgrind-out-file={}", out.display()))
+            .arg(&exe)
+            .args([STATEMENT_LOOP, url, times.to_string().as_str()])
+            .stdout(Stdio::null())
+            .status();
+        assert!(status.is_ok_and(|s| s.success()), "the statement loop under callgrind failed");
+        let text = std::fs::read_to_string(&out).expect("the statement loop's profile");
+        let _ = std::fs::remove_file(&out);
+        callgrind_total(&text)
+    };
+    let base = total(WARM_UP);
+    total(WARM_UP + requests).saturating_sub(base) / requests
+}
+
+/// The instructions of a callgrind profile (its `summary:` or `totals:` line).
+fn callgrind_total(profile: &str) -> u64 {
+    profile
+        .lines()
+        .find_map(|line| line.strip_prefix("summary:").or_else(|| line.strip_prefix("totals:")))
+        .and_then(|total| total.split_whitespace().next()?.parse().ok())
+        .expect("the profile has its totals")
 }
 
 /// The generated data set: organisations in every eligible country, regions of two neighbouring countries
