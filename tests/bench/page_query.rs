@@ -287,7 +287,7 @@ const STATEMENT_LOOP: &str = "statement-loop";
 
 /// Counts the instructions of the hand-written SQLite statement as `count_instructions` counts the server's:
 /// SQLite runs inside the process that asks, so this binary runs the statement `WARM_UP` and `WARM_UP + requests`
-/// times under callgrind (connecting the same pool as the bench) and the difference, divided by `requests`, is
+/// times under callgrind (on one connection, set up as the bench's) and the difference, divided by `requests`, is
 /// the cost of one statement without start-up. Unlike the timed ratio, it does not depend on the machine's load.
 fn count_statement_instructions(url: &str, requests: u64) -> u64 {
     const WARM_UP: u64 = 5;
