@@ -222,18 +222,19 @@ async fn seat_counts_of_an_event_are_pushed_as_people_register() {
     .await;
 }
 
-/// A second server on the database of `app`, with the same signing secret (its tokens work on both).
-async fn second_instance(app: &TestApp) -> (String, tokio::task::JoinHandle<()>, tempfile::TempDir) {
-    let mail_dir = tempfile::tempdir().unwrap();
+/// A second server on the database of `app`, with the same signing secret (its tokens work on both) and the same
+/// mail directory: the instances share the outbox, and either one's sender may deliver a mail the other enqueued
+/// (as two instances behind one SMTP relay do), so a test waiting for a mail must find it whichever sent it.
+async fn second_instance(app: &TestApp) -> (String, tokio::task::JoinHandle<()>) {
     let mut config = Config::for_database(app.database_url.clone());
-    config.mail.mail_dir = mail_dir.path().to_path_buf();
+    config.mail.mail_dir = app.mail_dir.clone();
     shared_secret(&mut config);
     let second = App::build(config, Arc::new(app.clock.clone())).await.expect("the second instance starts");
     let address = format!("http://{}", second.local_addr().unwrap());
     let server = tokio::spawn(async move {
         second.run_until(std::future::pending()).await.unwrap();
     });
-    (address, server, mail_dir)
+    (address, server)
 }
 
 fn shared_secret(config: &mut Config) {
@@ -243,7 +244,7 @@ fn shared_secret(config: &mut Config) {
 #[tokio::test]
 async fn a_change_through_one_instance_reaches_a_subscriber_of_another() {
     each_backend_with(shared_secret, |app| async move {
-        let (second, server, _mail) = second_instance(&app).await;
+        let (second, server) = second_instance(&app).await;
         let staff = staff_token(&app).await;
         let call = open_call(&app, &staff, 5).await;
         let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
