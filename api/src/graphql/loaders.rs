@@ -13,8 +13,8 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::organisation_member::MemberRole;
 use entity::{
     app_user, application_event, call, country, cross_border_region, event, event_registration, expert_assignment,
-    expert_profile, interreg_programme, newsletter_issue, nuts_region, organisation, organisation_member, partner,
-    partnership, resource, strategy_comment,
+    expert_profile, interreg_programme, newsletter_issue, nuts_region, organisation, organisation_member, partnership,
+    resource, strategy_comment,
 };
 use sea_orm::DatabaseConnection;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -38,6 +38,8 @@ pub struct Loaders {
     /// A user's registration for an event, keyed by (event, user).
     pub user_registrations: DataLoader<UserRegistrationLoader, HashMapCache>,
     pub organisations: DataLoader<OrganisationLoader, HashMapCache>,
+    /// Organisations' public columns only: what the partners of partnerships show to everybody.
+    pub public_organisations: DataLoader<PublicOrganisationLoader, HashMapCache>,
     /// A user's role in an organisation, keyed by (organisation, user).
     pub memberships: DataLoader<MembershipLoader, HashMapCache>,
     pub regions: DataLoader<RegionLoader, HashMapCache>,
@@ -105,6 +107,11 @@ impl Loaders {
             ),
             organisations: DataLoader::with_cache(
                 OrganisationLoader(db.clone()),
+                tokio::spawn,
+                HashMapCache::default(),
+            ),
+            public_organisations: DataLoader::with_cache(
+                PublicOrganisationLoader(db.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             ),
@@ -188,16 +195,17 @@ impl Loaders {
         }
     }
 
-    /// Loads, for a page of partnerships, their partners, the partners' organisations and those organisations'
-    /// countries, and the regions: a fixed number of statements however long the page, with no batch cut by timing.
+    /// Loads, for a page of partnerships, their partners, the partners' organisations (their public columns) and
+    /// those organisations' countries: a fixed number of statements however long the page, with no batch cut by
+    /// timing.
     pub async fn prime_partnerships(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
         if ids.is_empty() {
             return Ok(());
         }
-        let partners = partnerships::partners_of(db, ids).await?;
-        let all: Vec<partner::Model> = partners.values().flatten().cloned().collect();
+        let partners = partnerships::listed_partners_of(db, ids).await?;
+        let organisation_ids: Vec<Uuid> = partners.values().flatten().map(|p| p.organisation_id).collect();
         self.partners.feed_many(partners).await;
-        let organisations = partnerships::organisations_of_partners(db, &all).await?;
+        let organisations = organisations::public_organisations_by_id(db, &organisation_ids).await?;
         let mut codes: Vec<String> = organisations.iter().map(|o| o.country_code.clone()).collect();
         codes.sort();
         codes.dedup();
@@ -205,7 +213,7 @@ impl Loaders {
             let countries = reference::countries_by_code(db, &codes).await?;
             self.countries.feed_many(countries.into_iter().map(|c| (c.code.clone(), c))).await;
         }
-        self.organisations.feed_many(organisations.into_iter().map(|o| (o.id, o))).await;
+        self.public_organisations.feed_many(organisations.into_iter().map(|o| (o.id, o))).await;
         Ok(())
     }
 
@@ -536,6 +544,18 @@ impl Loader<Uuid> for OrganisationLoader {
     }
 }
 
+pub struct PublicOrganisationLoader(DatabaseConnection);
+
+impl Loader<Uuid> for PublicOrganisationLoader {
+    type Value = organisations::PublicOrganisation;
+    type Error = LoadError;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = organisations::public_organisations_by_id(&self.0, ids).await.map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|o| (o.id, o)).collect())
+    }
+}
+
 pub struct MembershipLoader(DatabaseConnection);
 
 impl Loader<(Uuid, Uuid)> for MembershipLoader {
@@ -602,11 +622,11 @@ impl Loader<Uuid> for RegionPartnershipsLoader {
 pub struct PartnersLoader(DatabaseConnection);
 
 impl Loader<Uuid> for PartnersLoader {
-    type Value = Vec<partner::Model>;
+    type Value = Vec<partnerships::ListedPartner>;
     type Error = LoadError;
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        partnerships::partners_of(&self.0, ids).await.map_err(Arc::new)
+        partnerships::listed_partners_of(&self.0, ids).await.map_err(Arc::new)
     }
 }
 

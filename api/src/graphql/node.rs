@@ -216,7 +216,7 @@ pub(crate) async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec
                 .filter(|m| event_policy::can_read_registration(caller, m))
                 .map(|m| Node::EventRegistration(EventRegistration(m))),
             NodeType::Organisation => {
-                uuid(id).and_then(|k| organisations.get(&k).cloned()).map(|m| Node::Organisation(Organisation(m)))
+                uuid(id).and_then(|k| organisations.get(&k).cloned()).map(|m| Node::Organisation(Organisation::from(m)))
             }
             NodeType::CrossBorderRegion => uuid(id)
                 .and_then(|k| border_regions.get(&k).cloned())

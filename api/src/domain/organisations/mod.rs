@@ -23,8 +23,8 @@ use entity::organisation_member::{self, MemberRole};
 use entity::{app_user, organisation_invitation};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, DerivePartialModel, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -255,6 +255,28 @@ pub async fn organisations_of(
 
 pub async fn organisations_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<organisation::Model>> {
     Ok(organisation::Entity::find().filter(organisation::Column::Id.is_in(ids.iter().copied())).all(db).await?)
+}
+
+/// What everybody may see of an organisation: its name, original name, type and country (DOMAIN.md). Lists that
+/// show organisations inside other things (the partners of partnerships) read only these five columns of twelve;
+/// the rest is read when a member or staff asks for it.
+#[derive(Debug, Clone, DerivePartialModel)]
+#[sea_orm(entity = "organisation::Entity")]
+pub struct PublicOrganisation {
+    pub id: Uuid,
+    pub name: String,
+    pub original_name: Option<String>,
+    pub organisation_type: OrganisationType,
+    pub country_code: String,
+}
+
+/// The public columns of several organisations in one statement.
+pub async fn public_organisations_by_id(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Vec<PublicOrganisation>> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(ids.iter().copied()))
+        .into_partial_model()
+        .all(db)
+        .await?)
 }
 
 /// The members of an organisation with their users, owners first.

@@ -17,7 +17,11 @@ use crate::domain::{Services, organisations, regions};
 use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use entity::partner::{self, PartnerRole, PartnerStatus};
 use entity::{organisation, partnership};
-use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::entity::prelude::DateTimeUtc;
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DerivePartialModel, EntityTrait, PartialModelTrait,
+    QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -319,16 +323,63 @@ pub async fn partnerships_of_regions(
 
 /// The partners of several partnerships in one statement, lead first then by side.
 pub async fn partners_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<partner::Model>>> {
-    let mut map: HashMap<Uuid, Vec<partner::Model>> = ids.iter().map(|id| (*id, Vec::new())).collect();
+    partners_as(db, ids, |p: &partner::Model| p.partnership_id).await
+}
+
+/// A partner as the API shows it: who stands for which side in what role, and where the invitation stands; not who
+/// invited or answered (what the write path reads). Pages of partnerships read partners this way, seven columns of
+/// nine.
+#[derive(Debug, Clone, DerivePartialModel)]
+#[sea_orm(entity = "partner::Entity")]
+pub struct ListedPartner {
+    pub partnership_id: Uuid,
+    pub organisation_id: Uuid,
+    pub side: String,
+    pub role: PartnerRole,
+    pub status: PartnerStatus,
+    pub created_at: DateTimeUtc,
+    pub answered_at: Option<DateTimeUtc>,
+}
+
+impl From<partner::Model> for ListedPartner {
+    fn from(p: partner::Model) -> Self {
+        Self {
+            partnership_id: p.partnership_id,
+            organisation_id: p.organisation_id,
+            side: p.side,
+            role: p.role,
+            status: p.status,
+            created_at: p.created_at,
+            answered_at: p.answered_at,
+        }
+    }
+}
+
+/// As `partners_of`, with the columns the API shows.
+pub async fn listed_partners_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<ListedPartner>>> {
+    partners_as(db, ids, |p: &ListedPartner| p.partnership_id).await
+}
+
+/// The partners of several partnerships as `P` (the whole row or fewer columns), grouped by `partnership_of`.
+async fn partners_as<P: PartialModelTrait + Send + Sync>(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    partnership_of: fn(&P) -> Uuid,
+) -> AppResult<HashMap<Uuid, Vec<P>>> {
+    let mut map: HashMap<Uuid, Vec<P>> = ids.iter().map(|id| (*id, Vec::new())).collect();
     for row in partner::Entity::find()
         .filter(partner::Column::PartnershipId.is_in(ids.iter().copied()))
         .order_by_asc(partner::Column::Role)
         .order_by_asc(partner::Column::Side)
         .order_by_asc(partner::Column::OrganisationId)
+        .into_partial_model::<P>()
         .all(db)
         .await?
     {
-        map.entry(row.partnership_id).or_default().push(row);
+        map.entry(partnership_of(&row)).or_default().push(row);
     }
     Ok(map)
 }
@@ -371,7 +422,7 @@ pub async fn visible_ids(
     Ok(select.all(db).await?.into_iter().map(|p| p.id).collect())
 }
 
-/// The organisations of the partners, for loaders.
+/// The organisations of the partners, whole (the application check reads their NUTS areas).
 pub async fn organisations_of_partners(
     db: &impl ConnectionTrait,
     partners: &[partner::Model],

@@ -261,7 +261,7 @@ impl ExpertProfile {
     async fn declared_conflicts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Organisation>> {
         let ids = self.details(ctx).await?.conflicts;
         let found = ctx.loaders().organisations.load_many(ids.clone()).await?;
-        Ok(ids.iter().filter_map(|id| found.get(id).cloned().map(Organisation)).collect())
+        Ok(ids.iter().filter_map(|id| found.get(id).cloned().map(Organisation::from)).collect())
     }
     /// Where the profile stands in the expert call.
     async fn status(&self) -> ExpertStatus {

@@ -2,7 +2,7 @@
 //! owners (members, invitations).
 
 use crate::auth::guard::SignedInUser;
-use crate::domain::organisations::{self, OrganisationInput as DomainInput};
+use crate::domain::organisations::{self, OrganisationInput as DomainInput, PublicOrganisation};
 use crate::error::{AppResult, UserError};
 use crate::graphql::accounts::User;
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
@@ -55,26 +55,61 @@ pub enum OrganisationRole {
     Viewer,
 }
 
+/// An organisation as a request holds it: the whole row, or only the public columns (how the partners of listed
+/// partnerships are read); the rest of the row is loaded when a member or staff asks for a detail.
 #[derive(Clone)]
-pub struct Organisation(pub organisation::Model);
+pub struct Organisation(Row);
+
+#[derive(Clone)]
+enum Row {
+    Whole(organisation::Model),
+    Public(PublicOrganisation),
+}
+
+impl From<organisation::Model> for Organisation {
+    fn from(row: organisation::Model) -> Self {
+        Self(Row::Whole(row))
+    }
+}
+
+impl From<PublicOrganisation> for Organisation {
+    fn from(row: PublicOrganisation) -> Self {
+        Self(Row::Public(row))
+    }
+}
 
 impl Organisation {
+    fn uuid(&self) -> Uuid {
+        match &self.0 {
+            Row::Whole(o) => o.id,
+            Row::Public(o) => o.id,
+        }
+    }
+
     /// The caller's role, if a member; staff count as owners for reading.
     async fn access(&self, ctx: &Context<'_>) -> AppResult<Option<organisation_member::MemberRole>> {
         let Some(principal) = ctx.actor() else { return Ok(None) };
         let own = match principal.user_id() {
-            Some(user) => ctx.loaders().memberships.load_one((self.0.id, user)).await?,
+            Some(user) => ctx.loaders().memberships.load_one((self.uuid(), user)).await?,
             None => None,
         };
         Ok(own.or(principal.is_staff().then_some(organisation_member::MemberRole::Viewer)))
     }
 
+    /// A field that only members and staff see: none for others; from the whole row, loaded if only the public
+    /// columns were read.
     async fn detail<T>(
         &self,
         ctx: &Context<'_>,
         value: impl FnOnce(&organisation::Model) -> T,
     ) -> AppResult<Option<T>> {
-        Ok(self.access(ctx).await?.map(|_| value(&self.0)))
+        if self.access(ctx).await?.is_none() {
+            return Ok(None);
+        }
+        Ok(match &self.0 {
+            Row::Whole(o) => Some(value(o)),
+            Row::Public(o) => ctx.loaders().organisations.load_one(o.id).await?.map(|o| value(&o)),
+        })
     }
 }
 
@@ -84,23 +119,36 @@ impl Organisation {
 impl Organisation {
     /// Globally unique, opaque identifier.
     pub async fn id(&self) -> ID {
-        GlobalId::encode(NodeType::Organisation, &self.0.id.to_string())
+        GlobalId::encode(NodeType::Organisation, &self.uuid().to_string())
     }
     /// The organisation's name (public).
     async fn name(&self) -> &str {
-        &self.0.name
+        match &self.0 {
+            Row::Whole(o) => &o.name,
+            Row::Public(o) => &o.name,
+        }
     }
     /// The name in the organisation's own language.
     async fn original_name(&self) -> Option<&str> {
-        self.0.original_name.as_deref()
+        match &self.0 {
+            Row::Whole(o) => o.original_name.as_deref(),
+            Row::Public(o) => o.original_name.as_deref(),
+        }
     }
     /// The kind of legal entity (public).
     async fn organisation_type(&self) -> OrganisationType {
-        self.0.organisation_type.into()
+        match &self.0 {
+            Row::Whole(o) => o.organisation_type.into(),
+            Row::Public(o) => o.organisation_type.into(),
+        }
     }
     /// The eligible country the organisation is located in (public).
     async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
-        Ok(ctx.loaders().countries.load_one(self.0.country_code.clone()).await?.map(Country))
+        let code = match &self.0 {
+            Row::Whole(o) => &o.country_code,
+            Row::Public(o) => &o.country_code,
+        };
+        Ok(ctx.loaders().countries.load_one(code.clone()).await?.map(Country))
     }
     /// Members and staff only.
     async fn nuts_region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NutsRegion>> {
@@ -122,7 +170,7 @@ impl Organisation {
     /// The caller's role in the organisation, if a member.
     async fn my_role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrganisationRole>> {
         let Some(user) = ctx.actor().and_then(|p| p.user_id()) else { return Ok(None) };
-        Ok(ctx.loaders().memberships.load_one((self.0.id, user)).await?.map(Into::into))
+        Ok(ctx.loaders().memberships.load_one((self.uuid(), user)).await?.map(Into::into))
     }
     /// Members and staff only (empty for others).
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrganisationMember>> {
@@ -132,7 +180,7 @@ impl Organisation {
         Ok(ctx
             .loaders()
             .organisation_members
-            .load_one(self.0.id)
+            .load_one(self.uuid())
             .await?
             .unwrap_or_default()
             .into_iter()
@@ -263,7 +311,7 @@ pub fn organisation_uuid(id: &ID) -> AppResult<Uuid> {
 
 fn payload(result: AppResult<organisation::Model>) -> async_graphql::Result<OrganisationPayload> {
     let (organisation, user_errors) = into_payload(result)?;
-    Ok(OrganisationPayload { organisation: organisation.map(Organisation), user_errors })
+    Ok(OrganisationPayload { organisation: organisation.map(Organisation::from), user_errors })
 }
 
 #[derive(Default)]
@@ -292,7 +340,7 @@ impl OrganisationQuery {
         let page = organisations::organisations_of(&services.db, user, &page).await?;
         let organisations: Vec<organisation::Model> = page.items.iter().map(|(_, o)| o.clone()).collect();
         ctx.loaders().prime_organisations(&services.db, &organisations).await?;
-        Ok(connection(page, Organisation))
+        Ok(connection(page, Organisation::from))
     }
 }
 

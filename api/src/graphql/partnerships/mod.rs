@@ -3,7 +3,7 @@
 
 use crate::auth::guard::SignedInUser;
 use crate::domain::partnerships::{
-    self, PartnerInput as DomainPartner, PartnershipInput, VotingShares as DomainShares, invitations,
+    self, ListedPartner, PartnerInput as DomainPartner, PartnershipInput, VotingShares as DomainShares, invitations,
 };
 use crate::error::{AppResult, UserError};
 use crate::graphql::connection::{ConnectionOf, connection, nodes_select, page_request};
@@ -14,7 +14,7 @@ use crate::graphql::payload::into_payload;
 use crate::graphql::regions::{CrossBorderRegion, region_uuid};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{partner, partnership};
+use entity::partnership;
 use uuid::Uuid;
 
 /// A partner's role in its partnership.
@@ -97,14 +97,14 @@ impl Partnership {
     }
 }
 
-pub struct Partner(pub partner::Model);
+pub struct Partner(pub ListedPartner);
 
 /// An organisation in a partnership, standing for one side of the border.
 #[Object]
 impl Partner {
     /// The partner organisation.
     async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
-        Ok(ctx.loaders().organisations.load_one(self.0.organisation_id).await?.map(Organisation))
+        Ok(ctx.loaders().public_organisations.load_one(self.0.organisation_id).await?.map(Organisation::from))
     }
     /// ISO code of the country (a side of the region) the partner stands for.
     async fn side(&self) -> &str {
@@ -295,7 +295,7 @@ impl PartnershipQuery {
         let user = ctx.principal()?.user_id().ok_or(crate::error::AppError::Forbidden)?;
         let services = ctx.services();
         let page = invitations::pending_for(&services.db, user, &page).await?;
-        Ok(connection(page, Partner))
+        Ok(connection(page, |p| Partner(p.into())))
     }
 }
 

@@ -461,7 +461,7 @@ impl Action {
     /// The partner organisation responsible.
     async fn responsible_organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
         let Some(id) = self.row.responsible_organisation_id else { return Ok(None) };
-        Ok(ctx.loaders().organisations.load_one(id).await?.map(Organisation))
+        Ok(ctx.loaders().organisations.load_one(id).await?.map(Organisation::from))
     }
     /// The planned first day of the action.
     async fn starts_on(&self) -> Option<NaiveDate> {
@@ -493,7 +493,7 @@ impl LagMember {
     /// The member's organisation, when it is one registered here.
     async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organisation>> {
         let Some(id) = self.0.organisation_id else { return Ok(None) };
-        Ok(ctx.loaders().organisations.load_one(id).await?.map(Organisation))
+        Ok(ctx.loaders().organisations.load_one(id).await?.map(Organisation::from))
     }
     /// The member's name when it is not an organisation of the programme.
     async fn name(&self) -> Option<&str> {
