@@ -41,10 +41,11 @@ mod tests {
     use super::*;
     use sea_orm::{ConnectionTrait, Statement};
 
-    /// `.cargo/config.toml` builds the bundled SQLite without its process-wide locks (BENCHMARKS.md, issue 14):
-    /// a cargo command that does not pick the file up (run from outside the repository) fails here.
+    /// `.cargo/config.toml` builds the bundled SQLite without its process-wide locks and without re-planning a
+    /// statement for each bound value (BENCHMARKS.md, issue 14): a cargo command that does not pick the file up
+    /// (run from outside the repository) fails here.
     #[tokio::test]
-    async fn the_bundled_sqlite_is_built_without_process_wide_locks() {
+    async fn the_bundled_sqlite_is_built_without_process_wide_locks_or_replanning() {
         let db = connect(&Config::for_database("sqlite::memory:")).await.expect("in-memory SQLite");
         let statement =
             Statement::from_string(db.get_database_backend(), "SELECT compile_options FROM pragma_compile_options");
@@ -57,5 +58,6 @@ mod tests {
             .collect();
         assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
         assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+        assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
     }
 }
