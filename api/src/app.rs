@@ -5,6 +5,7 @@ use crate::clock::SharedClock;
 use crate::config::{Config, CorsOrigins};
 use crate::domain::Services;
 use crate::domain::domain_events::spawn_publisher;
+use crate::domain::reference::Countries;
 use crate::graphql::{self, AppExecutor};
 use crate::http::metrics::Metrics;
 use crate::mail::{self, RetryPolicy};
@@ -105,7 +106,8 @@ pub async fn start_services_with(
         config.mail.poll_interval(),
     );
     let publisher = spawn_publisher(background_db, EVENT_POLL_INTERVAL).await?;
-    Ok(Services { db, clock, config, mailer, publisher, authenticator })
+    let countries = Countries::load(&db).await.context("cannot read the countries")?;
+    Ok(Services { db, clock, config, mailer, publisher, authenticator, countries })
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -51,6 +51,8 @@ pub struct Services {
     pub mailer: Mailer,
     pub publisher: Publisher,
     pub authenticator: Arc<Authenticator>,
+    /// The programme's countries, read at start (`reference::Countries`).
+    pub countries: reference::Countries,
 }
 
 impl Services {

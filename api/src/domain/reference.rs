@@ -6,6 +6,8 @@ use crate::error::{AppError, AppResult};
 use entity::country::{self, CountryStatus};
 use entity::nuts_region;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// An ISO 3166-1 alpha-2 country code (XK for Kosovo), upper-case. NUTS's `EL` is accepted for Greece.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -32,15 +34,41 @@ pub struct CountryFilter {
     pub eligible: Option<bool>,
 }
 
-pub async fn list_countries(db: &impl ConnectionTrait, filter: &CountryFilter) -> AppResult<Vec<country::Model>> {
-    let mut select = country::Entity::find().order_by_asc(country::Column::Name);
-    if let Some(statuses) = &filter.statuses {
-        select = select.filter(country::Column::Status.is_in(statuses.iter().copied()));
+/// The programme's countries, read once when the server starts. Only migrations write them, so every read of
+/// a running server (the country lists, the relations to countries, node lookups) is answered from memory
+/// without a statement; a release that changes them comes with a migration, and so with a restart. The write
+/// path validates codes against the database, inside its transaction (`find_country`).
+#[derive(Debug, Clone)]
+pub struct Countries(Arc<HashMap<String, country::Model>>);
+
+impl Countries {
+    pub async fn load(db: &impl ConnectionTrait) -> AppResult<Self> {
+        let rows = country::Entity::find().all(db).await?;
+        Ok(Self(Arc::new(rows.into_iter().map(|c| (c.code.clone(), c)).collect())))
     }
-    if let Some(eligible) = filter.eligible {
-        select = select.filter(country::Column::Eligible.eq(eligible));
+
+    /// The country with this ISO code (`GR`, not `EL`).
+    pub fn get(&self, code: &str) -> Option<&country::Model> {
+        self.0.get(code)
     }
-    Ok(select.all(db).await?)
+
+    /// The country with this ISO code, or with this NUTS code (so `EL` finds Greece).
+    pub fn find(&self, code: &CountryCode) -> Option<&country::Model> {
+        self.get(code.as_str()).or_else(|| self.0.values().find(|c| c.nuts_code == code.as_str()))
+    }
+
+    /// The countries `filter` lets through, by name.
+    pub fn list(&self, filter: &CountryFilter) -> Vec<country::Model> {
+        let mut found: Vec<country::Model> = self
+            .0
+            .values()
+            .filter(|c| filter.statuses.as_ref().is_none_or(|statuses| statuses.contains(&c.status)))
+            .filter(|c| filter.eligible.is_none_or(|eligible| c.eligible == eligible))
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        found
+    }
 }
 
 /// The country with this ISO code, or with this NUTS code (so `EL` finds Greece).
@@ -53,10 +81,6 @@ pub async fn find_country(db: &impl ConnectionTrait, code: &CountryCode) -> AppR
         )
         .one(db)
         .await?)
-}
-
-pub async fn countries_by_code(db: &impl ConnectionTrait, codes: &[String]) -> AppResult<Vec<country::Model>> {
-    Ok(country::Entity::find().filter(country::Column::Code.is_in(codes.iter().cloned())).all(db).await?)
 }
 
 #[derive(Debug, Clone, Default)]

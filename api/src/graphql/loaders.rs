@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::organisation_member::MemberRole;
 use entity::{
-    app_user, application_event, call, country, cross_border_region, event, event_registration, expert_assignment,
+    app_user, application_event, call, cross_border_region, event, event_registration, expert_assignment,
     expert_profile, interreg_programme, newsletter_issue, nuts_region, organisation, organisation_member, partnership,
     resource, strategy_comment,
 };
@@ -23,7 +23,6 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 pub struct Loaders {
-    pub countries: DataLoader<CountryLoader, HashMapCache>,
     pub nuts_regions: DataLoader<NutsRegionLoader, HashMapCache>,
     pub programmes: DataLoader<ProgrammeLoader>,
     /// The countries each programme covers; cached, so that a list can fill it for its whole page at once.
@@ -81,7 +80,6 @@ impl Loaders {
     /// The loaders of one request by `actor` (visibility rules that depend on the caller apply inside them).
     pub fn new(db: &DatabaseConnection, actor: Option<&Principal>) -> Self {
         Self {
-            countries: DataLoader::with_cache(CountryLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             nuts_regions: DataLoader::with_cache(NutsRegionLoader(db.clone()), tokio::spawn, HashMapCache::default()),
             programmes: DataLoader::new(ProgrammeLoader(db.clone()), tokio::spawn),
             programme_countries: DataLoader::with_cache(
@@ -195,9 +193,8 @@ impl Loaders {
         }
     }
 
-    /// Loads, for a page of partnerships, their partners, the partners' organisations (their public columns) and
-    /// those organisations' countries: a fixed number of statements however long the page, with no batch cut by
-    /// timing.
+    /// Loads, for a page of partnerships, their partners and the partners' organisations (their public columns):
+    /// a fixed number of statements however long the page, with no batch cut by timing.
     pub async fn prime_partnerships(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
         if ids.is_empty() {
             return Ok(());
@@ -206,13 +203,6 @@ impl Loaders {
         let organisation_ids: Vec<Uuid> = partners.values().flatten().map(|p| p.organisation_id).collect();
         self.partners.feed_many(partners).await;
         let organisations = organisations::public_organisations_by_id(db, &organisation_ids).await?;
-        let mut codes: Vec<String> = organisations.iter().map(|o| o.country_code.clone()).collect();
-        codes.sort();
-        codes.dedup();
-        if !codes.is_empty() {
-            let countries = reference::countries_by_code(db, &codes).await?;
-            self.countries.feed_many(countries.into_iter().map(|c| (c.code.clone(), c))).await;
-        }
         self.public_organisations.feed_many(organisations.into_iter().map(|o| (o.id, o))).await;
         Ok(())
     }
@@ -272,11 +262,6 @@ impl Loaders {
         if page.is_empty() {
             return Ok(());
         }
-        let mut codes: Vec<String> = page.iter().map(|o| o.country_code.clone()).collect();
-        codes.sort();
-        codes.dedup();
-        let countries = reference::countries_by_code(db, &codes).await?;
-        self.countries.feed_many(countries.into_iter().map(|c| (c.code.clone(), c))).await;
         let mut nuts: Vec<String> = page.iter().filter_map(|o| o.nuts_code.clone()).collect();
         nuts.sort();
         nuts.dedup();
@@ -341,7 +326,7 @@ impl Loaders {
 
     pub async fn prime_programme_countries(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
         if !ids.is_empty() {
-            self.programme_countries.feed_many(programme_countries(db, ids).await?).await;
+            self.programme_countries.feed_many(programmes::countries_of_programmes(db, ids).await?).await;
         }
         Ok(())
     }
@@ -353,18 +338,6 @@ pub type LoadError = Arc<AppError>;
 impl From<LoadError> for AppError {
     fn from(error: LoadError) -> Self {
         Arc::try_unwrap(error).unwrap_or_else(|shared| AppError::Internal(anyhow::anyhow!("{shared}")))
-    }
-}
-
-pub struct CountryLoader(DatabaseConnection);
-
-impl Loader<String> for CountryLoader {
-    type Value = country::Model;
-    type Error = LoadError;
-
-    async fn load(&self, codes: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
-        let rows = reference::countries_by_code(&self.0, codes).await.map_err(Arc::new)?;
-        Ok(rows.into_iter().map(|c| (c.code.clone(), c)).collect())
     }
 }
 
@@ -392,37 +365,15 @@ impl Loader<Uuid> for ProgrammeLoader {
     }
 }
 
-/// The countries a programme covers, by code: each ISO code with its IMPACT country, if it is one.
-pub type ProgrammeCountries = Vec<(String, Option<country::Model>)>;
-
-/// Two statements for any number of programmes: their country codes, then the IMPACT countries among them.
-async fn programme_countries(db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<HashMap<Uuid, ProgrammeCountries>> {
-    let codes = programmes::countries_of_programmes(db, ids).await?;
-    let mut all: Vec<String> = codes.values().flatten().cloned().collect();
-    all.sort();
-    all.dedup();
-    let countries: HashMap<String, country::Model> = if all.is_empty() {
-        HashMap::new()
-    } else {
-        reference::countries_by_code(db, &all).await?.into_iter().map(|c| (c.code.clone(), c)).collect()
-    };
-    Ok(codes
-        .into_iter()
-        .map(|(id, codes)| {
-            let with_countries = codes.into_iter().map(|code| (code.clone(), countries.get(&code).cloned()));
-            (id, with_countries.collect())
-        })
-        .collect())
-}
-
+/// The ISO codes of the countries each programme covers, in code order.
 pub struct ProgrammeCountriesLoader(DatabaseConnection);
 
 impl Loader<Uuid> for ProgrammeCountriesLoader {
-    type Value = ProgrammeCountries;
+    type Value = Vec<String>;
     type Error = LoadError;
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        programme_countries(&self.0, ids).await.map_err(Arc::new)
+        programmes::countries_of_programmes(&self.0, ids).await.map_err(Arc::new)
     }
 }
 

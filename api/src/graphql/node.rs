@@ -124,7 +124,7 @@ pub(crate) async fn load(ctx: &Context<'_>, ids: Vec<GlobalId>) -> AppResult<Vec
         ids.iter().filter(|id| id.node_type == t).filter_map(|id| Uuid::parse_str(&id.key).ok()).collect::<Vec<_>>()
     };
     let caller = ctx.actor();
-    let countries = loaders.countries.load_many(keys_of(NodeType::Country)).await?;
+    let countries = &ctx.services().countries;
     let regions = loaders.nuts_regions.load_many(keys_of(NodeType::NutsRegion)).await?;
     let programmes = loaders.programmes.load_many(uuids_of(NodeType::InterregProgramme)).await?;
     // Each type's own visibility rule applies; what the caller may not see is null, like what does not exist.

@@ -90,7 +90,7 @@ impl NutsRegion {
     /// The eligible country the region lies in; null for regions of non-eligible countries (e.g. Iceland).
     async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Country>> {
         let code = if self.0.nuts_country == "EL" { "GR" } else { self.0.nuts_country.as_str() };
-        Ok(ctx.loaders().countries.load_one(code.to_owned()).await?.map(Country))
+        Ok(ctx.services().countries.get(code).cloned().map(Country))
     }
     /// The region one level up; null at level 1.
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NutsRegion>> {
@@ -125,8 +125,7 @@ impl ReferenceQuery {
             statuses: filter.status.map(|s| s.into_iter().map(Into::into).collect()),
             eligible: filter.eligible,
         };
-        let db = &ctx.services().db;
-        Ok(reference::list_countries(db, &filter).await?.into_iter().map(Country).collect())
+        Ok(ctx.services().countries.list(&filter).into_iter().map(Country).collect())
     }
 
     /// A country by ISO code (`GR`); the NUTS code (`EL`) is accepted too.
@@ -136,8 +135,7 @@ impl ReferenceQuery {
         #[graphql(desc = "ISO 3166-1 alpha-2 code, any case (`GR`, or `EL`; `XK` for Kosovo).")] code: String,
     ) -> async_graphql::Result<Option<Country>> {
         let code = CountryCode::parse(&code)?;
-        let db = &ctx.services().db;
-        Ok(reference::find_country(db, &code).await?.map(Country))
+        Ok(ctx.services().countries.find(&code).cloned().map(Country))
     }
 
     /// NUTS regions by code. `country` takes the ISO code (GR finds the EL regions); `search` matches a code

@@ -538,12 +538,7 @@ impl ApplicationQuery {
         let country = match filter.country.as_deref() {
             Some(code) => {
                 let code = CountryCode::parse(code)?;
-                let services = ctx.services();
-                Some(
-                    crate::domain::reference::find_country(&services.db, &code)
-                        .await?
-                        .map_or(code.as_str().to_owned(), |c| c.code),
-                )
+                Some(ctx.services().countries.find(&code).map_or(code.as_str().to_owned(), |c| c.code.clone()))
             }
             None => None,
         };

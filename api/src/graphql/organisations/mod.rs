@@ -148,7 +148,7 @@ impl Organisation {
             Row::Whole(o) => &o.country_code,
             Row::Public(o) => &o.country_code,
         };
-        Ok(ctx.loaders().countries.load_one(code.clone()).await?.map(Country))
+        Ok(ctx.services().countries.get(code).cloned().map(Country))
     }
     /// Members and staff only.
     async fn nuts_region(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<NutsRegion>> {

@@ -6,7 +6,6 @@ use crate::domain::reference::CountryCode;
 use crate::error::AppResult;
 use crate::graphql::connection::{ConnectionOf, connection, page_request};
 use crate::graphql::context::ContextExt;
-use crate::graphql::loaders::ProgrammeCountries;
 use crate::graphql::node::{GlobalId, NodeType};
 use crate::graphql::reference::Country;
 use async_graphql::{Context, Enum, ID, Object};
@@ -56,16 +55,18 @@ impl InterregProgramme {
     /// ISO 3166-1 codes of every country the programme covers, by code: those taking part in IMPACT and the
     /// others (e.g. GB, IS, TN). Greece is GR.
     async fn country_codes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        Ok(self.countries_covered(ctx).await?.into_iter().map(|(code, _)| code).collect())
+        Ok(self.countries_covered(ctx).await?)
     }
     /// The countries of IMPACT the programme covers, by code; `countryCodes` also lists the others.
     async fn countries(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Country>> {
-        Ok(self.countries_covered(ctx).await?.into_iter().filter_map(|(_, country)| country.map(Country)).collect())
+        let countries = &ctx.services().countries;
+        let covered = self.countries_covered(ctx).await?;
+        Ok(covered.iter().filter_map(|code| countries.get(code).cloned().map(Country)).collect())
     }
 }
 
 impl InterregProgramme {
-    async fn countries_covered(&self, ctx: &Context<'_>) -> AppResult<ProgrammeCountries> {
+    async fn countries_covered(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
         Ok(ctx.loaders().programme_countries.load_one(self.0.id).await?.unwrap_or_default())
     }
 }

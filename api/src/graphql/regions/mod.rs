@@ -68,8 +68,8 @@ impl CrossBorderRegion {
     /// The sides of the border, by code.
     async fn countries(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Country>> {
         let codes = self.parts(ctx).await?.countries;
-        let found = ctx.loaders().countries.load_many(codes.clone()).await?;
-        Ok(codes.iter().filter_map(|c| found.get(c).cloned().map(Country)).collect())
+        let countries = &ctx.services().countries;
+        Ok(codes.iter().filter_map(|c| countries.get(c).cloned().map(Country)).collect())
     }
     /// The NUTS 2024 regions the region covers, each in one of its sides (may be empty).
     async fn nuts_regions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<NutsRegion>> {
