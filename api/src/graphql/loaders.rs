@@ -194,15 +194,13 @@ impl Loaders {
     }
 
     /// Loads, for a page of partnerships, their partners and the partners' organisations (their public columns):
-    /// a fixed number of statements however long the page, with no batch cut by timing.
+    /// one statement however long the page, with no batch cut by timing.
     pub async fn prime_partnerships(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
         if ids.is_empty() {
             return Ok(());
         }
-        let partners = partnerships::listed_partners_of(db, ids).await?;
-        let organisation_ids: Vec<Uuid> = partners.values().flatten().map(|p| p.organisation_id).collect();
+        let (partners, organisations) = partnerships::listed_partners_with_organisations_of(db, ids).await?;
         self.partners.feed_many(partners).await;
-        let organisations = organisations::public_organisations_by_id(db, &organisation_ids).await?;
         self.public_organisations.feed_many(organisations.into_iter().map(|o| (o.id, o))).await;
         Ok(())
     }

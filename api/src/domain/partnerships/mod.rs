@@ -4,8 +4,10 @@
 //! An organisation named as a partner takes part only once its owners confirm (`invitations`).
 
 pub mod invitations;
+mod listing;
 pub mod policy;
 
+pub use listing::listed_partners_with_organisations_of;
 pub use policy::{require_editor, visible_to};
 
 use crate::auth::Principal;
