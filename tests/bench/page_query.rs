@@ -9,7 +9,9 @@
 //! times, and prints requests per second, p50 and p99, the ratio API / SQL, the CPU time each request cost
 //! (the server and its database backends for the API; this process and its backends for the statement) and the
 //! machine's load. It also reports the server's resident memory when idle and after `IMPACT_BENCH_LOAD_SECONDS`
-//! (default 60) of load. Nothing is asserted: the numbers go into BENCHMARKS.md.
+//! (default 60) of load, with that load's requests per second, CPU time and context switches per request (the
+//! switches move far less between runs than times on a shared machine). Nothing is asserted: the numbers go into
+//! BENCHMARKS.md.
 //!
 //! `IMPACT_BENCH_ONLY=sqlite|postgres` runs one backend; `IMPACT_BENCH_SERVER` names another server binary (to
 //! compare builds); `IMPACT_BENCH_CALLGRIND=N` also counts, under `valgrind --tool=callgrind`, the instructions
@@ -229,17 +231,23 @@ async fn run_backend(name: &str, url: &str, settings: &Settings) {
             );
         }
     }
-    measure(
+    let switches_before = context_switches(server.pid());
+    let load = measure(
         8,
         Duration::from_secs(settings.load_seconds),
         Cpu::new(&db, Some(server.pid())),
         api_load(&client, &server),
     )
     .await;
+    let switches = context_switches(server.pid()).saturating_sub(switches_before);
     println!(
-        "RSS after {} s of load at concurrency 8: {} kB; load {}",
+        "RSS after {} s of load at concurrency 8: {} kB; {:.0} requests/s, {:.0} µs of CPU and {:.1} context \
+         switches of the server per request; load {}",
         settings.load_seconds,
         server.rss_kb(),
+        load.rps,
+        load.cpu_us,
+        switches as f64 / load.requests.max(1) as f64,
         load_average()
     );
     drop(server);
@@ -459,6 +467,7 @@ struct Measurement {
     p99_ms: f64,
     /// CPU time per request, in microseconds, of the processes that `Cpu` watches.
     cpu_us: f64,
+    requests: usize,
 }
 
 /// The CPU time (user and system) of a process and of the database's backends serving this database
@@ -550,5 +559,24 @@ where
         p50_ms: at(0.5),
         p99_ms: at(0.99),
         cpu_us: cpu_seconds * 1e6 / requests,
+        requests: latencies.len(),
     }
+}
+
+/// The context switches so far of a process's running threads (voluntary and not), from /proc/<pid>/task: on
+/// SQLite, what handing rows between sqlx's connection threads and the requests' tasks costs, which callgrind's
+/// count of instructions does not see.
+fn context_switches(pid: u32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return 0 };
+    tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("status")).ok())
+        .flat_map(|status| {
+            status
+                .lines()
+                .filter(|l| l.contains("ctxt_switches:"))
+                .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .collect::<Vec<_>>()
+        })
+        .sum()
 }

@@ -1,11 +1,12 @@
-//! The partners of a page of partnerships with their organisations' public columns, in one statement. The
-//! database builds each partnership's partners as one JSON array (`json_group_array` on SQLite, `json_agg` on
-//! PostgreSQL), so a page hands over one row per partnership instead of one per partner and one per organisation:
-//! on SQLite each row crosses from sqlx's connection thread with every value copied, which cost more than the
-//! database's work (BENCHMARKS.md, "One statement for the partners of a page").
+//! The partners of a page of partnerships with their organisations' public columns. On SQLite in one statement
+//! that builds each partnership's partners as one JSON array (`json_group_array`), so a page hands over one row
+//! per partnership instead of one per partner and one per organisation: each row crosses from sqlx's connection
+//! thread with every value copied, which cost more than SQLite's work. On PostgreSQL rows stream over the
+//! connection cheaply and building the JSON in the backend cost more CPU than the server saved, so there it is
+//! two statements of rows (BENCHMARKS.md, "The partners of a page as JSON on SQLite").
 
 use super::ListedPartner;
-use crate::domain::organisations::PublicOrganisation;
+use crate::domain::organisations::{self, PublicOrganisation};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use entity::{organisation, partner};
@@ -18,12 +19,17 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The partners of each partnership asked for (every id is in the map; lead first, then by side and
-/// organisation, as `super::listed_partners_of`) and their organisations' public columns (one per partner, so
-/// an organisation that is a partner twice on the page comes twice).
+/// organisation, as `super::listed_partners_of`) and their organisations' public columns (on SQLite one per
+/// partner: an organisation that is a partner twice on the page comes twice).
 pub async fn listed_partners_with_organisations_of(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> AppResult<(HashMap<Uuid, Vec<ListedPartner>>, Vec<PublicOrganisation>)> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        let partners = super::listed_partners_of(db, ids).await?;
+        let organisation_ids: Vec<Uuid> = partners.values().flatten().map(|p| p.organisation_id).collect();
+        return Ok((partners, organisations::public_organisations_by_id(db, &organisation_ids).await?));
+    }
     let mut partners: HashMap<Uuid, Vec<ListedPartner>> = ids.iter().map(|id| (*id, Vec::new())).collect();
     let mut organisations = Vec::new();
     if ids.is_empty() {
@@ -36,7 +42,7 @@ pub async fn listed_partners_with_organisations_of(
     let rows: Vec<(Uuid, String)> = partner::Entity::find()
         .select_only()
         .column(partner::Column::PartnershipId)
-        .expr_as(Expr::cust(partners_as_json(db.get_database_backend())), "partners")
+        .expr_as(Expr::cust(PARTNERS_AS_JSON), "partners")
         .join(JoinType::InnerJoin, of_organisation)
         .filter(partner::Column::PartnershipId.is_in(ids.iter().copied()))
         .group_by(partner::Column::PartnershipId)
@@ -54,22 +60,14 @@ pub async fn listed_partners_with_organisations_of(
     Ok((partners, organisations))
 }
 
-/// The aggregate of one partnership's partners: a JSON array of `PartnerJson` arrays, in the API's order.
-fn partners_as_json(backend: DbBackend) -> String {
-    let columns = r#""partner"."side", "partner"."role", "partner"."status", "partner"."created_at",
-        "partner"."answered_at", "organisation"."name", "organisation"."original_name",
-        "organisation"."organisation_type", "organisation"."country_code""#;
-    let order = r#"ORDER BY "partner"."role", "partner"."side", "partner"."organisation_id""#;
-    match backend {
-        // SQLite holds UUIDs as 16-byte blobs, which JSON cannot hold: as hexadecimal text.
-        DbBackend::Sqlite => {
-            format!(r#"json_group_array(json_array(hex("partner"."organisation_id"), {columns}) {order})"#)
-        }
-        _ => format!(r#"json_agg(json_build_array("partner"."organisation_id", {columns}) {order})::text"#),
-    }
-}
+/// The aggregate of one partnership's partners on SQLite: a JSON array of `PartnerJson` arrays, in the API's order.
+/// UUIDs are 16-byte blobs in SQLite, which JSON cannot hold: as hexadecimal text.
+const PARTNERS_AS_JSON: &str = r#"json_group_array(json_array(hex("partner"."organisation_id"), "partner"."side",
+    "partner"."role", "partner"."status", "partner"."created_at", "partner"."answered_at", "organisation"."name",
+    "organisation"."original_name", "organisation"."organisation_type", "organisation"."country_code")
+    ORDER BY "partner"."role", "partner"."side", "partner"."organisation_id")"#;
 
-/// One element of `partners_as_json`: serde reads a JSON array into the fields in this order.
+/// One element of `PARTNERS_AS_JSON`: serde reads a JSON array into the fields in this order.
 #[derive(Deserialize)]
 struct PartnerJson {
     organisation_id: Uuid,
@@ -106,8 +104,8 @@ impl PartnerJson {
     }
 }
 
-/// A timestamp as JSON carries it: RFC 3339 from PostgreSQL and from what sqlx writes to SQLite; SQLite's own
-/// `CURRENT_TIMESTAMP` form (`2026-12-07 10:00:00`, UTC) too, as sqlx reads it.
+/// A timestamp as SQLite holds it: RFC 3339 as sqlx writes it, or SQLite's own `CURRENT_TIMESTAMP` form
+/// (`2026-12-07 10:00:00`, UTC), as sqlx reads them.
 fn timestamp(text: &str) -> AppResult<DateTime<Utc>> {
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Ok(at.to_utc());
