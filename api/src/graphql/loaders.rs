@@ -199,10 +199,13 @@ impl Loaders {
         if ids.is_empty() {
             return Ok(());
         }
-        let (partners, organisations) = partnerships::listed_partners_with_organisations_of(db, ids).await?;
-        self.partners.feed_many(partners).await;
-        self.public_organisations.feed_many(organisations.into_iter().map(|o| (o.id, o))).await;
+        self.feed_partners(partnerships::listed_partners_with_organisations_of(db, ids).await?).await;
         Ok(())
+    }
+
+    async fn feed_partners(&self, page: partnerships::PartnersOfPage) {
+        self.partners.feed_many(page.partners).await;
+        self.public_organisations.feed_many(page.organisations.into_iter().map(|o| (o.id, o))).await;
     }
 
     /// Loads the delivery counts of a page of newsletter issues in one statement (an issue never sent counts
@@ -217,8 +220,9 @@ impl Loaders {
         Ok(())
     }
 
-    /// Loads, for a page of regions, the partnerships the caller may see (and, when `with_partners`, as
-    /// `prime_partnerships` for them): a fixed number of statements however long the page.
+    /// Loads, for a page of regions, the partnerships the caller may see (and, when `with_partners`, their partners
+    /// and the partners' organisations, as `prime_partnerships`): a fixed number of statements however long the
+    /// page (one on SQLite with partners).
     pub async fn prime_regions(
         &self,
         db: &DatabaseConnection,
@@ -229,12 +233,18 @@ impl Loaders {
         if region_ids.is_empty() {
             return Ok(());
         }
-        let by_region = partnerships::partnerships_of_regions(db, actor, region_ids).await?;
+        let by_region = if with_partners {
+            let (by_region, partners) =
+                partnerships::partnerships_of_regions_with_partners(db, actor, region_ids).await?;
+            self.feed_partners(partners).await;
+            by_region
+        } else {
+            partnerships::partnerships_of_regions(db, actor, region_ids).await?
+        };
         let rows: Vec<partnership::Model> = by_region.values().flatten().cloned().collect();
-        let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
         self.partnerships.feed_many(rows.into_iter().map(|p| (p.id, p))).await;
         self.region_partnerships.feed_many(by_region).await;
-        if with_partners { self.prime_partnerships(db, &ids).await } else { Ok(()) }
+        Ok(())
     }
 
     /// Loads the partnerships of a page of applications, their regions with the regions' sides and areas, then

@@ -1,71 +1,130 @@
-//! The partners of a page of partnerships with their organisations' public columns. On SQLite in one statement
-//! that builds each partnership's partners as one JSON array (`json_group_array`), so a page hands over one row
-//! per partnership instead of one per partner and one per organisation: each row crosses from sqlx's connection
-//! thread with every value copied, which cost more than SQLite's work. On PostgreSQL rows stream over the
-//! connection cheaply and building the JSON in the backend cost more CPU than the server saved, so there it is
-//! two statements of rows (BENCHMARKS.md, "The partners of a page as JSON on SQLite").
+//! The partners of a page of partnerships with their organisations' public columns. On SQLite they come with the
+//! partnerships they belong to, each partnership's partners as one JSON array built by SQLite (a correlated
+//! `json_group_array`), so a page hands over one row per partnership instead of one per partner and one per
+//! organisation: each row crosses from sqlx's connection thread with every value copied, which cost more than
+//! SQLite's work. On PostgreSQL rows stream over the connection cheaply and building the JSON in the backend cost
+//! more CPU than the server saved, so there they are statements of rows (BENCHMARKS.md, "The partners of a page as
+//! JSON on SQLite").
 
-use super::ListedPartner;
+use super::{ListedPartner, of_regions, partnerships_of_regions};
+use crate::auth::Principal;
 use crate::domain::organisations::{self, PublicOrganisation};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use entity::{organisation, partner};
+use entity::partnership;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationDef,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryResult,
+    QuerySelect,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// The partners of each partnership asked for (every id is in the map; lead first, then by side and
-/// organisation, as `super::listed_partners_of`) and their organisations' public columns (on SQLite one per
-/// partner: an organisation that is a partner twice on the page comes twice).
+/// What a page of partnerships shows of their partners.
+#[derive(Default)]
+pub struct PartnersOfPage {
+    /// The partners of each partnership asked for (every one has an entry), lead first, then by side and
+    /// organisation, as `super::listed_partners_of`.
+    pub partners: HashMap<Uuid, Vec<ListedPartner>>,
+    /// The partners' organisations, their public columns (on SQLite one per partner: an organisation that is a
+    /// partner twice on the page comes twice).
+    pub organisations: Vec<PublicOrganisation>,
+}
+
+/// The partners of the partnerships `ids` and their organisations: one statement on SQLite, two on PostgreSQL.
 pub async fn listed_partners_with_organisations_of(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
-) -> AppResult<(HashMap<Uuid, Vec<ListedPartner>>, Vec<PublicOrganisation>)> {
+) -> AppResult<PartnersOfPage> {
     if db.get_database_backend() != DbBackend::Sqlite {
-        let partners = super::listed_partners_of(db, ids).await?;
-        let organisation_ids: Vec<Uuid> = partners.values().flatten().map(|p| p.organisation_id).collect();
-        return Ok((partners, organisations::public_organisations_by_id(db, &organisation_ids).await?));
+        return partners_as_rows(db, ids).await;
     }
-    let mut partners: HashMap<Uuid, Vec<ListedPartner>> = ids.iter().map(|id| (*id, Vec::new())).collect();
-    let mut organisations = Vec::new();
-    if ids.is_empty() {
-        return Ok((partners, organisations));
-    }
-    let of_organisation: RelationDef = partner::Entity::belongs_to(organisation::Entity)
-        .from(partner::Column::OrganisationId)
-        .to(organisation::Column::Id)
-        .into();
-    let rows: Vec<(Uuid, String)> = partner::Entity::find()
+    let mut page = PartnersOfPage { partners: ids.iter().map(|id| (*id, Vec::new())).collect(), ..Default::default() };
+    let rows: Vec<(Uuid, String)> = partnership::Entity::find()
         .select_only()
-        .column(partner::Column::PartnershipId)
+        .column(partnership::Column::Id)
         .expr_as(Expr::cust(PARTNERS_AS_JSON), "partners")
-        .join(JoinType::InnerJoin, of_organisation)
-        .filter(partner::Column::PartnershipId.is_in(ids.iter().copied()))
-        .group_by(partner::Column::PartnershipId)
+        .filter(partnership::Column::Id.is_in(ids.iter().copied()))
         .into_tuple()
         .all(db)
         .await?;
     for (partnership_id, json) in rows {
-        let listed = partners.entry(partnership_id).or_default();
-        for row in serde_json::from_str::<Vec<PartnerJson>>(&json).map_err(|e| AppError::Internal(e.into()))? {
-            let (partner, organisation) = row.into_models(partnership_id)?;
-            listed.push(partner);
-            organisations.push(organisation);
-        }
+        page.add(partnership_id, &json)?;
     }
-    Ok((partners, organisations))
+    Ok(page)
 }
 
-/// The aggregate of one partnership's partners on SQLite: a JSON array of `PartnerJson` arrays, in the API's order.
-/// UUIDs are 16-byte blobs in SQLite, which JSON cannot hold: as hexadecimal text.
-const PARTNERS_AS_JSON: &str = r#"json_group_array(json_array(hex("partner"."organisation_id"), "partner"."side",
-    "partner"."role", "partner"."status", "partner"."created_at", "partner"."answered_at", "organisation"."name",
-    "organisation"."original_name", "organisation"."organisation_type", "organisation"."country_code")
-    ORDER BY "partner"."role", "partner"."side", "partner"."organisation_id")"#;
+/// As `super::partnerships_of_regions` (every region has an entry), with the partners of those partnerships and
+/// their organisations: one statement on SQLite, three on PostgreSQL.
+pub async fn partnerships_of_regions_with_partners(
+    db: &impl ConnectionTrait,
+    actor: Option<&Principal>,
+    region_ids: &[Uuid],
+) -> AppResult<(HashMap<Uuid, Vec<partnership::Model>>, PartnersOfPage)> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        let by_region = partnerships_of_regions(db, actor, region_ids).await?;
+        let ids: Vec<Uuid> = by_region.values().flatten().map(|p| p.id).collect();
+        return Ok((by_region, partners_as_rows(db, &ids).await?));
+    }
+    let mut by_region: HashMap<Uuid, Vec<partnership::Model>> = region_ids.iter().map(|id| (*id, Vec::new())).collect();
+    let mut page = PartnersOfPage::default();
+    let rows = of_regions(actor, region_ids)
+        .expr_as(Expr::cust(PARTNERS_AS_JSON), "partners")
+        .into_model::<WithPartners>()
+        .all(db)
+        .await?;
+    for WithPartners { partnership, partners } in rows {
+        page.add(partnership.id, &partners)?;
+        by_region.entry(partnership.region_id).or_default().push(partnership);
+    }
+    Ok((by_region, page))
+}
+
+/// A partnership's row with its partners as `PARTNERS_AS_JSON`.
+struct WithPartners {
+    partnership: partnership::Model,
+    partners: String,
+}
+
+impl FromQueryResult for WithPartners {
+    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            partnership: partnership::Model::from_query_result(row, pre)?,
+            partners: row.try_get(pre, "partners")?,
+        })
+    }
+}
+
+/// The partners of the partnerships `ids` and their organisations as rows, in two statements.
+async fn partners_as_rows(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<PartnersOfPage> {
+    let partners = super::listed_partners_of(db, ids).await?;
+    let organisation_ids: Vec<Uuid> = partners.values().flatten().map(|p| p.organisation_id).collect();
+    let organisations = organisations::public_organisations_by_id(db, &organisation_ids).await?;
+    Ok(PartnersOfPage { partners, organisations })
+}
+
+/// On SQLite, the partners of the `partnership` row in hand as a JSON array of `PartnerJson` arrays, in the API's
+/// order (`[]` when none). UUIDs are 16-byte blobs in SQLite, which JSON cannot hold: as hexadecimal text.
+const PARTNERS_AS_JSON: &str = r#"(SELECT json_group_array(json_array(hex("partner"."organisation_id"),
+    "partner"."side", "partner"."role", "partner"."status", "partner"."created_at", "partner"."answered_at",
+    "organisation"."name", "organisation"."original_name", "organisation"."organisation_type",
+    "organisation"."country_code") ORDER BY "partner"."role", "partner"."side", "partner"."organisation_id")
+  FROM "partner" INNER JOIN "organisation" ON "organisation"."id" = "partner"."organisation_id"
+  WHERE "partner"."partnership_id" = "partnership"."id")"#;
+
+impl PartnersOfPage {
+    /// Adds the partners of one partnership from `PARTNERS_AS_JSON`.
+    fn add(&mut self, partnership_id: Uuid, json: &str) -> AppResult<()> {
+        let listed = self.partners.entry(partnership_id).or_default();
+        for row in serde_json::from_str::<Vec<PartnerJson>>(json).map_err(|e| AppError::Internal(e.into()))? {
+            let (partner, organisation) = row.into_models(partnership_id)?;
+            listed.push(partner);
+            self.organisations.push(organisation);
+        }
+        Ok(())
+    }
+}
 
 /// One element of `PARTNERS_AS_JSON`: serde reads a JSON array into the fields in this order.
 #[derive(Deserialize)]
