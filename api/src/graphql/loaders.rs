@@ -194,7 +194,8 @@ impl Loaders {
     }
 
     /// Loads, for a page of partnerships, their partners and the partners' organisations (their public columns):
-    /// one statement however long the page, with no batch cut by timing.
+    /// one statement on SQLite, two on PostgreSQL (`partnerships::listing`), however long the page, with no batch
+    /// cut by timing.
     pub async fn prime_partnerships(&self, db: &DatabaseConnection, ids: &[Uuid]) -> AppResult<()> {
         if ids.is_empty() {
             return Ok(());
