@@ -93,3 +93,45 @@ async fn candidate_regions_are_seen_by_their_creator_partners_and_staff_only() {
     })
     .await;
 }
+
+/// A region's partnerships, on a page of regions as through the region alone, are the ones the caller may see: in a
+/// candidate region, those they created or whose partners they belong to (with or without their partners, which
+/// on SQLite the page reads in its own statement).
+#[tokio::test]
+async fn a_regions_partnerships_on_a_page_are_those_the_caller_may_see() {
+    each_backend(|app| async move {
+        let staff = staff_token(&app).await;
+        let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
+        let ben = token(&verified_user(&app, "ben@example.org", "APPLICANT").await);
+        let region = json!({ "name": "Candidate", "description": "Our plans", "countries": ["AT", "SI"] });
+        let candidate = created(&app, &ana, CREATE_REGION, region, "createCrossBorderRegion", "crossBorderRegion").await;
+        let at = created(&app, &ana, CREATE_ORGANISATION, json!({ "name": "Gemeinde", "organisationType": "LOCAL_AUTHORITY", "country": "AT", "registrationId": "AT-1" }), "createOrganisation", "organisation").await;
+        let si = created(&app, &ben, CREATE_ORGANISATION, json!({ "name": "Občina", "organisationType": "LOCAL_AUTHORITY", "country": "SI", "registrationId": "SI-1" }), "createOrganisation", "organisation").await;
+        let with_ben = json!({ "regionId": candidate, "name": "With Ben",
+            "partners": [{ "organisationId": at, "side": "AT", "role": "LEAD" }, { "organisationId": si, "side": "SI", "role": "PARTNER" }] });
+        created(&app, &ana, CREATE_PARTNERSHIP, with_ben, "createPartnership", "partnership").await;
+        let without_ben = json!({ "regionId": candidate, "name": "Ana alone", "partners": [{ "organisationId": at, "side": "AT", "role": "LEAD" }] });
+        created(&app, &ana, CREATE_PARTNERSHIP, without_ben, "createPartnership", "partnership").await;
+
+        let with_partners = "{ crossBorderRegions { nodes { name partnerships { name partners { organisation { name } } } } } }";
+        let names_only = "{ crossBorderRegions { nodes { name partnerships { name } } } }";
+        let node = "query($id: ID!) { node(id: $id) { ... on CrossBorderRegion { partnerships { name } } } }";
+        let seen = |data: &Value, list: bool| -> Vec<String> {
+            let partnerships = if list { &data["crossBorderRegions"]["nodes"][0]["partnerships"] } else { &data["node"]["partnerships"] };
+            partnerships.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect()
+        };
+        for (who, expected) in [(&ana, vec!["Ana alone", "With Ben"]), (&staff, vec!["Ana alone", "With Ben"]), (&ben, vec!["With Ben"])] {
+            let page = app.data_as(who, with_partners, json!({})).await;
+            assert_eq!(page["crossBorderRegions"]["nodes"].as_array().unwrap().len(), 1, "{page}");
+            assert_eq!(seen(&page, true), expected, "{page}");
+            let partners = &page["crossBorderRegions"]["nodes"][0]["partnerships"];
+            let last = partners.as_array().unwrap().len() - 1;
+            assert_eq!(partners[last]["partners"], json!([{ "organisation": { "name": "Gemeinde" } }, { "organisation": { "name": "Občina" } }]), "{page}");
+            assert_eq!(seen(&app.data_as(who, names_only, json!({})).await, true), expected);
+            assert_eq!(seen(&app.data_as(who, node, json!({ "id": candidate })).await, false), expected);
+        }
+        let anonymous = app.data(with_partners, json!({})).await;
+        assert_eq!(anonymous["crossBorderRegions"]["nodes"], json!([]));
+    })
+    .await;
+}

@@ -126,9 +126,31 @@ where
     K: Serialize + DeserializeOwned + IntoValueTuple,
     F: Fn(&E::Model) -> K,
 {
+    paginate_as(db, select, |shown| shown, columns, key, order, request).await
+}
+
+/// As `paginate`, each row read as `M`: the columns of `select` with those `shown` adds (columns a page shows
+/// beyond the entity's; `totalCount` counts `select` without them).
+pub async fn paginate_as<E, M, C, K, F>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    shown: impl FnOnce(Select<E>) -> Select<E>,
+    columns: C,
+    key: F,
+    order: SortOrder,
+    request: &PageRequest,
+) -> AppResult<Page<M>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    M: FromQueryResult + Sync,
+    C: IntoIdentity,
+    K: Serialize + DeserializeOwned + IntoValueTuple,
+    F: Fn(&M) -> K,
+{
     let total = if request.want_total { Some(select.clone().count(db).await?) } else { None };
 
-    let mut cursor = select.cursor_by(columns);
+    let mut cursor = shown(select).cursor_by(columns).into_model::<M>();
     if order == SortOrder::Descending {
         cursor.desc();
     }

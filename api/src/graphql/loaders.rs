@@ -221,31 +221,28 @@ impl Loaders {
         Ok(())
     }
 
-    /// Loads, for a page of regions, the partnerships the caller may see (and, when `with_partners`, their partners
-    /// and the partners' organisations, as `prime_partnerships`): a fixed number of statements however long the
-    /// page (one on SQLite with partners).
+    /// Loads, for a page of regions, the partnerships the caller may see, in one statement however long the page
+    /// (`regions::list_regions_with_partnerships` reads their partners too).
     pub async fn prime_regions(
         &self,
         db: &DatabaseConnection,
         actor: Option<&Principal>,
         region_ids: &[Uuid],
-        with_partners: bool,
     ) -> AppResult<()> {
         if region_ids.is_empty() {
             return Ok(());
         }
-        let by_region = if with_partners {
-            let (by_region, partners) =
-                partnerships::partnerships_of_regions_with_partners(db, actor, region_ids).await?;
-            self.feed_partners(partners).await;
-            by_region
-        } else {
-            partnerships::partnerships_of_regions(db, actor, region_ids).await?
-        };
-        let rows: Vec<partnership::Model> = by_region.values().flatten().cloned().collect();
-        self.partnerships.feed_many(rows.into_iter().map(|p| (p.id, p))).await;
-        self.region_partnerships.feed_many(by_region).await;
+        let by_region = partnerships::partnerships_of_regions(db, actor, region_ids).await?;
+        self.feed_partnerships_of_regions(partnerships::PartnershipsOfPage { by_region, ..Default::default() }).await;
         Ok(())
+    }
+
+    /// Feeds the partnerships of a page of regions, and their partners with their organisations when read.
+    pub async fn feed_partnerships_of_regions(&self, page: partnerships::PartnershipsOfPage) {
+        let rows: Vec<partnership::Model> = page.by_region.values().flatten().cloned().collect();
+        self.partnerships.feed_many(rows.into_iter().map(|p| (p.id, p))).await;
+        self.region_partnerships.feed_many(page.by_region).await;
+        self.feed_partners(page.partners).await;
     }
 
     /// Loads the partnerships of a page of applications, their regions with the regions' sides and areas, then

@@ -1,24 +1,23 @@
-//! The partners of a page of partnerships with their organisations' public columns. On SQLite they come with the
-//! partnerships they belong to, each partnership's partners as one JSON array built by SQLite (a correlated
-//! `json_group_array`), so a page hands over one row per partnership instead of one per partner and one per
-//! organisation: each row crosses from sqlx's connection thread with every value copied, which cost more than
-//! SQLite's work. On PostgreSQL rows stream over the connection cheaply and building the JSON in the backend cost
-//! more CPU than the server saved, so there they are statements of rows (BENCHMARKS.md, "The partners of a page as
-//! JSON on SQLite").
+//! The partners of a page of partnerships with their organisations' public columns, and the partnerships of a page
+//! of regions with them. On SQLite each partnership's partners come as one JSON array built by SQLite (a correlated
+//! `json_group_array`), and a page of regions reads its partnerships, each with that array, as one more JSON array
+//! in a column of its own statement: a page hands over one row per region or partnership instead of one per
+//! partner and one per organisation, for each row crosses from sqlx's connection thread with every value copied,
+//! which cost more than SQLite's work. On PostgreSQL rows stream over the connection cheaply and building the JSON
+//! in the backend cost more CPU than the server saved, so there they are statements of rows (BENCHMARKS.md, "The
+//! partners of a page as JSON on SQLite").
 
-use super::{ListedPartner, of_regions, partnerships_of_regions};
+use super::{ListedPartner, partnerships_of_regions, policy};
 use crate::auth::Principal;
 use crate::domain::organisations::{self, PublicOrganisation};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use entity::partnership;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryResult,
-    QuerySelect,
-};
+use entity::{cross_border_region, partnership};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 /// What a page of partnerships shows of their partners.
@@ -55,45 +54,49 @@ pub async fn listed_partners_with_organisations_of(
     Ok(page)
 }
 
-/// As `super::partnerships_of_regions` (every region has an entry), with the partners of those partnerships and
-/// their organisations: one statement on SQLite, three on PostgreSQL.
+/// The partnerships of a page of regions that the caller may see, each region's in the API's order (every region
+/// of the page has an entry), with their partners and the partners' organisations.
+#[derive(Default)]
+pub struct PartnershipsOfPage {
+    pub by_region: HashMap<Uuid, Vec<partnership::Model>>,
+    pub partners: PartnersOfPage,
+}
+
+/// As `super::partnerships_of_regions`, with the partners of those partnerships and their organisations: three
+/// statements. On SQLite a page of regions reads them in its own statement instead (`partnerships_as_json`).
 pub async fn partnerships_of_regions_with_partners(
     db: &impl ConnectionTrait,
     actor: Option<&Principal>,
     region_ids: &[Uuid],
-) -> AppResult<(HashMap<Uuid, Vec<partnership::Model>>, PartnersOfPage)> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        let by_region = partnerships_of_regions(db, actor, region_ids).await?;
-        let ids: Vec<Uuid> = by_region.values().flatten().map(|p| p.id).collect();
-        return Ok((by_region, partners_as_rows(db, &ids).await?));
-    }
-    let mut by_region: HashMap<Uuid, Vec<partnership::Model>> = region_ids.iter().map(|id| (*id, Vec::new())).collect();
-    let mut page = PartnersOfPage::default();
-    let rows = of_regions(actor, region_ids)
-        .expr_as(Expr::cust(PARTNERS_AS_JSON), "partners")
-        .into_model::<WithPartners>()
-        .all(db)
-        .await?;
-    for WithPartners { partnership, partners } in rows {
-        page.add(partnership.id, &partners)?;
-        by_region.entry(partnership.region_id).or_default().push(partnership);
-    }
-    Ok((by_region, page))
+) -> AppResult<PartnershipsOfPage> {
+    let by_region = partnerships_of_regions(db, actor, region_ids).await?;
+    let ids: Vec<Uuid> = by_region.values().flatten().map(|p| p.id).collect();
+    Ok(PartnershipsOfPage { by_region, partners: partners_as_rows(db, &ids).await? })
 }
 
-/// A partnership's row with its partners as `PARTNERS_AS_JSON`.
-struct WithPartners {
-    partnership: partnership::Model,
-    partners: String,
-}
-
-impl FromQueryResult for WithPartners {
-    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
-        Ok(Self {
-            partnership: partnership::Model::from_query_result(row, pre)?,
-            partners: row.try_get(pre, "partners")?,
-        })
-    }
+/// On SQLite, a column for a select of regions: the partnerships of the `cross_border_region` row in hand that
+/// `actor` may see (`policy::read_filter`), in the API's order, each with its partners and their organisations,
+/// as one JSON array of `PartnershipJson` arrays (`[]` when none), read by `PartnershipsOfPage::add_region`.
+pub fn partnerships_as_json(actor: Option<&Principal>) -> Expr {
+    static PARTNERSHIPS: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            r#"json_group_array(json_array(hex("partnership"."id"), hex("partnership"."region_id"),
+    "partnership"."name", "partnership"."governance", "partnership"."public_sector_share",
+    "partnership"."private_sector_share", "partnership"."civil_society_share", "partnership"."other_share",
+    hex("partnership"."created_by"), "partnership"."created_at", "partnership"."updated_at",
+    json({PARTNERS_AS_JSON})) ORDER BY "partnership"."name", "partnership"."id")"#
+        )
+    });
+    let select = Query::select()
+        .expr(Expr::cust(PARTNERSHIPS.as_str()))
+        .from(partnership::Entity)
+        .and_where(
+            Expr::col((partnership::Entity, partnership::Column::RegionId))
+                .equals((cross_border_region::Entity, cross_border_region::Column::Id)),
+        )
+        .cond_where(policy::read_filter(actor))
+        .to_owned();
+    Expr::SubQuery(None, Box::new(select.into()))
 }
 
 /// The partners of the partnerships `ids` and their organisations as rows, in two statements.
@@ -116,13 +119,67 @@ const PARTNERS_AS_JSON: &str = r#"(SELECT json_group_array(json_array(hex("partn
 impl PartnersOfPage {
     /// Adds the partners of one partnership from `PARTNERS_AS_JSON`.
     fn add(&mut self, partnership_id: Uuid, json: &str) -> AppResult<()> {
+        self.add_parsed(partnership_id, serde_json::from_str(json).map_err(|e| AppError::Internal(e.into()))?)
+    }
+
+    fn add_parsed(&mut self, partnership_id: Uuid, rows: Vec<PartnerJson>) -> AppResult<()> {
         let listed = self.partners.entry(partnership_id).or_default();
-        for row in serde_json::from_str::<Vec<PartnerJson>>(json).map_err(|e| AppError::Internal(e.into()))? {
+        for row in rows {
             let (partner, organisation) = row.into_models(partnership_id)?;
             listed.push(partner);
             self.organisations.push(organisation);
         }
         Ok(())
+    }
+}
+
+impl PartnershipsOfPage {
+    /// Adds the partnerships of region `region_id` from its `partnerships_as_json` column.
+    pub fn add_region(&mut self, region_id: Uuid, json: &str) -> AppResult<()> {
+        let rows: Vec<PartnershipJson> = serde_json::from_str(json).map_err(|e| AppError::Internal(e.into()))?;
+        let partnerships = self.by_region.entry(region_id).or_default();
+        for row in rows {
+            let (partnership, partners) = row.into_model()?;
+            self.partners.add_parsed(partnership.id, partners)?;
+            partnerships.push(partnership);
+        }
+        Ok(())
+    }
+}
+
+/// One element of `partnerships_as_json`: a partnership's columns, then its `PARTNERS_AS_JSON`.
+#[derive(Deserialize)]
+struct PartnershipJson {
+    id: Uuid,
+    region_id: Uuid,
+    name: String,
+    governance: Option<String>,
+    public_sector_share: Option<i32>,
+    private_sector_share: Option<i32>,
+    civil_society_share: Option<i32>,
+    other_share: Option<i32>,
+    created_by: Uuid,
+    created_at: String,
+    updated_at: String,
+    partners: Vec<PartnerJson>,
+}
+
+impl PartnershipJson {
+    fn into_model(self) -> AppResult<(partnership::Model, Vec<PartnerJson>)> {
+        let partnership = partnership::Model {
+            id: self.id,
+            region_id: self.region_id,
+            name: self.name,
+            governance: self.governance,
+            public_sector_share: self.public_sector_share,
+            private_sector_share: self.private_sector_share,
+            civil_society_share: self.civil_society_share,
+            other_share: self.other_share,
+            created_by: self.created_by,
+            created_at: timestamp(&self.created_at)?,
+            updated_at: timestamp(&self.updated_at)?,
+        };
+        Ok((partnership, self.partners))
     }
 }
 

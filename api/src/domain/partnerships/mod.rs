@@ -7,7 +7,10 @@ pub mod invitations;
 mod listing;
 pub mod policy;
 
-pub use listing::{PartnersOfPage, listed_partners_with_organisations_of, partnerships_of_regions_with_partners};
+pub use listing::{
+    PartnersOfPage, PartnershipsOfPage, listed_partners_with_organisations_of, partnerships_as_json,
+    partnerships_of_regions_with_partners,
+};
 pub use policy::{require_editor, visible_to};
 
 use crate::auth::Principal;
@@ -22,7 +25,7 @@ use entity::{organisation, partnership};
 use sea_orm::entity::prelude::DateTimeUtc;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DerivePartialModel, EntityTrait, PartialModelTrait,
-    QueryFilter, QueryOrder, Select, Set,
+    QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -314,19 +317,17 @@ pub async fn partnerships_of_regions(
     region_ids: &[Uuid],
 ) -> AppResult<HashMap<Uuid, Vec<partnership::Model>>> {
     let mut map: HashMap<Uuid, Vec<partnership::Model>> = region_ids.iter().map(|id| (*id, Vec::new())).collect();
-    for row in of_regions(actor, region_ids).all(db).await? {
-        map.entry(row.region_id).or_default().push(row);
-    }
-    Ok(map)
-}
-
-/// The select of `partnerships_of_regions`, in its order.
-fn of_regions(actor: Option<&Principal>, region_ids: &[Uuid]) -> Select<partnership::Entity> {
-    partnership::Entity::find()
+    for row in partnership::Entity::find()
         .filter(partnership::Column::RegionId.is_in(region_ids.iter().copied()))
         .filter(policy::read_filter(actor))
         .order_by_asc(partnership::Column::Name)
         .order_by_asc(partnership::Column::Id)
+        .all(db)
+        .await?
+    {
+        map.entry(row.region_id).or_default().push(row);
+    }
+    Ok(map)
 }
 
 /// The partners of several partnerships in one statement, lead first then by side.

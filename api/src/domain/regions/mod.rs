@@ -7,7 +7,8 @@ use crate::auth::Principal;
 use crate::domain::Services;
 use crate::domain::domain_events::{DomainEvent, EventType, Visibility};
 use crate::domain::ids::NodeType;
-use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate};
+use crate::domain::pagination::{Page, PageRequest, SortOrder, paginate, paginate_as};
+use crate::domain::partnerships::{self, PartnershipsOfPage};
 use crate::domain::places::eligible_country;
 use crate::domain::reference::CountryCode;
 use crate::domain::unit_of_work::Write;
@@ -16,7 +17,10 @@ use crate::error::{AppError, AppResult, UserError, UserErrorCode};
 use entity::cross_border_region::{self, RegionStatus};
 use entity::{interreg_programme, nuts_region, region_country, region_nuts, region_programme};
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QueryResult, QuerySelect, Select, Set,
+};
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -300,17 +304,80 @@ pub async fn parts_of(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<Hash
     Ok(parts)
 }
 
-/// Regions by name, filtered by status, by a country among their sides and by an Interreg programme covering them.
+/// What a list of regions is filtered by (each filter when given).
+#[derive(Debug, Clone, Default)]
+pub struct RegionFilter {
+    pub status: Option<RegionStatus>,
+    /// A country among the region's sides.
+    pub country: Option<CountryCode>,
+    /// An Interreg programme covering the region.
+    pub programme: Option<Uuid>,
+}
+
+/// Regions by name, filtered.
 pub async fn list_regions(
     db: &impl ConnectionTrait,
     actor: Option<&Principal>,
-    status: Option<RegionStatus>,
-    country: Option<&CountryCode>,
-    programme: Option<Uuid>,
+    filter: &RegionFilter,
     page: &PageRequest,
 ) -> AppResult<Page<cross_border_region::Model>> {
+    let select = filtered(db, actor, filter).await?;
+    paginate(db, select, BY_NAME, |r| (r.name.clone(), r.id), SortOrder::Ascending, page).await
+}
+
+/// As `list_regions`, with the partnerships of the page's regions that `actor` may see and their partners: on
+/// SQLite in the page's own statement (`partnerships::partnerships_as_json`), on PostgreSQL in three more.
+pub async fn list_regions_with_partnerships(
+    db: &impl ConnectionTrait,
+    actor: Option<&Principal>,
+    filter: &RegionFilter,
+    page: &PageRequest,
+) -> AppResult<(Page<cross_border_region::Model>, PartnershipsOfPage)> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        let page = list_regions(db, actor, filter, page).await?;
+        let ids: Vec<Uuid> = page.items.iter().map(|(_, r)| r.id).collect();
+        return Ok((page, partnerships::partnerships_of_regions_with_partners(db, actor, &ids).await?));
+    }
+    let select = filtered(db, actor, filter).await?;
+    let with_json = |select: Select<cross_border_region::Entity>| {
+        select.expr_as(partnerships::partnerships_as_json(actor), "partnerships")
+    };
+    let key = |r: &WithPartnerships| (r.region.name.clone(), r.region.id);
+    let rows = paginate_as(db, select, with_json, BY_NAME, key, SortOrder::Ascending, page).await?;
+    let mut partnerships = PartnershipsOfPage::default();
+    for (_, row) in &rows.items {
+        partnerships.add_region(row.region.id, &row.partnerships)?;
+    }
+    Ok((rows.map(|row| row.region), partnerships))
+}
+
+/// The order of lists of regions (unique).
+const BY_NAME: (cross_border_region::Column, cross_border_region::Column) =
+    (cross_border_region::Column::Name, cross_border_region::Column::Id);
+
+/// A region's row with its `partnerships::partnerships_as_json`.
+struct WithPartnerships {
+    region: cross_border_region::Model,
+    partnerships: String,
+}
+
+impl FromQueryResult for WithPartnerships {
+    fn from_query_result(row: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            region: cross_border_region::Model::from_query_result(row, pre)?,
+            partnerships: row.try_get(pre, "partnerships")?,
+        })
+    }
+}
+
+/// The regions `actor` may read, filtered.
+async fn filtered(
+    db: &impl ConnectionTrait,
+    actor: Option<&Principal>,
+    filter: &RegionFilter,
+) -> AppResult<Select<cross_border_region::Entity>> {
     let mut select = cross_border_region::Entity::find().filter(policy::read_filter(actor));
-    if let Some(programme) = programme {
+    if let Some(programme) = filter.programme {
         select = select.filter(
             cross_border_region::Column::Id.in_subquery(
                 Query::select()
@@ -321,10 +388,10 @@ pub async fn list_regions(
             ),
         );
     }
-    if let Some(status) = status {
+    if let Some(status) = filter.status {
         select = select.filter(cross_border_region::Column::Status.eq(status));
     }
-    if let Some(code) = country {
+    if let Some(code) = &filter.country {
         let iso = match crate::domain::reference::find_country(db, code).await? {
             Some(country) => country.code,
             None => code.as_str().to_owned(),
@@ -339,15 +406,7 @@ pub async fn list_regions(
             ),
         );
     }
-    paginate(
-        db,
-        select,
-        (cross_border_region::Column::Name, cross_border_region::Column::Id),
-        |r| (r.name.clone(), r.id),
-        SortOrder::Ascending,
-        page,
-    )
-    .await
+    Ok(select)
 }
 
 /// Sets a region's status inside `tx` (selection makes it a pilot), with its event when it changes.

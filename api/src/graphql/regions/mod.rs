@@ -207,23 +207,24 @@ impl RegionQuery {
         >,
     ) -> async_graphql::Result<ConnectionOf<CrossBorderRegion>> {
         let page = page_request(ctx, first, after, last, before)?;
-        let country = country.as_deref().map(CountryCode::parse).transpose()?;
-        let services = ctx.services();
-        let programme = programme.map(|id| GlobalId::decode_as(&id, NodeType::InterregProgramme)).transpose()?;
-        let page = regions::list_regions(
-            &services.db,
-            ctx.actor(),
-            status.map(Into::into),
-            country.as_ref(),
-            programme,
-            &page,
-        )
-        .await?;
-        if nodes_select(ctx, &["partnerships"]) {
-            let ids: Vec<Uuid> = page.items.iter().map(|(_, r)| r.id).collect();
-            let with_partners = nodes_select(ctx, &["partnerships", "partners"]);
-            ctx.loaders().prime_regions(&services.db, ctx.actor(), &ids, with_partners).await?;
-        }
+        let filter = regions::RegionFilter {
+            status: status.map(Into::into),
+            country: country.as_deref().map(CountryCode::parse).transpose()?,
+            programme: programme.map(|id| GlobalId::decode_as(&id, NodeType::InterregProgramme)).transpose()?,
+        };
+        let db = &ctx.services().db;
+        let page = if nodes_select(ctx, &["partnerships", "partners"]) {
+            let (page, partnerships) = regions::list_regions_with_partnerships(db, ctx.actor(), &filter, &page).await?;
+            ctx.loaders().feed_partnerships_of_regions(partnerships).await;
+            page
+        } else {
+            let page = regions::list_regions(db, ctx.actor(), &filter, &page).await?;
+            if nodes_select(ctx, &["partnerships"]) {
+                let ids: Vec<Uuid> = page.items.iter().map(|(_, r)| r.id).collect();
+                ctx.loaders().prime_regions(db, ctx.actor(), &ids).await?;
+            }
+            page
+        };
         Ok(connection(page, CrossBorderRegion))
     }
 }
