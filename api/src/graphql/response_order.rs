@@ -8,6 +8,8 @@
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, Value};
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Selections visited at most; a document that needs more keeps the resolver's order.
 const BUDGET: usize = 20_000;
@@ -27,44 +29,72 @@ pub fn order_by_selection(data: &mut Value, document: &ExecutableDocument, opera
         },
         (DocumentOperations::Multiple(_), None) => return,
     };
-    let mut budget = BUDGET;
-    reorder(data, &[&operation.selection_set.node], document, &mut budget);
+    let mut walk = Walk { document, budget: BUDGET, known: HashMap::new() };
+    walk.reorder(data, &[&operation.selection_set.node]);
 }
 
-/// Reorders `value` (an object or a list of them) by the selection sets that produced it; false when the
-/// budget ran out.
-fn reorder(value: &mut Value, sets: &[&SelectionSet], document: &ExecutableDocument, budget: &mut usize) -> bool {
-    match value {
-        Value::List(items) => items.iter_mut().all(|item| reorder(item, sets, document, budget)),
-        Value::Object(map) => {
-            let mut keys: Vec<(Name, Vec<&SelectionSet>)> = Vec::new();
-            for set in sets {
-                if !collect(set, document, &mut keys, budget) {
-                    return false;
+/// The response keys of an object in order, each with the selection sets below it.
+type Keys<'a> = Vec<(Name, Vec<&'a SelectionSet>)>;
+
+/// One reordering: the document, the selections it may still visit, and the keys of the selection sets met so
+/// far (the items of a list share theirs: collected once, not once per item).
+struct Walk<'a> {
+    document: &'a ExecutableDocument,
+    budget: usize,
+    /// By the addresses of the selection sets.
+    known: HashMap<Vec<*const SelectionSet>, Rc<Keys<'a>>>,
+}
+
+impl<'a> Walk<'a> {
+    /// Reorders `value` (an object or a list of them) by the selection sets that produced it; false when the
+    /// budget ran out.
+    fn reorder(&mut self, value: &mut Value, sets: &[&'a SelectionSet]) -> bool {
+        match value {
+            Value::List(items) => items.iter_mut().all(|item| self.reorder(item, sets)),
+            Value::Object(map) => {
+                let Some(keys) = self.keys(sets) else { return false };
+                // Most objects arrive in order already: then only their fields are walked.
+                if map.len() == keys.len() && map.keys().zip(keys.iter()).all(|(key, (expected, _))| key == expected) {
+                    return map.values_mut().zip(keys.iter()).all(|(field, (_, below))| self.below(field, below));
                 }
-            }
-            // Most objects arrive in order already: then only their fields are walked.
-            if map.len() == keys.len() && map.keys().zip(&keys).all(|(key, (expected, _))| key == expected) {
-                return keys.iter().all(|(key, subsets)| {
-                    subsets.iter().all(|s| s.items.is_empty())
-                        || map.get_mut(key).is_none_or(|field| reorder(field, subsets, document, budget))
-                });
-            }
-            let mut unordered = std::mem::take(map);
-            for (key, subsets) in &keys {
-                if let Some(mut field) = unordered.shift_remove(key) {
-                    if !subsets.iter().all(|s| s.items.is_empty()) && !reorder(&mut field, subsets, document, budget) {
+                let mut unordered = std::mem::take(map);
+                for (key, below) in keys.iter() {
+                    if let Some(mut field) = unordered.shift_remove(key) {
+                        if !self.below(&mut field, below) {
+                            map.insert(key.clone(), field);
+                            map.extend(unordered);
+                            return false;
+                        }
                         map.insert(key.clone(), field);
-                        map.extend(unordered);
-                        return false;
                     }
-                    map.insert(key.clone(), field);
                 }
+                map.extend(unordered);
+                true
             }
-            map.extend(unordered);
-            true
+            _ => true,
         }
-        _ => true,
+    }
+
+    /// Reorders the value of a field by the selection sets below it (none for a leaf).
+    fn below(&mut self, field: &mut Value, below: &[&'a SelectionSet]) -> bool {
+        below.iter().all(|s| s.items.is_empty()) || self.reorder(field, below)
+    }
+
+    /// The keys of `sets`, collected once per walk; `None` when the budget ran out.
+    fn keys(&mut self, sets: &[&'a SelectionSet]) -> Option<Rc<Keys<'a>>> {
+        let addresses: Vec<*const SelectionSet> = sets.iter().map(|s| *s as *const _).collect();
+        if let Some(keys) = self.known.get(&addresses) {
+            return Some(keys.clone());
+        }
+        let mut keys = Vec::new();
+        for set in sets {
+            if !collect(set, self.document, &mut keys, &mut self.budget) {
+                return None;
+            }
+        }
+        let keys = Rc::new(keys);
+        self.known.insert(addresses, keys.clone());
+        Some(keys)
     }
 }
 

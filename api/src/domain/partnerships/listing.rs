@@ -78,13 +78,18 @@ pub async fn partnerships_of_regions_with_partners(
 /// `actor` may see (`policy::read_filter`), in the API's order, each with its partners and their organisations,
 /// as one JSON array of `PartnershipJson` arrays (`[]` when none), read by `PartnershipsOfPage::add_region`.
 pub fn partnerships_as_json(actor: Option<&Principal>) -> Expr {
+    // Each partnership's JSON array is written out (`json_quote` for its values) around the text of its
+    // partners' array: as an argument of `json_array` that text would be parsed and written again (`json(...)`,
+    // a subquery's result has lost its JSON subtype), which cost more than the statement saved.
     static PARTNERSHIPS: LazyLock<String> = LazyLock::new(|| {
         format!(
-            r#"json_group_array(json_array(hex("partnership"."id"), hex("partnership"."region_id"),
-    "partnership"."name", "partnership"."governance", "partnership"."public_sector_share",
-    "partnership"."private_sector_share", "partnership"."civil_society_share", "partnership"."other_share",
-    hex("partnership"."created_by"), "partnership"."created_at", "partnership"."updated_at",
-    json({PARTNERS_AS_JSON})) ORDER BY "partnership"."name", "partnership"."id")"#
+            r#"'[' || coalesce(group_concat('["' || hex("partnership"."id") || '","' || hex("partnership"."region_id")
+    || '",' || json_quote("partnership"."name") || ',' || json_quote("partnership"."governance")
+    || ',' || json_quote("partnership"."public_sector_share") || ',' || json_quote("partnership"."private_sector_share")
+    || ',' || json_quote("partnership"."civil_society_share") || ',' || json_quote("partnership"."other_share")
+    || ',"' || hex("partnership"."created_by") || '",' || json_quote("partnership"."created_at")
+    || ',' || json_quote("partnership"."updated_at") || ',' || {PARTNERS_AS_JSON} || ']',
+    ',' ORDER BY "partnership"."name", "partnership"."id"), '') || ']'"#
         )
     });
     let select = Query::select()
