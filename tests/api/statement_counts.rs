@@ -99,7 +99,9 @@ async fn listed_partners_and_their_organisations_are_read_by_the_columns_shown()
             { "organisationId": organisations[1], "side": "SI", "role": "PARTNER" },
         ]);
         let voting = json!({ "publicSector": 40, "privateSector": 30, "civilSociety": 20, "other": 10 });
-        let input = json!({ "regionId": region, "name": "Partnership", "governance": "A board", "partners": partners, "voting": voting });
+        // Characters that JSON escapes, which the page's JSON must carry through (SQLite writes it in SQL).
+        let governance = "A board \"of five\",\none per\\side\t✓";
+        let input = json!({ "regionId": region, "name": "Partnership \"Karawanken\"", "governance": governance, "partners": partners, "voting": voting });
         // Timestamps with microseconds, which the JSON of a page must keep.
         app.clock.advance(chrono::Duration::microseconds(123_457));
         let data = app.data_as(&ana, CREATE_PARTNERSHIP, json!({ "i": input })).await;
@@ -135,7 +137,8 @@ async fn listed_partners_and_their_organisations_are_read_by_the_columns_shown()
         let listed = &page["crossBorderRegions"]["nodes"][0]["partnerships"][0];
         assert_eq!(listed, &one["node"], "{page} {one}");
         assert_eq!(listed["voting"]["other"], 10, "{page}");
-        assert_eq!(listed["governance"], "A board", "{page}");
+        assert_eq!(listed["governance"], governance, "{page}");
+        assert_eq!(listed["name"], "Partnership \"Karawanken\"", "{page}");
         let listed = &listed["partners"];
         assert_eq!(listed.as_array().unwrap().len(), 2, "{page}");
         assert_eq!(listed[0]["invitedAt"], "2026-02-01T09:00:00.123457+00:00", "{page}");
