@@ -63,12 +63,16 @@ pub struct PartnershipsOfPage {
 }
 
 /// As `super::partnerships_of_regions`, with the partners of those partnerships and their organisations: three
-/// statements. On SQLite a page of regions reads them in its own statement instead (`partnerships_as_json`).
+/// statements (none for no region). On SQLite a page of regions reads them in its own statement instead
+/// (`partnerships_as_json`).
 pub async fn partnerships_of_regions_with_partners(
     db: &impl ConnectionTrait,
     actor: Option<&Principal>,
     region_ids: &[Uuid],
 ) -> AppResult<PartnershipsOfPage> {
+    if region_ids.is_empty() {
+        return Ok(PartnershipsOfPage::default());
+    }
     let by_region = partnerships_of_regions(db, actor, region_ids).await?;
     let ids: Vec<Uuid> = by_region.values().flatten().map(|p| p.id).collect();
     Ok(PartnershipsOfPage { by_region, partners: partners_as_rows(db, &ids).await? })
@@ -124,9 +128,10 @@ const PARTNERS_AS_JSON: &str = r#"(SELECT json_group_array(json_array(hex("partn
 impl PartnersOfPage {
     /// Adds the partners of one partnership from `PARTNERS_AS_JSON`.
     fn add(&mut self, partnership_id: Uuid, json: &str) -> AppResult<()> {
-        self.add_parsed(partnership_id, serde_json::from_str(json).map_err(|e| AppError::Internal(e.into()))?)
+        self.add_parsed(partnership_id, parse(json)?)
     }
 
+    /// Adds the partners of one partnership, parsed.
     fn add_parsed(&mut self, partnership_id: Uuid, rows: Vec<PartnerJson>) -> AppResult<()> {
         let listed = self.partners.entry(partnership_id).or_default();
         for row in rows {
@@ -141,7 +146,7 @@ impl PartnersOfPage {
 impl PartnershipsOfPage {
     /// Adds the partnerships of region `region_id` from its `partnerships_as_json` column.
     pub fn add_region(&mut self, region_id: Uuid, json: &str) -> AppResult<()> {
-        let rows: Vec<PartnershipJson> = serde_json::from_str(json).map_err(|e| AppError::Internal(e.into()))?;
+        let rows: Vec<PartnershipJson> = parse(json)?;
         let partnerships = self.by_region.entry(region_id).or_default();
         for row in rows {
             let (partnership, partners) = row.into_model()?;
@@ -223,6 +228,11 @@ impl PartnerJson {
         };
         Ok((partner, organisation))
     }
+}
+
+/// The JSON a statement built (malformed only through a bug: an internal error).
+fn parse<'a, T: Deserialize<'a>>(json: &'a str) -> AppResult<T> {
+    serde_json::from_str(json).map_err(|e| AppError::Internal(e.into()))
 }
 
 /// A timestamp as SQLite holds it: RFC 3339 as sqlx writes it, or SQLite's own `CURRENT_TIMESTAMP` form

@@ -336,9 +336,6 @@ pub async fn list_regions_with_partnerships(
     if db.get_database_backend() != DbBackend::Sqlite {
         let page = list_regions(db, actor, filter, page).await?;
         let ids: Vec<Uuid> = page.items.iter().map(|(_, r)| r.id).collect();
-        if ids.is_empty() {
-            return Ok((page, PartnershipsOfPage::default()));
-        }
         return Ok((page, partnerships::partnerships_of_regions_with_partners(db, actor, &ids).await?));
     }
     let select = filtered(db, actor, filter).await?;
