@@ -135,3 +135,82 @@ async fn a_regions_partnerships_on_a_page_are_those_the_caller_may_see() {
     })
     .await;
 }
+
+/// A page of regions whose selection the page's rows answer is built from those rows (`graphql::regions::listed`),
+/// not resolved field by field: every field it builds, through fragments and aliases, equals what the resolvers
+/// answer for the same regions (the same query with one field that is not built, `countries`, which makes the page
+/// resolve each field), with nulls, escapes, enums, timestamps and IDs, as a partner and anonymously.
+#[tokio::test]
+async fn a_built_page_answers_as_the_resolvers_do() {
+    each_backend(|app| async move {
+        let staff = staff_token(&app).await;
+        let ana = token(&verified_user(&app, "ana@example.org", "APPLICANT").await);
+        let ben = token(&verified_user(&app, "ben@example.org", "APPLICANT").await);
+        let at = created(&app, &ana, CREATE_ORGANISATION, json!({ "name": "Gemeinde \"Ost\"", "originalName": "Gemeinde Ost", "organisationType": "LOCAL_AUTHORITY", "country": "AT", "registrationId": "AT-1" }), "createOrganisation", "organisation").await;
+        let si = created(&app, &ben, CREATE_ORGANISATION, json!({ "name": "Občina", "organisationType": "NGO", "country": "SI", "registrationId": "SI-1" }), "createOrganisation", "organisation").await;
+        let pilot = json!({ "name": "Karawanken\\Karavanke", "description": "Line one\nline two", "countries": ["AT", "SI"], "population": 250000, "areaKm2": 1234.5, "status": "PILOT" });
+        let pilot = created(&app, &staff, CREATE_REGION, pilot, "createCrossBorderRegion", "crossBorderRegion").await;
+        created(&app, &staff, CREATE_REGION, json!({ "name": "Empty", "description": "", "countries": ["AT", "SI"], "status": "ALUMNI" }), "createCrossBorderRegion", "crossBorderRegion").await;
+        let voting = json!({ "publicSector": 40, "privateSector": 30, "civilSociety": 20, "other": 10 });
+        let both = json!({ "regionId": pilot, "name": "Both sides", "governance": "A board \"of five\"\t✓", "voting": voting,
+            "partners": [{ "organisationId": at, "side": "AT", "role": "LEAD" }, { "organisationId": si, "side": "SI", "role": "PARTNER" }] });
+        let both = created(&app, &ana, CREATE_PARTNERSHIP, both, "createPartnership", "partnership").await;
+        let alone = json!({ "regionId": pilot, "name": "Alone", "partners": [{ "organisationId": at, "side": "AT", "role": "LEAD" }] });
+        created(&app, &ana, CREATE_PARTNERSHIP, alone, "createPartnership", "partnership").await;
+        // Ben's organisation accepts: a partner with an answer (and one, Ana's, without).
+        let accept = "mutation($i: PartnershipInvitationInput!) { acceptPartnershipInvitation(input: $i) { userErrors { code } } }";
+        let accepted = app.data_as(&ben, accept, json!({ "i": { "partnershipId": both, "organisationId": si } })).await;
+        assert_eq!(accepted["acceptPartnershipInvitation"]["userErrors"], json!([]), "{accepted}");
+
+        let region = "__typename id label: name description population areaKm2 status partnerships { ...P }";
+        let partnership = "__typename id name governance voting { __typename publicSector privateSector civilSociety other } partners { __typename side role status invitedAt answeredAt organisation { ... on Organisation { __typename id name originalName organisationType country { __typename id code nutsCode name status eligible } } } }";
+        let query = |more: &str| {
+            format!("{{ crossBorderRegions(first: 10) {{ totalCount nodes {{ ...R {more} }} edges {{ cursor node {{ id name }} }} }} }} fragment R on CrossBorderRegion {{ {region} }} fragment P on Partnership {{ {partnership} }}")
+        };
+        let without = |mut data: Value, key: &str| {
+            for node in data["crossBorderRegions"]["nodes"].as_array_mut().unwrap() {
+                node.as_object_mut().unwrap().remove(key);
+            }
+            data
+        };
+        let app = &app;
+        for who in [Some(&ana), Some(&ben), Some(&staff), None] {
+            let ask = |query: String| async move {
+                match who {
+                    Some(who) => app.data_as(who, &query, json!({})).await,
+                    None => app.data(&query, json!({})).await,
+                }
+            };
+            let built = ask(query("")).await;
+            let resolved = without(ask(query("countries { code }")).await, "countries");
+            assert_eq!(built, resolved, "built:\n{built}\nresolved:\n{resolved}");
+            // A directive, too, leaves the page to the resolvers: the same answer.
+            let included = without(ask(query("description @include(if: true) countries { code }")).await, "countries");
+            assert_eq!(built, included);
+            // The page holds what the test wrote, in the selection's order.
+            let nodes = built["crossBorderRegions"]["nodes"].as_array().unwrap();
+            assert_eq!(nodes.len(), 2, "{built}");
+            let first = nodes.iter().find(|n| n["label"] == "Karawanken\\Karavanke").expect("the pilot region");
+            assert_eq!([&first["population"], &first["areaKm2"], &first["status"]], [&json!(250000), &json!(1234.5), &json!("PILOT")]);
+            let partnerships = first["partnerships"].as_array().unwrap();
+            assert_eq!(partnerships.len(), 2, "{built}");
+            let both = &partnerships[1];
+            assert_eq!(both["governance"], "A board \"of five\"\t✓");
+            assert_eq!(both["voting"]["publicSector"], 40);
+            assert_eq!(partnerships[0]["voting"]["other"], Value::Null);
+            assert_eq!(both["partners"][0]["organisation"]["originalName"], "Gemeinde Ost");
+            assert_eq!(both["partners"][1]["organisation"]["originalName"], Value::Null);
+            assert_eq!(both["partners"][1]["status"], "CONFIRMED");
+            assert!(both["partners"][1]["answeredAt"].is_string(), "{built}");
+            assert_eq!(both["partners"][0]["organisation"]["country"]["name"], "Austria");
+        }
+        // In the selection's order (the JSON as sent: `serde_json::Value` sorts keys): the first node's keys come
+        // first in the body, after `totalCount`.
+        let response = app.client.post(app.url("/graphql")).json(&json!({ "query": query("") })).send().await.unwrap();
+        let text = response.text().await.unwrap();
+        let keys = ["totalCount", "__typename", "id", "label", "description", "population", "areaKm2", "status", "partnerships"];
+        let at: Vec<usize> = keys.iter().map(|key| text.find(&format!("\"{key}\":")).expect(key)).collect();
+        assert!(at.is_sorted(), "{text}");
+    })
+    .await;
+}

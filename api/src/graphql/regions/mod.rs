@@ -1,5 +1,7 @@
 //! GraphQL of cross-border regions: the public list, and the edits of applicants (candidates) and staff.
 
+mod listed;
+
 use crate::auth::guard::SignedInUser;
 use crate::domain::reference::CountryCode;
 use crate::domain::regions::{self, RegionInput};
@@ -13,6 +15,8 @@ use crate::graphql::programmes::InterregProgramme;
 use crate::graphql::reference::{Country, NutsRegion};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::cross_border_region;
+use listed::{ListedRegion, PageRows};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// A cross-border region's standing in IMPACT. Selecting an application makes its region a PILOT; other changes
@@ -205,7 +209,7 @@ impl RegionQuery {
         #[graphql(desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")] before: Option<
             String,
         >,
-    ) -> async_graphql::Result<ConnectionOf<CrossBorderRegion>> {
+    ) -> async_graphql::Result<ConnectionOf<ListedRegion>> {
         let page = page_request(ctx, first, after, last, before)?;
         let filter = regions::RegionFilter {
             status: status.map(Into::into),
@@ -213,19 +217,25 @@ impl RegionQuery {
             programme: programme.map(|id| GlobalId::decode_as(&id, NodeType::InterregProgramme)).transpose()?,
         };
         let db = &ctx.services().db;
-        let page = if nodes_select(ctx, &["partnerships", "partners"]) {
+        let countries = &ctx.services().countries;
+        let (page, rows) = if nodes_select(ctx, &["partnerships", "partners"]) {
             let (page, partnerships) = regions::list_regions_with_partnerships(db, ctx.actor(), &filter, &page).await?;
-            ctx.loaders().feed_partnerships_of_regions(partnerships).await;
-            page
+            // Regions built from the rows need no DataLoaders; a selection that is not built reads them there.
+            if listed::items_built(&ctx.item.node, &ctx.query_env.fragments, true) {
+                (page, Some(Arc::new(PageRows::from(partnerships))))
+            } else {
+                ctx.loaders().feed_partnerships_of_regions(partnerships).await;
+                (page, None)
+            }
         } else {
             let page = regions::list_regions(db, ctx.actor(), &filter, &page).await?;
             if nodes_select(ctx, &["partnerships"]) {
                 let ids: Vec<Uuid> = page.items.iter().map(|(_, r)| r.id).collect();
                 ctx.loaders().prime_regions(db, ctx.actor(), &ids).await?;
             }
-            page
+            (page, None)
         };
-        Ok(connection(page, CrossBorderRegion))
+        Ok(connection(page, |region| ListedRegion::new(region, rows.clone(), countries.clone())))
     }
 }
 
