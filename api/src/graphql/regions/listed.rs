@@ -8,6 +8,10 @@
 //! (another field, `@include`, a key selected twice) and the region resolves field by field as everywhere else:
 //! the built values are made by the same conversions (`ScalarType::to_value`, `enum_value`, `GlobalId`) as the
 //! resolvers', and `regions::a_built_page_answers_as_the_resolvers_do` compares the two field by field.
+//!
+//! The selection is read from the document itself (`ctx.item`, `ctx.query_env.fragments`: public fields of
+//! async-graphql 7's contexts, hidden from its documentation): its `SelectionField` iterator drops the directives of
+//! fragments, which must send a selection to the resolvers.
 
 use crate::domain::organisations::PublicOrganisation;
 use crate::domain::partnerships::{ListedPartner, PartnershipsOfPage};
